@@ -1,0 +1,71 @@
+"""`stratus-warehouse start|stop|status|url|sql`: manage and query the embedded warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+
+from stratus_warehouse.server import Warehouse, WarehouseError
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as an aligned text table, psql style."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    line = " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    rule = "-+-".join("-" * w for w in widths)
+    body = [" | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def run_sql(url: str, query: str) -> str:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cur = conn.execute(query)  # type: ignore[call-overload]
+        if cur.description is None:
+            return cur.statusmessage or "OK"
+        return format_table([d.name for d in cur.description], cur.fetchall())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    parser = argparse.ArgumentParser(prog="stratus-warehouse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("start", help="start the warehouse (reuses a running one)")
+    sub.add_parser("stop", help="stop the warehouse")
+    sub.add_parser("status", help="exit 0 if the warehouse is running")
+    sub.add_parser("url", help="print the connection URL")
+    sql = sub.add_parser("sql", help="run one SQL statement and print the result")
+    sql.add_argument("query")
+    args = parser.parse_args(argv)
+    try:
+        warehouse = Warehouse.from_env()
+        if args.command == "start":
+            warehouse.start()
+            print(f"warehouse: running at {warehouse.url()}")
+        elif args.command == "stop":
+            print("warehouse: stopped" if warehouse.stop() else "warehouse: not running")
+        elif args.command == "status":
+            running = warehouse.is_running()
+            print(f"warehouse: {'running' if running else 'not running'} on port {warehouse.port}")
+            return 0 if running else 1
+        elif args.command == "url":
+            print(warehouse.url())
+        elif args.command == "sql":
+            warehouse.start()
+            print(run_sql(warehouse.url(), args.query))
+    except WarehouseError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"warehouse: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

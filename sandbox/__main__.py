@@ -1,0 +1,145 @@
+"""`python -m sandbox serve|start|stop|status`: run the API stand-ins.
+
+`serve` runs in the foreground; `start` runs it in the background (reusing one that is
+already up) and waits until it answers; `stop` stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, Sandbox, SandboxOptions, make_server
+from sandbox.shopify.schema import available_versions, load_schema
+from sandbox.specs import REPO_ROOT
+
+STATE_DIR = REPO_ROOT / ".stratus"
+PID_FILE = STATE_DIR / "sandbox.pid"
+LOG_FILE = STATE_DIR / "sandbox.log"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("serve", "start"):
+        cmd = sub.add_parser(name, help=f"{name} the sandbox")
+        cmd.add_argument("--port", type=int, default=int(os.environ.get("STRATUS_SANDBOX_PORT", DEFAULT_PORT)))
+        cmd.add_argument("--seed", type=int, default=42, help="seed of the generated data")
+        cmd.add_argument("--shopify-orders", type=_positive_int, default=400, help="orders per Shopify shop")
+        cmd.add_argument("--days", type=_positive_int, default=90, help="days of history before today")
+        cmd.add_argument("--time-scale", type=_positive_float, default=1.0, help="simulated seconds per real second")
+        cmd.add_argument("--shop", action="append", dest="shops", help="a shop domain to serve (repeatable)")
+    for name in ("stop", "status"):
+        cmd = sub.add_parser(name, help=f"{name} the background sandbox")
+        cmd.add_argument("--port", type=int, default=int(os.environ.get("STRATUS_SANDBOX_PORT", DEFAULT_PORT)))
+    return parser
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{DEFAULT_HOST}:{port}/_sandbox/health", timeout=1) as resp:
+            return bool(json.load(resp).get("ok"))
+    except (OSError, ValueError):
+        return False
+
+
+def _options(args: argparse.Namespace) -> SandboxOptions:
+    options = SandboxOptions(seed=args.seed, shopify_orders=args.shopify_orders, days=args.days, time_scale=args.time_scale)
+    if args.shops:
+        options.shops = tuple(args.shops)
+    return options
+
+
+def serve(args: argparse.Namespace) -> int:
+    for version in available_versions():
+        load_schema(version)  # parse the schemas before the first request, not during it
+    sandbox = Sandbox(_options(args))
+    server = make_server(sandbox, DEFAULT_HOST, args.port)
+    print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on http://{DEFAULT_HOST}:{args.port}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def start(args: argparse.Namespace) -> int:
+    if _healthy(args.port):
+        print(f"sandbox: already running on port {args.port}")
+        return 0
+    STATE_DIR.mkdir(exist_ok=True)
+    argv = [sys.executable, "-m", "sandbox", "serve", "--port", str(args.port), "--seed", str(args.seed),
+            "--shopify-orders", str(args.shopify_orders), "--days", str(args.days), "--time-scale", str(args.time_scale)]
+    for shop in args.shops or []:
+        argv += ["--shop", shop]
+    with LOG_FILE.open("ab") as log:
+        proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+    PID_FILE.write_text(str(proc.pid))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            print(f"sandbox: failed to start (exit {proc.returncode}); see {LOG_FILE}", file=sys.stderr)
+            return 1
+        if _healthy(args.port):
+            print(f"sandbox: running on http://{DEFAULT_HOST}:{args.port} (pid {proc.pid})")
+            return 0
+        time.sleep(0.2)
+    print(f"sandbox: did not answer within 60 s; see {LOG_FILE}", file=sys.stderr)
+    return 1
+
+
+def stop(_args: argparse.Namespace) -> int:
+    if not PID_FILE.exists():
+        print("sandbox: not running")
+        return 0
+    pid = int(PID_FILE.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    except ProcessLookupError:
+        pass
+    PID_FILE.unlink(missing_ok=True)
+    print("sandbox: stopped")
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    up = _healthy(args.port)
+    print(f"sandbox: {'running' if up else 'not running'} on port {args.port}")
+    return 0 if up else 1
+
+
+def main() -> int:
+    args = _parser().parse_args()
+    return {"serve": serve, "start": start, "stop": stop, "status": status}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Simulated time: the sandbox can run simulated hours in real seconds."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class SimClock:
+    """A monotonic clock that runs `time_scale` simulated seconds per real second."""
+
+    def __init__(self, time_scale: float = 1.0) -> None:
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self.time_scale = time_scale
+        self._start = time.monotonic()
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        """Simulated seconds since the sandbox started."""
+        return (time.monotonic() - self._start) * self.time_scale
+
+    def set_scale(self, time_scale: float) -> None:
+        """Change the scale without making simulated time jump."""
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        with self._lock:
+            elapsed = self.now()
+            self.time_scale = time_scale
+            self._start = time.monotonic() - elapsed / time_scale

@@ -1,0 +1,154 @@
+"""The sandbox's HTTP server: routes, a request log, and a small control API.
+
+`/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
+query cost and simulated API time; `/_sandbox/health` answers when the server is up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from sandbox.clock import SimClock
+from sandbox.shopify.api import Response, ShopifyAPI
+from sandbox.shopify.data import generate_shop
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8787
+_SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
+
+
+@dataclass
+class SandboxOptions:
+    """How big a world the sandbox generates, and how fast its time runs."""
+
+    seed: int = 42
+    shopify_orders: int = 400
+    days: int = 90
+    time_scale: float = 1.0
+    anchor: datetime | None = None
+    shops: tuple[str, ...] = ("stratus-demo.myshopify.com",)
+
+
+@dataclass
+class Sandbox:
+    """Everything one sandbox process serves."""
+
+    options: SandboxOptions
+    clock: SimClock = field(init=False)
+    shopify: ShopifyAPI = field(init=False)
+    log: list[dict[str, Any]] = field(default_factory=list)
+    _log_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.clock = SimClock(self.options.time_scale)
+        self.shopify = ShopifyAPI(self.clock)
+        for index, domain in enumerate(self.options.shops):
+            self.shopify.add_shop(
+                generate_shop(
+                    domain=domain,
+                    seed=self.options.seed + index,
+                    orders=self.options.shopify_orders,
+                    days=self.options.days,
+                    anchor=self.options.anchor,
+                )
+            )
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._log_lock:
+            self.log.append(entry)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Quiet: the request log is the record."""
+
+    def _send(self, response: Response) -> None:
+        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+        raw = body.encode()
+        self.send_response(response.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        sandbox = self.server.sandbox
+        if self.path == "/_sandbox/health":
+            self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
+        elif self.path == "/_sandbox/requests":
+            with sandbox._log_lock:  # noqa: SLF001
+                self._send(Response(200, {"requests": list(sandbox.log), "time_scale": sandbox.clock.time_scale}))
+        else:
+            self._send(Response(404, {"errors": "Not Found"}))
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        sandbox = self.server.sandbox
+        body = self._body()
+        match = _SHOPIFY_PATH.match(self.path)
+        if match:
+            started = sandbox.clock.now()
+            real_start = time.monotonic()
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            response = sandbox.shopify.handle(match["shop"], match["version"], headers, body)
+            sandbox.record(
+                {
+                    "api": "shopify",
+                    "path": self.path,
+                    "status": response.status,
+                    "sim_start": started,
+                    "sim_end": sandbox.clock.now(),
+                    "real_ms": round((time.monotonic() - real_start) * 1000, 2),
+                    **response.log,
+                }
+            )
+            self._send(response)
+        elif self.path == "/_sandbox/reset-log":
+            with sandbox._log_lock:  # noqa: SLF001
+                sandbox.log.clear()
+            self._send(Response(200, {"ok": True}))
+        else:
+            self._send(Response(404, {"errors": "Not Found"}))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        super().__init__(address, _Handler)
+
+
+def make_server(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> _Server:
+    return _Server((host, port), sandbox)
+
+
+@contextmanager
+def running(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
+    """Serve `sandbox` on a background thread; yields its base URL (port 0: any free port)."""
+    server = make_server(sandbox, host, port)
+    thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

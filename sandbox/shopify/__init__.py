@@ -1,0 +1,1 @@
+"""Stand-in of the Shopify Admin GraphQL API."""

@@ -1,0 +1,202 @@
+"""The Admin GraphQL endpoint: auth, validation against the real schema, cost, execution."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    execute_sync,
+    parse,
+    validate,
+)
+
+from sandbox.clock import SimClock
+from sandbox.shopify import cost as costs
+from sandbox.shopify.connection import ConnectionArgumentError, paginate
+from sandbox.shopify.data import OrderFact, ShopData, iso, render_order
+from sandbox.shopify.schema import available_versions, load_schema
+from sandbox.shopify.search import matches, parse_query
+
+DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
+ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+    log: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Shop:
+    """A shop the sandbox serves: its data, access token and rate-limit bucket."""
+
+    data: ShopData
+    token: str
+    bucket: costs.LeakyBucket
+
+
+def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
+    if sort_key == "UPDATED_AT":
+        return lambda o: (iso(o.updated_at), o.legacy_id)
+    if sort_key in ("CREATED_AT", "PROCESSED_AT"):
+        return lambda o: (iso(o.created_at), o.legacy_id)
+    if sort_key == "ORDER_NUMBER":
+        return lambda o: (o.number, o.legacy_id)
+    return lambda o: (o.legacy_id,)
+
+
+def _graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
+    order = render_order(shop, fact)
+    lines: list[dict[str, Any]] = order.pop("lineItems")
+
+    def line_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        return paginate(lines, lambda li: (int(li["id"].rsplit("/", 1)[1]),), lambda li: li, **_page_args(args))
+
+    order["lineItems"] = line_items
+    return order
+
+
+def _page_args(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: args.get(k) for k in ("first", "after", "last", "before")} | {"reverse": bool(args.get("reverse"))}
+
+
+class ShopifyAPI:
+    """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self.clock = clock
+        self.shops: dict[str, Shop] = {}
+        self._search_warnings: list[dict[str, Any]] = []
+
+    def add_shop(self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0) -> Shop:
+        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate))
+        self.shops[data.domain] = shop
+        return shop
+
+    @property
+    def default_shop(self) -> str:
+        return next(iter(self.shops))
+
+    def handle(self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes) -> Response:
+        domain = shop_domain or self.default_shop
+        shop = self.shops.get(domain)
+        if shop is None:
+            return Response(404, {"errors": "Not Found"}, log={"shop": domain})
+        token = headers.get("x-shopify-access-token")
+        if token != shop.token:
+            return Response(
+                401,
+                {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"},
+                log={"shop": domain},
+            )
+        versions = available_versions()
+        # Shopify serves the oldest supported version for unknown or retired ones.
+        served = version if version in versions else versions[0]
+        try:
+            payload = json.loads(body or b"{}")
+            query = payload["query"]
+            variables = payload.get("variables") or {}
+            operation_name = payload.get("operationName")
+            if not isinstance(query, str) or not isinstance(variables, dict):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
+        result = self._run(shop, load_schema(served), query, variables, operation_name)
+        result.headers["X-Shopify-API-Version"] = served
+        result.log["shop"] = domain
+        return result
+
+    def _run(self, shop: Shop, schema: GraphQLSchema, query: str, variables: dict[str, Any], operation_name: str | None) -> Response:
+        try:
+            document = parse(query)
+        except GraphQLError as err:
+            return Response(200, {"errors": [_error(err, "parseError")]})
+        problems = validate(schema, document)
+        if problems:
+            return Response(200, {"errors": [_error(e, "validationError") for e in problems]}, log={"invalid": True})
+        try:
+            requested = costs.requested_cost(schema, document, variables, operation_name)
+        except costs.MissingPageSize as err:
+            return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
+        if requested > costs.MAX_SINGLE_QUERY_COST:
+            message = (
+                f"Query cost is {requested}, which exceeds the single query max cost limit "
+                f"({costs.MAX_SINGLE_QUERY_COST})."
+            )
+            return Response(
+                200,
+                {"errors": [{"message": message, "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": costs.MAX_SINGLE_QUERY_COST}}]},
+                log={"requested_cost": requested, "max_cost_exceeded": True},
+            )
+        if not shop.bucket.take(requested):
+            cost = {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": shop.bucket.status().as_dict()}
+            return Response(
+                200,
+                {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}], "extensions": {"cost": cost}},
+                log={"requested_cost": requested, "throttled": True},
+            )
+        self._search_warnings = []
+        result: ExecutionResult = execute_sync(
+            schema, document, root_value=self._root(shop), variable_values=variables, operation_name=operation_name
+        )
+        actual = costs.actual_cost(schema, document, variables, result.data, operation_name)
+        shop.bucket.refund(max(0, requested - actual))
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [_error(e, "executionError") for e in result.errors]
+        body["data"] = result.data
+        extensions: dict[str, Any] = {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": shop.bucket.status().as_dict(),
+            }
+        }
+        if self._search_warnings:
+            extensions["search"] = self._search_warnings
+        body["extensions"] = extensions
+        return Response(200, body, log={"requested_cost": requested, "actual_cost": actual})
+
+    def _root(self, shop: Shop) -> dict[str, Any]:
+        data = shop.data
+
+        def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            terms, warnings = parse_query(args.get("query"), ORDER_DATE_FIELDS)
+            if warnings:
+                self._search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
+            selected = [
+                o
+                for o in data.orders
+                if matches(terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at})
+            ]
+            try:
+                return paginate(
+                    selected,
+                    _order_sort_key(args.get("sortKey")),
+                    lambda o: _graphql_order(data, o),
+                    **_page_args(args),
+                )
+            except ConnectionArgumentError as err:
+                raise GraphQLError(str(err)) from err
+
+        return {"shop": data.shop_object, "orders": orders}
+
+
+def _error(err: GraphQLError, code: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"message": err.message}
+    if err.locations:
+        out["locations"] = [{"line": loc.line, "column": loc.column} for loc in err.locations]
+    if err.path:
+        out["path"] = list(err.path)
+    out["extensions"] = {"code": code}
+    return out
