@@ -36,6 +36,9 @@ class SandboxOptions:
     time_scale: float = 1.0
     anchor: datetime | None = None
     shops: tuple[str, ...] = ("stratus-demo.myshopify.com",)
+    # Shopify's cost bucket per app and shop: size in points, restore in points per second.
+    bucket_size: float = 2000.0
+    restore_rate: float = 100.0
 
 
 @dataclass
@@ -59,7 +62,9 @@ class Sandbox:
                     orders=self.options.shopify_orders,
                     days=self.options.days,
                     anchor=self.options.anchor,
-                )
+                ),
+                maximum=self.options.bucket_size,
+                restore_rate=self.options.restore_rate,
             )
 
     def record(self, entry: dict[str, Any]) -> None:

@@ -189,7 +189,11 @@ class ShopifyAPI:
             except ConnectionArgumentError as err:
                 raise GraphQLError(str(err)) from err
 
-        return {"shop": data.shop_object, "orders": orders}
+        def order(_info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            fact = data.order_by_gid(id)
+            return None if fact is None else _graphql_order(data, fact)
+
+        return {"shop": data.shop_object, "orders": orders, "order": order}
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

@@ -21,6 +21,8 @@ FREE_SHIPPING_OVER = Decimal("75.00")
 SHIPPING_FEE = Decimal("6.95")
 DISCOUNT_CODE = "WELCOME10"
 DISCOUNT_RATE = Decimal("0.10")
+WHOLESALE_LINES = 14
+LEGACY_ID_BASE = 5_000_000_000  # order n has legacy id LEGACY_ID_BASE + n
 
 
 def money(value: Decimal) -> str:
@@ -56,6 +58,13 @@ class ShopData:
     timezone: str
     created_at: datetime
     orders: list[OrderFact] = field(default_factory=list)
+
+    def order_by_gid(self, order_gid: str) -> OrderFact | None:
+        kind, _, number = order_gid.removeprefix("gid://shopify/").partition("/")
+        if kind != "Order" or not number.isdigit():
+            return None
+        index = int(number) - LEGACY_ID_BASE - 1
+        return self.orders[index] if 0 <= index < len(self.orders) else None
 
     @property
     def shop_object(self) -> dict[str, Any]:
@@ -106,7 +115,7 @@ def generate_shop(
         shop.orders.append(
             OrderFact(
                 number=1000 + number,
-                legacy_id=5_000_000_000 + number,
+                legacy_id=LEGACY_ID_BASE + number,
                 created_at=created,
                 updated_at=updated,
                 seed=rng.getrandbits(48),
@@ -134,7 +143,9 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     """Render one order as the Admin API's `Order` object."""
     rng = random.Random(fact.seed)
     cur = shop.currency
-    picks: list[CatalogItem] = rng.sample(CATALOG, k=rng.choice((1, 1, 1, 2, 2, 3, 4)))
+    # Every 97th order is a wholesale order with more lines than one page of line items.
+    lines = WHOLESALE_LINES if fact.number % 97 == 0 else rng.choice((1, 1, 1, 2, 2, 3, 4))
+    picks: list[CatalogItem] = rng.sample(CATALOG, k=lines)
     quantities = [rng.choice((1, 1, 1, 2, 3)) for _ in picks]
     gross_lines = [item.price * q for item, q in zip(picks, quantities, strict=True)]
     subtotal_gross = sum(gross_lines, Decimal("0"))
@@ -156,7 +167,7 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     for index, (item, qty, gross, disc, line_tax) in enumerate(
         zip(picks, quantities, gross_lines, line_discounts, line_taxes, strict=True)
     ):
-        line_id = fact.legacy_id * 10 + index
+        line_id = fact.legacy_id * 100 + index  # room for up to 100 lines per order
         line_items.append(
             {
                 "__typename": "LineItem",

@@ -14,6 +14,7 @@ from singer_sdk.streams import GraphQLStream
 
 from tap_shopify.pagination import ConnectionPaginator, dig
 from tap_shopify.queries import load_query
+from tap_shopify.throttle import MAX_SINGLE_QUERY_COST
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -49,7 +50,9 @@ class ShopifyStream(GraphQLStream[str | None]):
         self._last: tuple[requests.Response, dict[str, Any]] | None = None
         self._retry_wait: float | None = None
         self._failures = 0
-        self.cost_key = self.name  # which query's cost the pacing expects next
+        # Requested cost expected of the next query, per query name; learnt from responses.
+        self.expected_costs: dict[str, float] = {}
+        self.current_query = self.query_name
 
     # -- endpoint and auth -------------------------------------------------
 
@@ -92,7 +95,8 @@ class ShopifyStream(GraphQLStream[str | None]):
 
     def request_decorator(self, func: Callable[..., requests.Response]) -> Callable[..., requests.Response]:
         def paced(prepared_request: requests.PreparedRequest, context: Context | None) -> requests.Response:
-            self.throttle.before_request(self.cost_key)
+            # A query not yet seen is assumed to cost the most a single query may.
+            self.throttle.before_request(self.expected_costs.get(self.current_query, MAX_SINGLE_QUERY_COST))
             return func(prepared_request, context)
 
         return super().request_decorator(paced)
@@ -153,7 +157,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         cost = dig(payload, ("extensions", "cost"))
         errors = payload.get("errors")
         if not errors:
-            self.throttle.observe(self.cost_key, cost)
+            self.throttle.observe(cost)
             self._failures = 0
             return
         self._raise_for_errors(errors, cost, response)
@@ -180,8 +184,13 @@ class ShopifyStream(GraphQLStream[str | None]):
         """The objects a response carries, and the page size for the next request."""
         payload = self.payload(response)
         requested = dig(payload, ("extensions", "cost", "requestedQueryCost"))
-        if requested is not None and self.paginated:
-            self.page_size = self.throttle.page_size(int(requested), self.page_size)
+        if requested is not None:
+            if self.paginated:
+                per_node = max(1.0, (int(requested) - 2) / max(1, self.page_size))
+                self.page_size = self.throttle.page_size(per_node)
+                self.expected_costs[self.query_name] = 2 + per_node * self.page_size
+            else:
+                self.expected_costs[self.query_name] = float(requested)
         found = dig(payload, ("data", *self.result_path))
         if found is None:
             return []
@@ -193,11 +202,16 @@ class ShopifyStream(GraphQLStream[str | None]):
             method="POST", url=self.url_base, headers=self.http_headers, data=json.dumps({"query": query, "variables": variables})
         )
         prepared.headers["Content-Type"] = "application/json"
-        self.cost_key = f"{self.name}:{query.split('(', 1)[0]}"
+        name = query.split("(", 1)[0].split()[-1]
+        self.current_query = name
         try:
             response = self.request_decorator(self._request)(prepared, None)
         finally:
-            self.cost_key = self.name
-        return self.payload(response)
+            self.current_query = self.query_name
+        payload = self.payload(response)
+        requested = dig(payload, ("extensions", "cost", "requestedQueryCost"))
+        if requested is not None:
+            self.expected_costs[name] = float(requested)
+        return payload
 
 

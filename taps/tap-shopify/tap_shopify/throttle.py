@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # Shopify refuses any single query whose requested cost exceeds this, on every plan.
@@ -35,7 +35,8 @@ class CostThrottle:
     requests: int = 0
     requested_total: int = 0
     actual_total: int = 0
-    _last_requested: dict[str, int] = field(default_factory=dict)
+    #: Points added to each wait's target, so rounding in reports never leaves us short.
+    margin: float = 1.0
 
     def estimate(self) -> float | None:
         """Points available now, by the last report and the restore rate since."""
@@ -46,18 +47,21 @@ class CostThrottle:
     def wait_time(self, cost: float) -> float:
         """Seconds to wait until the bucket holds `cost` points."""
         available = self.estimate()
-        if available is None or self.restore_rate is None or self.restore_rate <= 0 or available >= cost:
+        if available is None or self.restore_rate is None or self.restore_rate <= 0 or available >= cost + self.margin:
             return 0.0
-        return (cost - available) / self.restore_rate
+        return (cost + self.margin - available) / self.restore_rate
 
-    def before_request(self, key: str) -> None:
-        """Wait until the next query of `key` (a stream) can be afforded."""
-        wait = self.wait_time(self._last_requested.get(key, 0))
+    def before_request(self, expected_cost: float | None) -> None:
+        """Wait until the bucket can hold a query expected to cost `expected_cost`."""
+        cost = expected_cost or 0
+        if self.maximum is not None:
+            cost = min(cost, self.maximum)
+        wait = self.wait_time(cost)
         if wait > 0:
             self.waited_s += wait
             self.sleep(wait)
 
-    def observe(self, key: str, cost: dict[str, Any] | None) -> None:
+    def observe(self, cost: dict[str, Any] | None) -> None:
         """Record `extensions.cost` of a response."""
         if not cost:
             return
@@ -68,8 +72,6 @@ class CostThrottle:
             self.restore_rate = float(status["restoreRate"])
             self.observed_at = self.clock()
         requested = cost.get("requestedQueryCost")
-        if requested is not None:
-            self._last_requested[key] = int(requested)
         self.requests += 1
         self.requested_total += int(requested or 0)
         self.actual_total += int(cost.get("actualQueryCost") or 0)
@@ -77,13 +79,12 @@ class CostThrottle:
     def throttled_wait(self, cost: dict[str, Any] | None) -> float:
         """Seconds to wait after a THROTTLED response, from what it reports."""
         self.throttled += 1
-        self.observe("__throttled__", cost)
+        self.observe(cost)
         requested = float((cost or {}).get("requestedQueryCost") or 0)
         wait = self.wait_time(requested)
         return wait if wait > 0 else 1.0
 
-    def page_size(self, requested: int, current: int) -> int:
+    def page_size(self, per_node: float) -> int:
         """Largest page whose requested cost stays within one query and the bucket."""
-        per_node = max(1.0, (requested - 2) / max(1, current))
         budget = MAX_SINGLE_QUERY_COST if self.maximum is None else min(MAX_SINGLE_QUERY_COST, self.maximum)
         return max(1, min(MAX_PAGE_SIZE, math.floor((budget - 2) / per_node)))

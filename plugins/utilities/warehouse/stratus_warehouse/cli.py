@@ -31,6 +31,38 @@ def run_sql(url: str, query: str) -> str:
         return format_table([d.name for d in cur.description], cur.fetchall())
 
 
+SUMMARY_QUERIES = {
+    "Orders and revenue per day (last 14 days with orders)": """
+        select cast(purchase_date at time zone 'UTC' as date) as day, source, currency,
+               count(*) as orders, sum(total) as revenue
+        from warehouse.orders
+        where not is_cancelled
+        group by 1, 2, 3
+        order by 1 desc, 2, 3
+        limit 14
+    """,
+}
+
+
+def summary(url: str) -> str:
+    """Revenue per day, then the row count of every table in the warehouse schema."""
+    parts = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for title, query in SUMMARY_QUERIES.items():
+            cur = conn.execute(query)  # type: ignore[call-overload]
+            parts.append(f"{title}\n{format_table([d.name for d in cur.description], cur.fetchall())}")
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'warehouse' and table_type = 'BASE TABLE' order by 1"
+            )
+        ]
+        counts = [(t, conn.execute(f'select count(*) from warehouse."{t}"').fetchone()[0]) for t in tables]  # type: ignore[index]
+    parts.append(f"Rows per mart\n{format_table(['mart', 'rows'], counts)}")
+    return "\n\n".join(parts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="stratus-warehouse", description=__doc__)
@@ -39,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("stop", help="stop the warehouse")
     sub.add_parser("status", help="exit 0 if the warehouse is running")
     sub.add_parser("url", help="print the connection URL")
+    sub.add_parser("summary", help="print revenue per day and row counts of the marts")
     sql = sub.add_parser("sql", help="run one SQL statement and print the result")
     sql.add_argument("query")
     args = parser.parse_args(argv)
@@ -55,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0 if running else 1
         elif args.command == "url":
             print(warehouse.url())
+        elif args.command == "summary":
+            print(summary(warehouse.url()))
         elif args.command == "sql":
             warehouse.start()
             print(run_sql(warehouse.url(), args.query))

@@ -1,8 +1,9 @@
 """Orders and their line items, read together from one paged query.
 
-Line items come inside each order (no request per order). They are handed to the
-`order_line_items` stream once per page, so an order and its lines are always emitted
-together, and re-emitted together whenever the order changes.
+Line items come inside each order (no request per order). The orders stream buffers a
+page's lines and the `order_line_items` stream drains that buffer once per page, so an
+order and its lines are always emitted together, and again whenever the order changes.
+The child context is only the page number: contexts appear in logs and metrics.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class OrdersStream(ShopifyStream):
         super().__init__(*args, **kwargs)
         self._page_lines: list[dict[str, Any]] = []
         self._page_done = False
+        self._page_number = 0
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:
         variables = super().variables(context, next_page_token)
@@ -125,8 +127,14 @@ class OrdersStream(ShopifyStream):
 
     def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[Context | None]:  # noqa: ARG002
         if self._page_done and self._page_lines:
-            lines, self._page_lines, self._page_done = self._page_lines, [], False
-            yield {"line_items": lines}
+            self._page_done = False
+            self._page_number += 1
+            yield {"orders_page": self._page_number}
+
+    def take_page_lines(self) -> list[dict[str, Any]]:
+        """Hand over the buffered line items of the page just read."""
+        lines, self._page_lines = self._page_lines, []
+        return lines
 
     def order_record(self, node: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -219,5 +227,7 @@ class OrderLineItemsStream(Stream):
     replication_key = None
     schema = LINE_ITEM_SCHEMA
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        yield from (context or {}).get("line_items", [])
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+        orders = self._tap.streams[OrdersStream.name]
+        assert isinstance(orders, OrdersStream)
+        yield from orders.take_page_lines()

@@ -1,0 +1,57 @@
+# Stratus: two commands to a warehouse. `make demo`, then `make test`.
+PYTHON      ?= python3
+UV_VERSION  := 0.13.9
+BOOTSTRAP   := .cache/bootstrap
+UV          := $(BOOTSTRAP)/bin/uv
+VENV        := .venv
+BIN         := $(VENV)/bin
+MELTANO     := $(BIN)/meltano
+# Sandbox time runs this many times faster than real time, so the demo respects
+# Shopify's real rate limits without waiting out real minutes.
+DEMO_TIME_SCALE ?= 60
+
+export UV_PYTHON_DOWNLOADS := never
+export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install demo up test lint sql stop clean
+
+$(UV):
+	$(PYTHON) -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+.meltano/.installed: $(VENV)/.installed meltano.yml
+	$(MELTANO) install
+	touch $@
+
+install: .meltano/.installed  ## virtualenv, Meltano and every plugin
+
+up: install  ## start the embedded warehouse and the sandbox (reuses running ones)
+	$(BIN)/stratus-warehouse start
+	$(BIN)/python -m sandbox start --time-scale $(DEMO_TIME_SCALE)
+
+demo: up  ## run the whole pipeline against the sandbox and print a summary
+	$(MELTANO) run tap-shopify target-postgres dbt-postgres:build
+	$(BIN)/stratus-warehouse summary
+
+test: install  ## unit, tap and pipeline tests
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify plugins/utilities/warehouse/stratus_warehouse
+
+sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
+	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)
+	@$(BIN)/stratus-warehouse sql "$$Q"
+
+stop:  ## stop the warehouse and the sandbox
+	-@test -x $(BIN)/stratus-warehouse && $(BIN)/stratus-warehouse stop
+	-@test -x $(BIN)/python && $(BIN)/python -m sandbox stop
+
+clean: stop  ## remove environments, plugin installs and warehouse data
+	rm -rf $(VENV) .cache .meltano .stratus output transform/target transform/logs
