@@ -15,7 +15,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, Sandbox, SandboxOptions, make_server
 from sandbox.shopify.schema import available_versions, load_schema
@@ -66,7 +65,9 @@ def _healthy(port: int) -> bool:
 
 
 def _options(args: argparse.Namespace) -> SandboxOptions:
-    options = SandboxOptions(seed=args.seed, shopify_orders=args.shopify_orders, days=args.days, time_scale=args.time_scale)
+    options = SandboxOptions(
+        seed=args.seed, shopify_orders=args.shopify_orders, days=args.days, time_scale=args.time_scale
+    )
     if args.shops:
         options.shops = tuple(args.shops)
     return options
@@ -93,12 +94,26 @@ def start(args: argparse.Namespace) -> int:
         print(f"sandbox: already running on port {args.port}")
         return 0
     STATE_DIR.mkdir(exist_ok=True)
-    argv = [sys.executable, "-m", "sandbox", "serve", "--port", str(args.port), "--seed", str(args.seed),
-            "--shopify-orders", str(args.shopify_orders), "--days", str(args.days), "--time-scale", str(args.time_scale)]
+    argv = [
+        sys.executable,
+        "-m",
+        "sandbox",
+        "serve",
+        "--port",
+        str(args.port),
+        "--seed",
+        str(args.seed),
+        "--shopify-orders",
+        str(args.shopify_orders),
+        "--days",
+        str(args.days),
+        "--time-scale",
+        str(args.time_scale),
+    ]
     for shop in args.shops or []:
         argv += ["--shop", shop]
     with LOG_FILE.open("ab") as log:
-        proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+        proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     PID_FILE.write_text(str(proc.pid))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         sandbox = self.server.sandbox
         if self.path == "/_sandbox/health":
             self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
@@ -104,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         sandbox = self.server.sandbox
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)

@@ -13,7 +13,5 @@ def specs_dir() -> Path:
     configured = os.environ.get("STRATUS_SPECS_DIR")
     path = Path(configured) if configured else REPO_ROOT.parent / "shared" / "specs"
     if not path.is_dir():
-        raise SystemExit(
-            f"sandbox: API specs not found at {path}; set STRATUS_SPECS_DIR to the specs directory"
-        )
+        raise SystemExit(f"sandbox: API specs not found at {path}; set STRATUS_SPECS_DIR to the specs directory")
     return path

@@ -78,7 +78,9 @@ class ShopifyAPI:
         self.shops: dict[str, Shop] = {}
         self._search_warnings: list[dict[str, Any]] = []
 
-    def add_shop(self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0) -> Shop:
+    def add_shop(
+        self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0
+    ) -> Shop:
         shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate))
         self.shops[data.domain] = shop
         return shop
@@ -116,7 +118,9 @@ class ShopifyAPI:
         result.log["shop"] = domain
         return result
 
-    def _run(self, shop: Shop, schema: GraphQLSchema, query: str, variables: dict[str, Any], operation_name: str | None) -> Response:
+    def _run(
+        self, shop: Shop, schema: GraphQLSchema, query: str, variables: dict[str, Any], operation_name: str | None
+    ) -> Response:
         try:
             document = parse(query)
         except GraphQLError as err:
@@ -126,7 +130,7 @@ class ShopifyAPI:
             return Response(200, {"errors": [_error(e, "validationError") for e in problems]}, log={"invalid": True})
         try:
             requested = costs.requested_cost(schema, document, variables, operation_name)
-        except costs.MissingPageSize as err:
+        except costs.MissingPageSizeError as err:
             return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
         if requested > costs.MAX_SINGLE_QUERY_COST:
             message = (
@@ -135,14 +139,32 @@ class ShopifyAPI:
             )
             return Response(
                 200,
-                {"errors": [{"message": message, "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": costs.MAX_SINGLE_QUERY_COST}}]},
+                {
+                    "errors": [
+                        {
+                            "message": message,
+                            "extensions": {
+                                "code": "MAX_COST_EXCEEDED",
+                                "cost": requested,
+                                "maxCost": costs.MAX_SINGLE_QUERY_COST,
+                            },
+                        }
+                    ]
+                },
                 log={"requested_cost": requested, "max_cost_exceeded": True},
             )
         if not shop.bucket.take(requested):
-            cost = {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": shop.bucket.status().as_dict()}
+            cost = {
+                "requestedQueryCost": requested,
+                "actualQueryCost": None,
+                "throttleStatus": shop.bucket.status().as_dict(),
+            }
             return Response(
                 200,
-                {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}], "extensions": {"cost": cost}},
+                {
+                    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+                    "extensions": {"cost": cost},
+                },
                 log={"requested_cost": requested, "throttled": True},
             )
         self._search_warnings = []
@@ -177,7 +199,9 @@ class ShopifyAPI:
             selected = [
                 o
                 for o in data.orders
-                if matches(terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at})
+                if matches(
+                    terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
+                )
             ]
             try:
                 return paginate(

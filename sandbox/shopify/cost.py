@@ -31,7 +31,7 @@ from sandbox.clock import SimClock
 MAX_SINGLE_QUERY_COST = 1000
 
 
-class MissingPageSize(ValueError):
+class MissingPageSizeError(ValueError):
     """A connection was selected without `first` or `last`."""
 
 
@@ -78,9 +78,11 @@ class _Walker:
                 value = value_from_ast_untyped(arg.value, self.variables)
                 if value is not None:
                     return int(value)
-        raise MissingPageSize(f"you must provide one of first or last on the '{node.name.value}' connection")
+        raise MissingPageSizeError(f"you must provide one of first or last on the '{node.name.value}' connection")
 
-    def _node_selection(self, conn_node: FieldNode, conn_type: GraphQLObjectType) -> list[tuple[SelectionSetNode | None, Any]]:
+    def _node_selection(
+        self, conn_node: FieldNode, conn_type: GraphQLObjectType
+    ) -> list[tuple[SelectionSetNode | None, Any]]:
         node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
         out: list[tuple[SelectionSetNode | None, Any]] = []
         for field, _ in self._fields(conn_node.selection_set, conn_type):
@@ -131,13 +133,19 @@ class _Walker:
         return total
 
 
-def requested_cost(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], operation_name: str | None = None) -> int:
+def requested_cost(
+    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], operation_name: str | None = None
+) -> int:
     op = _operation(document, operation_name)
     return _Walker(schema, document, variables).requested(op.selection_set, schema.query_type)
 
 
 def actual_cost(
-    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], data: dict[str, Any] | None, operation_name: str | None = None
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: dict[str, Any],
+    data: dict[str, Any] | None,
+    operation_name: str | None = None,
 ) -> int:
     op = _operation(document, operation_name)
     return _Walker(schema, document, variables).actual(op.selection_set, schema.query_type, data or {})

@@ -82,7 +82,12 @@ class ShopData:
             "taxesIncluded": False,
             "createdAt": iso(self.created_at),
             "updatedAt": iso(self.created_at),
-            "plan": {"__typename": "ShopPlan", "publicDisplayName": "Basic", "partnerDevelopment": False, "shopifyPlus": False},
+            "plan": {
+                "__typename": "ShopPlan",
+                "publicDisplayName": "Basic",
+                "partnerDevelopment": False,
+                "shopifyPlus": False,
+            },
         }
 
 
@@ -194,7 +199,10 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
                         "priceSet": _bag(line_tax, cur),
                     }
                 ],
-                "variant": {"__typename": "ProductVariant", "id": gid("ProductVariant", 40_000_000 + item.product_index * 100 + item.variant_index)},
+                "variant": {
+                    "__typename": "ProductVariant",
+                    "id": gid("ProductVariant", 40_000_000 + item.product_index * 100 + item.variant_index),
+                },
                 "product": {"__typename": "Product", "id": gid("Product", 7_000_000 + item.product_index)},
             }
         )

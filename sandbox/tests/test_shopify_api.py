@@ -22,7 +22,9 @@ query($first: Int!, $after: String, $query: String) {
 """
 
 
-def post(base: str, body: dict[str, Any], token: str | None = "shpat_sandbox", path: str = "/admin/api/2026-10/graphql.json") -> tuple[int, dict[str, Any]]:
+def post(
+    base: str, body: dict[str, Any], token: str | None = "shpat_sandbox", path: str = "/admin/api/2026-10/graphql.json"
+) -> tuple[int, dict[str, Any]]:
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["X-Shopify-Access-Token"] = token
@@ -76,7 +78,9 @@ def test_requires_the_access_token(shop, token, status):
 
 def test_unknown_shop_is_not_found(shop):
     _, base = shop
-    status, _ = post(base, {"query": "{ shop { name } }"}, path="/shops/nope.myshopify.com/admin/api/2026-10/graphql.json")
+    status, _ = post(
+        base, {"query": "{ shop { name } }"}, path="/shops/nope.myshopify.com/admin/api/2026-10/graphql.json"
+    )
     assert status == 404
 
 
@@ -91,7 +95,9 @@ def test_pages_through_every_order_in_update_order(shop):
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert len(seen) == len({i for _, i in seen}) == len(sandbox.shopify.shops["stratus-demo.myshopify.com"].data.orders)
+    assert (
+        len(seen) == len({i for _, i in seen}) == len(sandbox.shopify.shops["stratus-demo.myshopify.com"].data.orders)
+    )
     assert seen == sorted(seen)
 
 
@@ -122,7 +128,10 @@ def test_throttles_when_the_bucket_is_empty(shop):
     sandbox.shopify.shops["stratus-demo.myshopify.com"].bucket.drain()
     _, body = post(base, {"query": ORDERS, "variables": {"first": 5}})
     assert body["errors"][0]["extensions"]["code"] == "THROTTLED"
-    assert body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] < body["extensions"]["cost"]["requestedQueryCost"]
+    assert (
+        body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"]
+        < body["extensions"]["cost"]["requestedQueryCost"]
+    )
 
 
 def test_unknown_api_version_is_served_by_the_oldest_supported(shop):
@@ -137,7 +146,7 @@ def test_unknown_api_version_is_served_by_the_oldest_supported(shop):
 
 
 def test_request_log_records_every_call(shop):
-    sandbox, base = shop
+    _, base = shop
     post(base, {"query": ORDERS, "variables": {"first": 3}})
     post(base, {"query": "{ nope }"})
     with urllib.request.urlopen(base + "/_sandbox/requests") as response:

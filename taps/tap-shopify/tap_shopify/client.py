@@ -44,7 +44,7 @@ class ShopifyStream(GraphQLStream[str | None]):
     paginated: ClassVar[bool] = True
     initial_page_size: ClassVar[int] = 10
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page_size = self.initial_page_size
         self._last: tuple[requests.Response, dict[str, Any]] | None = None
@@ -53,6 +53,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         # Requested cost expected of the next query, per query name; learnt from responses.
         self.expected_costs: dict[str, float] = {}
         self.current_query = self.query_name
+        self.pacing = {"waited_s": 0.0, "throttled": 0.0}
 
     # -- endpoint and auth -------------------------------------------------
 
@@ -96,7 +97,8 @@ class ShopifyStream(GraphQLStream[str | None]):
     def request_decorator(self, func: Callable[..., requests.Response]) -> Callable[..., requests.Response]:
         def paced(prepared_request: requests.PreparedRequest, context: Context | None) -> requests.Response:
             # A query not yet seen is assumed to cost the most a single query may.
-            self.throttle.before_request(self.expected_costs.get(self.current_query, MAX_SINGLE_QUERY_COST))
+            waited = self.throttle.before_request(self.expected_costs.get(self.current_query, MAX_SINGLE_QUERY_COST))
+            self.pacing["waited_s"] += waited
             return func(prepared_request, context)
 
         return super().request_decorator(paced)
@@ -122,7 +124,7 @@ class ShopifyStream(GraphQLStream[str | None]):
                 return min(RETRY_CAP_S, float(header))
             except ValueError:
                 pass
-        return min(RETRY_CAP_S, 0.5 * 2 ** (self._failures - 1))
+        return min(RETRY_CAP_S, 0.5 * 2.0 ** (self._failures - 1))
 
     def payload(self, response: requests.Response) -> dict[str, Any]:
         """The response's JSON, parsed once."""
@@ -131,7 +133,9 @@ class ShopifyStream(GraphQLStream[str | None]):
         try:
             parsed = response.json()
         except (ValueError, requests.exceptions.JSONDecodeError) as exc:
-            raise RetriableAPIError(f"Shopify returned a body that is not JSON for {self.name} (truncated?)", response) from exc
+            raise RetriableAPIError(
+                f"Shopify returned a body that is not JSON for {self.name} (truncated?)", response
+            ) from exc
         if not isinstance(parsed, dict):
             raise RetriableAPIError(f"Shopify returned unexpected JSON for {self.name}", response)
         self._last = (response, parsed)
@@ -140,13 +144,17 @@ class ShopifyStream(GraphQLStream[str | None]):
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         if status == 401:
-            raise ShopifyError(f"Shopify rejected the access token for {self.shop} (HTTP 401): check the access_token setting")
+            raise ShopifyError(
+                f"Shopify rejected the access token for {self.shop} (HTTP 401): check the access_token setting"
+            )
         if status == 402:
             raise ShopifyError(f"shop {self.shop} is frozen (HTTP 402 Payment Required)")
         if status == 403:
             raise ShopifyError(f"access to {self.shop} was refused (HTTP 403): check the app's access scopes")
         if status == 404:
-            raise ShopifyError(f"shop {self.shop} was not found (HTTP 404): check the shop setting (and api_url if set)")
+            raise ShopifyError(
+                f"shop {self.shop} was not found (HTTP 404): check the shop setting (and api_url if set)"
+            )
         if status == 423:
             raise ShopifyError(f"shop {self.shop} is locked (HTTP 423)")
         if status == 429 or status >= 500:
@@ -162,18 +170,46 @@ class ShopifyStream(GraphQLStream[str | None]):
             return
         self._raise_for_errors(errors, cost, response)
 
-    def _raise_for_errors(self, errors: Any, cost: dict[str, Any] | None, response: requests.Response) -> None:  # noqa: ANN401
+    def _raise_for_errors(self, errors: Any, cost: dict[str, Any] | None, response: requests.Response) -> None:
         listed = errors if isinstance(errors, list) else [{"message": str(errors)}]
         codes = {dig(e, ("extensions", "code")) for e in listed if isinstance(e, dict)}
         first = str(listed[0].get("message", listed[0])) if listed else "unknown error"
         if "THROTTLED" in codes:
+            self.pacing["throttled"] += 1
             self._retry_wait = self.throttle.throttled_wait(cost)
             raise RetriableAPIError(f"THROTTLED by Shopify for {self.name}", response)
         if "INTERNAL_SERVER_ERROR" in codes:
             raise RetriableAPIError(f"Shopify internal error for {self.name}: {first}", response)
         if "ACCESS_DENIED" in codes:
-            raise ShopifyError(f"access denied reading {self.name} from {self.shop}: {first} (grant the app that access scope)")
+            raise ShopifyError(
+                f"access denied reading {self.name} from {self.shop}: {first} (grant the app that access scope)"
+            )
         raise ShopifyError(f"Shopify rejected the {self.query_name} query for {self.shop}: {first}")
+
+    def calculate_sync_cost(
+        self,
+        request: requests.PreparedRequest,  # noqa: ARG002 - the SDK's signature
+        response: requests.Response,
+        context: Context | None,  # noqa: ARG002
+    ) -> dict[str, int]:
+        cost = dig(self.payload(response), ("extensions", "cost")) or {}
+        return {
+            "requested_query_cost": int(cost.get("requestedQueryCost") or 0),
+            "actual_query_cost": int(cost.get("actualQueryCost") or 0),
+        }
+
+    def log_sync_costs(self) -> None:
+        costs = dict(self._sync_costs)
+        if costs:
+            self.log(
+                "Shopify query cost of %s: requested %d, actual %d points; waited %.1f s for the bucket; "
+                "throttled %d times",
+                self.name,
+                costs.get("requested_query_cost", 0),
+                costs.get("actual_query_cost", 0),
+                self.pacing["waited_s"],
+                self.pacing["throttled"],
+            )
 
     # -- responses ---------------------------------------------------------------
 
@@ -199,10 +235,13 @@ class ShopifyStream(GraphQLStream[str | None]):
     def post_request_json(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One extra GraphQL request with this stream's auth, pacing, retries and checks."""
         prepared = self.build_prepared_request(
-            method="POST", url=self.url_base, headers=self.http_headers, data=json.dumps({"query": query, "variables": variables})
+            method="POST",
+            url=self.url_base,
+            headers=self.http_headers,
+            data=json.dumps({"query": query, "variables": variables}),
         )
         prepared.headers["Content-Type"] = "application/json"
-        name = query.split("(", 1)[0].split()[-1]
+        name = query.split("(", 1)[0].rsplit(maxsplit=1)[-1]
         self.current_query = name
         try:
             response = self.request_decorator(self._request)(prepared, None)
@@ -213,5 +252,3 @@ class ShopifyStream(GraphQLStream[str | None]):
         if requested is not None:
             self.expected_costs[name] = float(requested)
         return payload
-
-

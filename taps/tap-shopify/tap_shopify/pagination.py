@@ -9,7 +9,7 @@ import requests
 from singer_sdk.pagination import BaseAPIPaginator
 
 
-def dig(payload: dict[str, Any], path: Sequence[str]) -> Any:  # noqa: ANN401 - JSON
+def dig(payload: dict[str, Any], path: Sequence[str]) -> Any:
     """The value at `path` under `payload`, or None where a step is missing."""
     node: Any = payload
     for key in path:

@@ -61,7 +61,13 @@ class TapShopify(Tap):
     name = "tap-shopify"
 
     config_jsonschema = th.PropertiesList(
-        th.Property("shop", th.StringType, required=True, title="Shop", description="The myshopify domain, e.g. my-store.myshopify.com"),
+        th.Property(
+            "shop",
+            th.StringType,
+            required=True,
+            title="Shop",
+            description="The myshopify domain, e.g. my-store.myshopify.com",
+        ),
         th.Property(
             "access_token",
             th.StringType,
@@ -77,7 +83,12 @@ class TapShopify(Tap):
             title="API version",
             description="Admin API version; one older than twelve months gets a warning",
         ),
-        th.Property("start_date", th.DateTimeType, title="Start date", description="Earliest updated_at to read on the first run"),
+        th.Property(
+            "start_date",
+            th.DateTimeType,
+            title="Start date",
+            description="Earliest updated_at to read on the first run",
+        ),
         th.Property(
             "api_url",
             th.StringType,
@@ -86,26 +97,20 @@ class TapShopify(Tap):
         ),
     ).to_dict()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         problems = config_problems(dict(self.config)) if self.config.get("shop") else []
         if problems:
             raise ConfigValidationError("Config validation failed", errors=problems)
         self.throttle = CostThrottle()
-        warning = version_age_warning(str(self.config.get("api_version") or DEFAULT_API_VERSION), datetime.now(UTC).date())
+        warning = version_age_warning(
+            str(self.config.get("api_version") or DEFAULT_API_VERSION), datetime.now(UTC).date()
+        )
         if warning:
             self.logger.warning(warning)
 
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
-
-    def sync_all(self) -> None:
-        super().sync_all()
-        t = self.throttle
-        self.logger.info(
-            "Shopify query cost: %d requests, requested %d, actual %d points; waited %.1f s for the bucket; throttled %d times",
-            t.requests, t.requested_total, t.actual_total, t.waited_s, t.throttled,
-        )
 
 
 def main() -> None:

@@ -51,8 +51,8 @@ class CostThrottle:
             return 0.0
         return (cost + self.margin - available) / self.restore_rate
 
-    def before_request(self, expected_cost: float | None) -> None:
-        """Wait until the bucket can hold a query expected to cost `expected_cost`."""
+    def before_request(self, expected_cost: float | None) -> float:
+        """Wait until the bucket can hold a query expected to cost `expected_cost`; seconds waited."""
         cost = expected_cost or 0
         if self.maximum is not None:
             cost = min(cost, self.maximum)
@@ -60,6 +60,7 @@ class CostThrottle:
         if wait > 0:
             self.waited_s += wait
             self.sleep(wait)
+        return wait
 
     def observe(self, cost: dict[str, Any] | None) -> None:
         """Record `extensions.cost` of a response."""

@@ -6,7 +6,6 @@ import sys
 from datetime import date
 
 import pytest
-
 from tap_shopify.tap import config_problems, version_age_warning
 
 from .conftest import tap_config
@@ -40,7 +39,10 @@ def run_tap(tmp_path, config):
     path.write_text(json.dumps(config))
     return subprocess.run(
         [sys.executable, "-m", "tap_shopify.tap", "--config", str(path)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 from graphql import parse, validate
+from tap_shopify.queries import load_query, query_names
 
 from sandbox.shopify.schema import available_versions, load_schema
-from tap_shopify.queries import load_query, query_names
 
 
 def test_the_tap_ships_queries():

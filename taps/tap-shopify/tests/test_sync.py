@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from singer_sdk.singerlib.json import deserialize_json
 from singer_sdk.testing import TapTestRunner
+from tap_shopify.tap import TapShopify
 
 from sandbox.shopify.data import render_order
-from tap_shopify.tap import TapShopify
 
 from .conftest import SESSION_SANDBOX, SHOP, tap_config
 

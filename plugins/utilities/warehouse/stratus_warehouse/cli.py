@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from stratus_warehouse.server import Warehouse, WarehouseError
 
@@ -25,7 +26,7 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def run_sql(url: str, query: str) -> str:
     with psycopg.connect(url, autocommit=True) as conn:
-        cur = conn.execute(query)  # type: ignore[call-overload]
+        cur = conn.execute(query)
         if cur.description is None:
             return cur.statusmessage or "OK"
         return format_table([d.name for d in cur.description], cur.fetchall())
@@ -49,8 +50,9 @@ def summary(url: str) -> str:
     parts = []
     with psycopg.connect(url, autocommit=True) as conn:
         for title, query in SUMMARY_QUERIES.items():
-            cur = conn.execute(query)  # type: ignore[call-overload]
-            parts.append(f"{title}\n{format_table([d.name for d in cur.description], cur.fetchall())}")
+            cur = conn.execute(query)
+            columns = [d.name for d in cur.description or []]
+            parts.append(f"{title}\n{format_table(columns, cur.fetchall())}")
         tables = [
             r[0]
             for r in conn.execute(
@@ -58,7 +60,8 @@ def summary(url: str) -> str:
                 "where table_schema = 'warehouse' and table_type = 'BASE TABLE' order by 1"
             )
         ]
-        counts = [(t, conn.execute(f'select count(*) from warehouse."{t}"').fetchone()[0]) for t in tables]  # type: ignore[index]
+        count = sql.SQL("select count(*) from warehouse.{}")
+        counts = [(t, conn.execute(count.format(sql.Identifier(t))).fetchone()[0]) for t in tables]  # type: ignore[index]
     parts.append(f"Rows per mart\n{format_table(['mart', 'rows'], counts)}")
     return "\n\n".join(parts)
 

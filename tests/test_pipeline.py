@@ -1,0 +1,149 @@
+"""The whole pipeline: `meltano run tap-shopify target-postgres dbt-postgres:build` into a real
+Postgres (the embedded server, on its own port and data directory), then the marts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from stratus_warehouse import Warehouse
+
+from conftest import free_port
+from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.shopify.data import render_order
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+MELTANO = ROOT / ".venv" / "bin" / "meltano"
+SHOP = "stratus-demo.myshopify.com"
+ORDERS = 180
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    world = Sandbox(SandboxOptions(shopify_orders=ORDERS, time_scale=500))
+    with running(world) as url:
+        yield world, url
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="module")
+def meltano_env(sandbox, warehouse, tmp_path_factory):
+    _, url = sandbox
+    state = tmp_path_factory.mktemp("meltano")
+    env = dict(os.environ)
+    env.update(
+        {
+            # The dev environment, aimed at this test's sandbox, warehouse and system database.
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
+            "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
+            "TARGET_POSTGRES_PORT": str(warehouse.port),
+            "DBT_POSTGRES_PORT": str(warehouse.port),
+            "TARGET_JSONL_DESTINATION_PATH": str(state / "jsonl"),
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    return env
+
+
+def meltano(env, *args, check=True):
+    result = subprocess.run(
+        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
+    return result
+
+
+def query(warehouse, sql):
+    with psycopg.connect(warehouse.url()) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def mart_counts(warehouse):
+    return query(
+        warehouse,
+        "select (select count(*) from warehouse.orders), (select count(distinct order_key) from warehouse.orders),"
+        " (select count(*) from warehouse.order_items), (select count(distinct order_item_key) from warehouse.order_items),"
+        " (select sum(total) from warehouse.orders), (select count(*) from raw_shopify.orders)",
+    )[0]
+
+
+@pytest.fixture(scope="module")
+def built(meltano_env, warehouse):
+    meltano(meltano_env, "run", "tap-shopify", "target-postgres", "dbt-postgres:build")
+    return mart_counts(warehouse)
+
+
+def test_marts_hold_every_sandbox_order_once_and_to_the_cent(built, sandbox):
+    world, _ = sandbox
+    data = world.shopify.shops[SHOP].data
+    rendered = [render_order(data, fact) for fact in data.orders]
+    orders, distinct_orders, items, distinct_items, revenue, raw_orders = built
+    assert orders == distinct_orders == raw_orders == ORDERS
+    assert items == distinct_items == sum(len(o["lineItems"]) for o in rendered)
+    assert revenue == sum(Decimal(o["totalPriceSet"]["shopMoney"]["amount"]) for o in rendered)
+
+
+def test_mart_columns_are_typed_for_the_warehouse(built, warehouse):
+    types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'warehouse' and table_name = 'orders'",
+        )
+    )
+    assert types["total"] == "numeric"
+    assert types["purchase_date"] == "timestamp with time zone"
+    assert {"source", "account_id", "order_id", "status", "customer_id", "currency", "marketplace_id"} <= set(types)
+    item_types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns where table_schema = 'warehouse' and table_name = 'order_items'",
+        )
+    )
+    assert {"order_id", "sku", "asin", "qty", "price", "tax", "fee_estimate"} <= set(item_types)
+    assert query(warehouse, "select distinct source, account_id from warehouse.orders") == [("shopify", SHOP)]
+
+
+def test_a_second_run_changes_no_mart(built, meltano_env, warehouse):
+    meltano(meltano_env, "run", "tap-shopify", "target-postgres", "dbt-postgres:build")
+    assert mart_counts(warehouse) == built
+
+
+def test_discovery_lists_the_streams(meltano_env):
+    result = meltano(meltano_env, "invoke", "tap-shopify", "--discover")
+    streams = {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]}
+    assert streams == {"shop", "orders", "order_line_items"}
+
+
+def test_tap_dumps_json_lines(built, meltano_env):
+    meltano(meltano_env, "run", "tap-shopify", "target-jsonl", "--full-refresh", "--state-id-suffix", "dump")
+    dump = Path(meltano_env["TARGET_JSONL_DESTINATION_PATH"])
+    lines = (dump / "orders.jsonl").read_text().splitlines()
+    assert len(lines) == ORDERS
+    assert json.loads(lines[0])["shop"] == SHOP
+
+
+def test_prod_without_access_token_stops_with_one_line_naming_it(meltano_env):
+    env = {k: v for k, v in meltano_env.items() if not k.startswith("TAP_SHOPIFY_")}
+    env.update({"MELTANO_ENVIRONMENT": "prod", "SHOPIFY_SHOP": "my-store.myshopify.com"})
+    env.pop("SHOPIFY_ACCESS_TOKEN", None)
+    result = meltano(env, "invoke", "tap-shopify", check=False)
+    assert result.returncode != 0
+    assert "'access_token' is a required property" in result.stderr
+    assert "Traceback" not in result.stderr
