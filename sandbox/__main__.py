@@ -79,7 +79,7 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = Sandbox(_options(args))
     server = make_server(sandbox, DEFAULT_HOST, args.port)
     print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on http://{DEFAULT_HOST}:{args.port}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # `stop` ends serve_forever like Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -87,6 +87,10 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def start(args: argparse.Namespace) -> int:
@@ -136,8 +140,9 @@ def stop(_args: argparse.Namespace) -> int:
     try:
         os.kill(pid, signal.SIGTERM)
         for _ in range(50):
-            os.kill(pid, 0)
             time.sleep(0.1)
+            os.kill(pid, 0)
+        os.kill(pid, signal.SIGKILL)  # did not stop within 5 s
     except ProcessLookupError:
         pass
     PID_FILE.unlink(missing_ok=True)
