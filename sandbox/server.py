@@ -71,6 +71,15 @@ class Sandbox:
         with self._log_lock:
             self.log.append(entry)
 
+    def requests(self) -> list[dict[str, Any]]:
+        """A snapshot of the request log."""
+        with self._log_lock:
+            return list(self.log)
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self.log.clear()
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -99,8 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/_sandbox/health":
             self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
         elif self.path == "/_sandbox/requests":
-            with sandbox._log_lock:  # noqa: SLF001
-                self._send(Response(200, {"requests": list(sandbox.log), "time_scale": sandbox.clock.time_scale}))
+            self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -126,8 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._send(response)
         elif self.path == "/_sandbox/reset-log":
-            with sandbox._log_lock:  # noqa: SLF001
-                sandbox.log.clear()
+            sandbox.clear_log()
             self._send(Response(200, {"ok": True}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))

@@ -76,7 +76,6 @@ class ShopifyAPI:
     def __init__(self, clock: SimClock) -> None:
         self.clock = clock
         self.shops: dict[str, Shop] = {}
-        self._search_warnings: list[dict[str, Any]] = []
 
     def add_shop(
         self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0
@@ -167,9 +166,13 @@ class ShopifyAPI:
                 },
                 log={"requested_cost": requested, "throttled": True},
             )
-        self._search_warnings = []
+        search_warnings: list[dict[str, Any]] = []  # per request: the server is threaded
         result: ExecutionResult = execute_sync(
-            schema, document, root_value=self._root(shop), variable_values=variables, operation_name=operation_name
+            schema,
+            document,
+            root_value=self._root(shop, search_warnings),
+            variable_values=variables,
+            operation_name=operation_name,
         )
         actual = costs.actual_cost(schema, document, variables, result.data, operation_name)
         shop.bucket.refund(max(0, requested - actual))
@@ -184,18 +187,18 @@ class ShopifyAPI:
                 "throttleStatus": shop.bucket.status().as_dict(),
             }
         }
-        if self._search_warnings:
-            extensions["search"] = self._search_warnings
+        if search_warnings:
+            extensions["search"] = search_warnings
         body["extensions"] = extensions
         return Response(200, body, log={"requested_cost": requested, "actual_cost": actual})
 
-    def _root(self, shop: Shop) -> dict[str, Any]:
+    def _root(self, shop: Shop, search_warnings: list[dict[str, Any]]) -> dict[str, Any]:
         data = shop.data
 
         def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             terms, warnings = parse_query(args.get("query"), ORDER_DATE_FIELDS)
             if warnings:
-                self._search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
+                search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
             selected = [
                 o
                 for o in data.orders

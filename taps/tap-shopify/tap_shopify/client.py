@@ -232,16 +232,15 @@ class ShopifyStream(GraphQLStream[str | None]):
             return []
         return (found.get("nodes") or []) if self.paginated else [found]
 
-    def post_request_json(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """One extra GraphQL request with this stream's auth, pacing, retries and checks."""
+    def post_request_json(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """One extra request of the query `name`, with this stream's auth, pacing, retries and checks."""
         prepared = self.build_prepared_request(
             method="POST",
             url=self.url_base,
             headers=self.http_headers,
-            data=json.dumps({"query": query, "variables": variables}),
+            data=json.dumps({"query": load_query(name), "variables": variables}),
         )
         prepared.headers["Content-Type"] = "application/json"
-        name = query.split("(", 1)[0].rsplit(maxsplit=1)[-1]
         self.current_query = name
         try:
             response = self.request_decorator(self._request)(prepared, None)

@@ -30,11 +30,6 @@ class CostThrottle:
     available: float | None = None
     restore_rate: float | None = None
     observed_at: float = 0.0
-    waited_s: float = 0.0
-    throttled: int = 0
-    requests: int = 0
-    requested_total: int = 0
-    actual_total: int = 0
     #: Points added to each wait's target, so rounding in reports never leaves us short.
     margin: float = 1.0
 
@@ -58,7 +53,6 @@ class CostThrottle:
             cost = min(cost, self.maximum)
         wait = self.wait_time(cost)
         if wait > 0:
-            self.waited_s += wait
             self.sleep(wait)
         return wait
 
@@ -72,14 +66,9 @@ class CostThrottle:
             self.available = float(status["currentlyAvailable"])
             self.restore_rate = float(status["restoreRate"])
             self.observed_at = self.clock()
-        requested = cost.get("requestedQueryCost")
-        self.requests += 1
-        self.requested_total += int(requested or 0)
-        self.actual_total += int(cost.get("actualQueryCost") or 0)
 
     def throttled_wait(self, cost: dict[str, Any] | None) -> float:
         """Seconds to wait after a THROTTLED response, from what it reports."""
-        self.throttled += 1
         self.observe(cost)
         requested = float((cost or {}).get("requestedQueryCost") or 0)
         wait = self.wait_time(requested)

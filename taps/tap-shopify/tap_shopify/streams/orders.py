@@ -20,7 +20,6 @@ from singer_sdk.helpers.types import Context
 
 from tap_shopify.client import ShopifyStream, money
 from tap_shopify.pagination import dig
-from tap_shopify.queries import load_query
 
 LINE_ITEMS_PER_ORDER = 10  # inline in the orders query; more are fetched per order
 LINE_ITEMS_PAGE = 50
@@ -175,7 +174,7 @@ class OrdersStream(ShopifyStream):
         while info.get("hasNextPage"):
             # An order with more lines than the inline page: fetch the rest of this order only.
             payload = self.post_request_json(
-                load_query("order_line_items"),
+                "order_line_items",
                 {"id": node["id"], "first": LINE_ITEMS_PAGE, "after": info.get("endCursor")},
             )
             more = dig(payload, ("data", "order", "lineItems")) or {}
