@@ -15,11 +15,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, Sandbox, SandboxOptions, make_server
 from sandbox.shopify.schema import available_versions, load_schema
-from sandbox.specs import REPO_ROOT
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = REPO_ROOT / ".stratus"
 PID_FILE = STATE_DIR / "sandbox.pid"
 LOG_FILE = STATE_DIR / "sandbox.log"
