@@ -19,7 +19,7 @@ from graphql import (
 
 from sandbox.clock import SimClock
 from sandbox.shopify import cost as costs
-from sandbox.shopify.connection import ConnectionArgumentError, paginate
+from sandbox.shopify.connection import ConnectionArgumentError, paginate, paginate_sorted
 from sandbox.shopify.data import OrderFact, ShopData, iso, render_order
 from sandbox.shopify.schema import available_versions, load_schema
 from sandbox.shopify.search import matches, parse_query
@@ -199,18 +199,19 @@ class ShopifyAPI:
             terms, warnings = parse_query(args.get("query"), ORDER_DATE_FIELDS)
             if warnings:
                 search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
-            selected = [
-                o
-                for o in data.orders
-                if matches(
-                    terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
-                )
-            ]
+            sort_key = args.get("sortKey") or "ID"
+            keys, ordered = data.sorted_orders(sort_key, _order_sort_key(sort_key))
+            # Sorted by update time, an updated_at lower limit is where the page walk starts.
+            floors = [iso(t.value) for t in terms if t.field == "updated_at" and t.op in (">", ">=")]
             try:
-                return paginate(
-                    selected,
-                    _order_sort_key(args.get("sortKey")),
+                return paginate_sorted(
+                    keys,
+                    ordered,
                     lambda o: _graphql_order(data, o),
+                    keep=lambda o: matches(
+                        terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
+                    ),
+                    lower_bound=[max(floors)] if floors and sort_key == "UPDATED_AT" else None,
                     **_page_args(args),
                 )
             except ConnectionArgumentError as err:

@@ -8,7 +8,8 @@ costs little memory. The same seed, size and anchor always give the same shop.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -23,6 +24,7 @@ DISCOUNT_CODE = "WELCOME10"
 DISCOUNT_RATE = Decimal("0.10")
 WHOLESALE_LINES = 14
 LEGACY_ID_BASE = 5_000_000_000  # order n has legacy id LEGACY_ID_BASE + n
+ORDER_NUMBER_BASE = 1000  # and number ORDER_NUMBER_BASE + n, shown as its name '#1001'
 
 
 def money(value: Decimal) -> str:
@@ -58,6 +60,26 @@ class ShopData:
     timezone: str
     created_at: datetime
     orders: list[OrderFact] = field(default_factory=list)
+    # Orders sorted by each sort key asked for so far: (keys, orders). Dropped when orders change.
+    _sorted: dict[str, tuple[list[list[Any]], list[OrderFact]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def sorted_orders(
+        self, name: str, key: Callable[[OrderFact], tuple[Any, ...]]
+    ) -> tuple[list[list[Any]], list[OrderFact]]:
+        """The orders in ascending `key` order, with their keys; built once per sort `name`."""
+        if name not in self._sorted:
+            pairs = sorted(((list(key(o)), o) for o in self.orders), key=lambda p: p[0])
+            self._sorted[name] = ([k for k, _ in pairs], [o for _, o in pairs])
+        return self._sorted[name]
+
+    def update_orders(self, numbers: Iterable[int], at: datetime) -> None:
+        """Mark the orders numbered `numbers` as changed at `at` (a payment, a fulfilment)."""
+        for number in numbers:
+            index = number - ORDER_NUMBER_BASE - 1
+            self.orders[index] = replace(self.orders[index], updated_at=at.replace(microsecond=0))
+        self._sorted.clear()
 
     def order_by_gid(self, order_gid: str) -> OrderFact | None:
         kind, _, number = order_gid.removeprefix("gid://shopify/").partition("/")
@@ -119,7 +141,7 @@ def generate_shop(
         updated = updated.replace(microsecond=0)
         shop.orders.append(
             OrderFact(
-                number=1000 + number,
+                number=ORDER_NUMBER_BASE + number,
                 legacy_id=LEGACY_ID_BASE + number,
                 created_at=created,
                 updated_at=updated,
