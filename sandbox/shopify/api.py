@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
     GraphQLResolveInfo,
-    GraphQLSchema,
     execute_sync,
     parse,
     validate,
@@ -112,21 +113,19 @@ class ShopifyAPI:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
-        result = self._run(shop, load_schema(served), query, variables, operation_name)
+        result = self._run(shop, served, query, variables, operation_name)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
         return result
 
     def _run(
-        self, shop: Shop, schema: GraphQLSchema, query: str, variables: dict[str, Any], operation_name: str | None
+        self, shop: Shop, version: str, query: str, variables: dict[str, Any], operation_name: str | None
     ) -> Response:
-        try:
-            document = parse(query)
-        except GraphQLError as err:
-            return Response(200, {"errors": [_error(err, "parseError")]})
-        problems = validate(schema, document)
-        if problems:
-            return Response(200, {"errors": [_error(e, "validationError") for e in problems]}, log={"invalid": True})
+        schema = load_schema(version)
+        checked = _check(version, query)
+        if checked.document is None:
+            return Response(200, {"errors": checked.errors}, log={"invalid": True} if checked.invalid else {})
+        document = checked.document
         try:
             requested = costs.requested_cost(schema, document, variables, operation_name)
         except costs.MissingPageSizeError as err:
@@ -222,6 +221,28 @@ class ShopifyAPI:
             return None if fact is None else _graphql_order(data, fact)
 
         return {"shop": data.shop_object, "orders": orders, "order": order}
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A query text parsed and validated: its document, or the errors to answer with."""
+
+    document: DocumentNode | None
+    errors: list[dict[str, Any]]
+    invalid: bool = False
+
+
+@lru_cache(maxsize=256)
+def _check(version: str, query: str) -> _Checked:
+    """Parse and validate once per query text and version: clients send the same few queries on every page."""
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        return _Checked(None, [_error(err, "parseError")])
+    problems = validate(load_schema(version), document)
+    if problems:
+        return _Checked(None, [_error(e, "validationError") for e in problems], invalid=True)
+    return _Checked(document, [])
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

@@ -14,7 +14,11 @@ ITEMS = list(range(len(KEYS)))
 
 
 def ids(page):
-    return page["nodes"]
+    return [n["i"] for n in page["nodes"]]
+
+
+def render(i):
+    return {"i": i}
 
 
 def reference(keep, *, first=None, after=None, last=None, before=None, reverse=False):
@@ -39,9 +43,20 @@ def test_pages_match_the_simple_definition(args, reverse):
     def keep(i):
         return i % 3 != 0
 
-    cursors = {k: encode_cursor(tuple(KEYS[v])) for k, v in args.items() if k in ("after", "before")}
-    sizes = {k: v for k, v in args.items() if k in ("first", "last")}
-    page = paginate_sorted(KEYS, ITEMS, lambda i: i, keep=keep, reverse=reverse, **sizes, **cursors)
+    def cursor(name):
+        return encode_cursor(tuple(KEYS[args[name]])) if name in args else None
+
+    page = paginate_sorted(
+        KEYS,
+        ITEMS,
+        render,
+        keep=keep,
+        reverse=reverse,
+        first=args.get("first"),
+        last=args.get("last"),
+        after=cursor("after"),
+        before=cursor("before"),
+    )
     expected, more = reference(keep, reverse=reverse, **args)
     assert ids(page) == expected
     if "first" in args:
@@ -52,7 +67,7 @@ def test_pages_match_the_simple_definition(args, reverse):
 
 def test_lower_bound_skips_only_what_the_filter_drops():
     page = paginate_sorted(
-        KEYS, ITEMS, lambda i: i, keep=lambda i: KEYS[i] >= ["2026-01-04"], lower_bound=["2026-01-04"], first=2
+        KEYS, ITEMS, render, keep=lambda i: KEYS[i] >= ["2026-01-04"], lower_bound=["2026-01-04"], first=2
     )
     assert ids(page) == [6, 7]
     assert page["pageInfo"]["hasNextPage"]
@@ -60,7 +75,7 @@ def test_lower_bound_skips_only_what_the_filter_drops():
 
 def test_a_cursor_of_another_sort_is_refused():
     with pytest.raises(ConnectionArgumentError):
-        paginate_sorted(KEYS, ITEMS, lambda i: i, first=2, after=encode_cursor((1, 2)))
+        paginate_sorted(KEYS, ITEMS, render, first=2, after=encode_cursor((1, 2)))
 
 
 def test_updated_orders_move_to_the_end_of_the_update_order():
