@@ -13,6 +13,7 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     GraphQLResolveInfo,
+    OperationDefinitionNode,
     execute_sync,
     parse,
     validate,
@@ -116,6 +117,7 @@ class ShopifyAPI:
         result = self._run(shop, served, query, variables, operation_name)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
+        result.log["operation"] = operation_name or _first_operation_name(_check(served, query).document)
         return result
 
     def _run(
@@ -243,6 +245,14 @@ def _check(version: str, query: str) -> _Checked:
     if problems:
         return _Checked(None, [_error(e, "validationError") for e in problems], invalid=True)
     return _Checked(document, [])
+
+
+def _first_operation_name(document: DocumentNode | None) -> str | None:
+    """The name of a document's first operation, so the request log can count calls per query."""
+    for definition in document.definitions if document else ():
+        if isinstance(definition, OperationDefinitionNode):
+            return definition.name.value if definition.name else None
+    return None
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

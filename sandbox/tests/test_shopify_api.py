@@ -153,6 +153,16 @@ def test_request_log_records_every_call(shop):
         log = json.load(response)["requests"]
     assert [entry["status"] for entry in log] == [200, 200]
     assert log[0]["requested_cost"] == 11 and log[1]["invalid"] is True
+    assert [entry["operation"] for entry in log] == [None, None]  # both anonymous
+
+
+def test_request_log_names_each_operation(shop):
+    _, base = shop
+    post(base, {"query": "query Shop { shop { name } }"})
+    post(base, {"query": "query A { shop { id } } query B { shop { name } }", "operationName": "B"})
+    with urllib.request.urlopen(base + "/_sandbox/requests") as response:
+        log = json.load(response)["requests"]
+    assert [entry["operation"] for entry in log] == ["Shop", "B"]
 
 
 def test_generated_shop_is_deterministic():
