@@ -9,6 +9,7 @@ from typing import Any
 
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_shopify.client import ShopifyError
@@ -59,6 +60,9 @@ class TapShopify(Tap):
     """Singer tap for the Shopify Admin GraphQL API."""
 
     name = "tap-shopify"
+    # msgspec serialises Singer messages several times faster than the SDK's default JSON writer
+    # (Decimal amounts stay exact JSON numbers); serialising is a large share of the tap's CPU.
+    message_writer_class = MsgSpecWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(
