@@ -136,8 +136,10 @@ def generate_shop(
     for number in range(1, orders + 1):
         created = anchor - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span))
         created = created.replace(microsecond=0)
-        # Most orders change again within days (payment, fulfilment); never after the anchor.
-        updated = min(created + timedelta(seconds=rng.uniform(60, 4 * 86400)), anchor)
+        # Most orders change again within days (payment, fulfilment); never after the anchor, and
+        # spread before it rather than piled on it, as a real shop's recent changes are.
+        room = max(60.0, min(4 * 86400.0, (anchor - created).total_seconds()))
+        updated = min(created + timedelta(seconds=rng.uniform(60, room)), anchor)
         updated = updated.replace(microsecond=0)
         shop.orders.append(
             OrderFact(
