@@ -13,7 +13,7 @@ DEMO_TIME_SCALE ?= 60
 export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo up test lint sql stop clean
+.PHONY: install demo up test bench lint sql stop clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
@@ -40,10 +40,13 @@ demo: up  ## run the whole pipeline against the sandbox and print a summary
 test: install  ## unit, tap and pipeline tests
 	$(BIN)/pytest
 
+bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) -> bench/results/latest.md
+	$(BIN)/python -m bench
+
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify plugins/utilities/warehouse/stratus_warehouse
+	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify plugins/utilities/warehouse/stratus_warehouse
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

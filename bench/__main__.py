@@ -1,0 +1,321 @@
+"""`python -m bench`: measure the Shopify pipeline at 1× and 10× and write bench/results/latest.{json,md}.
+
+Each stage gets its own sandbox world (served on a free port in this process) and its own fresh
+embedded warehouse; Meltano keeps its state in a scratch directory, never the project's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from subprocess import PIPE
+from typing import Any
+
+import psutil
+import psycopg
+from psycopg import sql
+from stratus_warehouse import Warehouse
+
+from bench import ceiling, procs, report
+from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.shopify.data import ORDER_NUMBER_BASE
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+TARGET = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin" / "target-postgres"
+SHOP = "stratus-demo.myshopify.com"
+RAW_SCHEMA = "raw_shopify"  # tap-shopify's load_schema in meltano.yml
+STREAMS = ["shop", "orders", "order_line_items"]
+# Fast enough that the cost bucket never paces a throughput run.
+UNPACED_TIME_SCALE = 1_000_000.0
+# Slow enough that the tap keeps up with the bucket, so simulated time is the bucket's, not the tap's.
+PACED_TIME_SCALE = 100.0
+# Shopify's documented standard-plan limits, the sandbox's defaults: bucket size and restore per second.
+BUCKET_SIZE = 2000.0
+RESTORE_RATE = 100.0
+# A shop of 100,000 orders over 90 days changes about this many orders an hour (new ones and updates).
+CHANGED_PER_HOUR = 100
+WATCH = ("tap-shopify", "target-postgres")
+
+
+@dataclass
+class Stage:
+    """One sandbox world and one fresh warehouse, with the Meltano environment that points at both."""
+
+    world: Sandbox
+    url: str
+    warehouse: Warehouse
+    env: dict[str, str]
+
+    def meltano(self, *args: str) -> procs.Run:
+        return procs.run([str(BIN / "meltano"), *args], env=self.env, cwd=ROOT, watch=WATCH)
+
+    def count(self, schema: str = RAW_SCHEMA) -> int:
+        with psycopg.connect(self.warehouse.url()) as conn:
+            total = 0
+            for stream in STREAMS:
+                found = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, stream)))
+                total += int(found.fetchone()[0])  # type: ignore[index]
+            return total
+
+    def tap_config(self, directory: Path) -> Path:
+        path = directory / "tap-shopify.json"
+        config = {
+            "shop": SHOP,
+            "access_token": "shpat_sandbox",
+            "api_url": f"{self.url}/shops/{{shop}}",
+            "start_date": "2020-01-01T00:00:00Z",
+        }
+        path.write_text(json.dumps(config))
+        return path
+
+
+def _env(url: str, warehouse: Warehouse, scratch: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_DATABASE_URI": f"sqlite:///{scratch / 'meltano.db'}",
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
+            "TARGET_POSTGRES_PORT": str(warehouse.port),
+            "DBT_POSTGRES_PORT": str(warehouse.port),
+        }
+    )
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _sim_seconds(log: list[dict[str, Any]]) -> float:
+    return float(max(e["sim_end"] for e in log) - min(e["sim_start"] for e in log))
+
+
+def bucket_seconds(
+    log: list[dict[str, Any]], maximum: float = BUCKET_SIZE, restore_rate: float = RESTORE_RATE
+) -> float:
+    """Seconds a client needs for these calls at Shopify's limits: before each call it waits until
+    the bucket holds the call's requested cost, then the bucket keeps only the actual cost taken.
+    Network and server time are left out: this is the time the rate limit alone imposes."""
+    elapsed, available = 0.0, maximum
+    for entry in log:
+        requested, actual = entry.get("requested_cost"), entry.get("actual_cost")
+        if requested is None or actual is None:
+            continue
+        if available < requested:
+            elapsed += (requested - available) / restore_rate
+            available = requested
+        available -= actual
+        # The next call comes at once; until then nothing refills.
+    return elapsed
+
+
+def _calls_by_operation(log: list[dict[str, Any]]) -> dict[str, int]:
+    calls: dict[str, int] = {}
+    for entry in log:
+        name = str(entry.get("operation"))
+        calls[name] = calls.get(name, 0) + 1
+    return calls
+
+
+def _last_state(singer_file: Path) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    with singer_file.open("rb") as fh:
+        for line in fh:
+            if line.startswith(b'{"type":"STATE"'):
+                state = json.loads(line)["value"]
+    return state
+
+
+def _dbt_seconds() -> float:
+    """dbt's own elapsed time of its last invocation, from its run results."""
+    results: dict[str, Any] = json.loads((ROOT / "transform" / "target" / "run_results.json").read_text())
+    return float(results["elapsed_time"])
+
+
+class Bench:
+    def __init__(self, orders_1x: int, scratch: Path) -> None:
+        self.orders_1x = orders_1x
+        self.scratch = scratch
+        self.results: dict[str, Any] = {
+            "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{psutil.cpu_count()} CPUs, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+            f"Python {platform.python_version()}",
+            "conditions": f"1× = {orders_1x:,} Shopify orders with their line items; 10× = {10 * orders_1x:,}.",
+            "load": {"shopify": {}, "amazon": None},
+            "tap_only": {"shopify": {}, "amazon": None},
+            "memory": {},
+            "api_time": {
+                "amazon_backfill_10k_orders_s": None,
+                "amazon_incremental_1h_calls": None,
+                "amazon_naive_backfill_10k_orders_s": report.NAIVE_AMAZON_BACKFILL_S,
+                "shopify_backfill_100k_orders_s": None,
+                "shopify_incremental_calls": None,
+            },
+            "dbt": {},
+            "notes": {
+                "load.amazon.records_per_s": report.NOT_MEASURED_AMAZON,
+                "load.amazon.ratio": report.NOT_MEASURED_AMAZON,
+                "tap_only.amazon.records_per_s": report.NOT_MEASURED_AMAZON,
+                "api_time.amazon_backfill_10k_orders_s": report.NOT_MEASURED_AMAZON,
+                "api_time.amazon_incremental_1h_calls": report.NOT_MEASURED_AMAZON,
+            },
+        }
+
+    def stage(self, name: str, orders: int, time_scale: float) -> Any:
+        """A context: sandbox world, fresh warehouse, Meltano environment."""
+        bench = self
+
+        class _Stage:
+            def __enter__(self) -> Stage:
+                world = Sandbox(SandboxOptions(shopify_orders=orders, time_scale=time_scale))
+                self._serve = running(world)
+                url = self._serve.__enter__()
+                directory = bench.scratch / name
+                directory.mkdir()
+                warehouse = Warehouse(data_dir=directory / "warehouse", port=_free_port())
+                warehouse.start()
+                self._stage = Stage(world, url, warehouse, _env(url, warehouse, directory))
+                return self._stage
+
+            def __exit__(self, *exc: object) -> None:
+                self._stage.warehouse.destroy()
+                self._serve.__exit__(None, None, None)
+
+        return _Stage()
+
+    def log(self, message: str) -> None:
+        print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+    def plugin_config(self, stage: Stage, plugin: str) -> Path:
+        """The plugin's configuration as Meltano resolves it from meltano.yml for this stage."""
+        printed = procs.run(
+            [str(BIN / "meltano"), "config", "--unsafe", "print", plugin],
+            # What `meltano run` sets for the loader from the extractor's load_schema.
+            env={**stage.env, "MELTANO_EXTRACT__LOAD_SCHEMA": RAW_SCHEMA},
+            cwd=ROOT,
+            stdout=PIPE,
+        )
+        path = self.scratch / f"{plugin}-{stage.warehouse.port}.json"
+        path.write_text(printed.stdout)
+        return path
+
+    def one_x(self) -> None:
+        """At 1×: the whole load through `meltano run` (memory of both), the tap alone, and a paced
+        backfill that checks the bucket arithmetic used for the 100,000-order figure."""
+        with self.stage("1x", self.orders_1x, UNPACED_TIME_SCALE) as stage:
+            self.log(f"1×: meltano run tap-shopify target-postgres ({self.orders_1x:,} orders)")
+            load = stage.meltano("run", "tap-shopify", "target-postgres")
+            records = stage.count()
+            self.results["memory"]["tap_peak_rss_mb_1x"] = load.peak_rss_mb.get("tap-shopify")
+            self.results["memory"]["target_peak_rss_mb_1x"] = load.peak_rss_mb.get("target-postgres")
+            self.results["load"]["shopify"]["meltano_run_records_per_s_1x"] = round(records / load.seconds)
+
+            self.log(f"1×: tap-shopify > /dev/null ({records:,} records)")
+            tap = [str(BIN / "tap-shopify"), "--config", str(self.plugin_config(stage, "tap-shopify"))]
+            alone = procs.run(tap, watch=WATCH)
+            self.results["tap_only"]["shopify"] = {"records_per_s": round(records / alone.seconds), "records": records}
+
+            self.log(f"1×: paced backfill at time scale {PACED_TIME_SCALE:g}")
+            stage.world.clock.set_scale(PACED_TIME_SCALE)
+            stage.world.clear_log()
+            paced = procs.run(tap)
+            log = stage.world.requests()
+            waited = sum(float(w) for w in re.findall(r"waited ([\d.]+) s for the bucket", paced.stderr))
+            self.results["api_time"]["shopify_paced_check"] = {
+                "orders": self.orders_1x,
+                "calls": len(log),
+                "measured_sim_s": round(_sim_seconds(log)),
+                "bucket_arithmetic_s": round(bucket_seconds(log)),
+                "real_s": round(paced.seconds, 1),
+                "tap_waited_for_bucket_real_s": round(waited, 1),
+            }
+
+    def ten_x(self) -> None:
+        """At 10×: tap | tee | target (memory, throughput, the rows for the COPY ceiling), the backfill's
+        API time, dbt full build, then an hour's changes: incremental calls and dbt incremental run."""
+        orders = 10 * self.orders_1x
+        with self.stage("10x", orders, UNPACED_TIME_SCALE) as stage:
+            singer_file = self.scratch / "10x" / "tap.singer.jsonl"
+            tap = [str(BIN / "tap-shopify"), "--config", str(self.plugin_config(stage, "tap-shopify"))]
+            target = [str(TARGET), "--config", str(self.plugin_config(stage, "target-postgres"))]
+            self.log(f"10×: tap-shopify | tee | target-postgres ({orders:,} orders)")
+            load = procs.run(tap, ["tee", str(singer_file)], target, watch=WATCH)
+            records = stage.count()
+            self.results["memory"]["tap_peak_rss_mb_10x"] = load.peak_rss_mb.get("tap-shopify")
+            self.results["memory"]["target_peak_rss_mb_10x"] = load.peak_rss_mb.get("target-postgres")
+            self.results["load"]["shopify"].update(
+                {"records_per_s": round(records / load.seconds), "records": records, "seconds": round(load.seconds, 1)}
+            )
+            log = stage.world.requests()
+            self.results["api_time"].update(
+                {
+                    "shopify_backfill_100k_orders_s": round(bucket_seconds(log)) if orders == 100_000 else None,
+                    "shopify_backfill_orders": orders,
+                    "shopify_backfill_s": round(bucket_seconds(log)),
+                    "shopify_backfill_calls": len(log),
+                    "shopify_backfill_points": sum(e.get("actual_cost") or 0 for e in log),
+                }
+            )
+
+            self.log("10×: COPY ceiling from the same records")
+            rows, seconds = ceiling.copy_ceiling(stage.warehouse.url(), singer_file, RAW_SCHEMA, STREAMS)
+            shopify = self.results["load"]["shopify"]
+            shopify["copy_ceiling_records_per_s"] = round(rows / seconds)
+            shopify["copy_ceiling_records"] = rows
+            shopify["ratio"] = round(shopify["records_per_s"] / shopify["copy_ceiling_records_per_s"], 3)
+
+            self.log("10×: dbt build (full)")
+            stage.meltano("run", "dbt-postgres:build")
+            self.results["dbt"]["full_build_s_10x"] = round(_dbt_seconds(), 1)
+
+            self.log(f"10×: {CHANGED_PER_HOUR} orders change; incremental sync, then dbt build")
+            state = self.scratch / "10x" / "state.json"
+            state.write_text(json.dumps(_last_state(singer_file)))
+            data = stage.world.shopify.shops[SHOP].data
+            newest = max(o.updated_at for o in data.orders)
+            first = ORDER_NUMBER_BASE + 1
+            data.update_orders(range(first, first + CHANGED_PER_HOUR), newest + timedelta(minutes=30))
+            stage.world.clear_log()
+            procs.run([*tap, "--state", str(state)], target)
+            calls = _calls_by_operation(stage.world.requests())
+            self.results["api_time"]["shopify_incremental_calls"] = max(calls.values())
+            self.results["api_time"]["shopify_incremental_calls_by_query"] = calls
+            stage.meltano("run", "dbt-postgres:build")
+            self.results["dbt"]["incremental_s_10x"] = round(_dbt_seconds(), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--orders", type=int, default=10_000, help="Shopify orders at 1× (10× is ten times this)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where latest.{json,md} go")
+    args = parser.parse_args()
+    started = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="stratus-bench-"))
+    try:
+        bench = Bench(args.orders, scratch)
+        bench.one_x()
+        bench.ten_x()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    bench.results["bench_seconds"] = round(time.monotonic() - started)
+    report.write(bench.results, args.out)
+    print(report.markdown(bench.results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The results as JSON, and as a markdown table that sets each figure beside its target."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+NOT_MEASURED_AMAZON = "not measured: tap-amazon-spapi and its sandbox are not in the project yet"
+# The naive Amazon path calls getOrderItems once per order, at its documented 0.5 requests/s after a burst of 30.
+NAIVE_AMAZON_BACKFILL_S = round((10_000 - 30) / 0.5)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A key of the results, what it must reach, and how to read it."""
+
+    key: str
+    label: str
+    wanted: str
+    met: Callable[[dict[str, Any]], bool | None]
+
+
+def get(results: dict[str, Any], dotted: str) -> Any:
+    value: Any = results
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _at_least(key: str, floor: float) -> Callable[[dict[str, Any]], bool | None]:
+    return lambda r: None if get(r, key) is None else get(r, key) >= floor
+
+
+def _at_most(key: str, ceiling: float) -> Callable[[dict[str, Any]], bool | None]:
+    return lambda r: None if get(r, key) is None else get(r, key) <= ceiling
+
+
+def _ratio_at_most(key: str, base: str, factor: float) -> Callable[[dict[str, Any]], bool | None]:
+    def met(r: dict[str, Any]) -> bool | None:
+        a, b = get(r, key), get(r, base)
+        return None if a is None or b is None else a <= factor * b
+
+    return met
+
+
+TARGETS = [
+    Target(
+        "load.shopify.records_per_s",
+        "Shopify load, records/s",
+        "≥ 10,000",
+        _at_least("load.shopify.records_per_s", 10_000),
+    ),
+    Target("load.shopify.ratio", "Shopify load ÷ COPY ceiling", "≥ 0.4", _at_least("load.shopify.ratio", 0.4)),
+    Target(
+        "load.amazon.records_per_s",
+        "Amazon load, records/s",
+        "≥ 10,000",
+        _at_least("load.amazon.records_per_s", 10_000),
+    ),
+    Target("load.amazon.ratio", "Amazon load ÷ COPY ceiling", "≥ 0.4", _at_least("load.amazon.ratio", 0.4)),
+    Target("tap_only.shopify.records_per_s", "Shopify tap to /dev/null, records/s", "(context)", lambda _r: None),
+    Target("tap_only.amazon.records_per_s", "Amazon tap to /dev/null, records/s", "(context)", lambda _r: None),
+    Target(
+        "memory.tap_peak_rss_mb_10x",
+        "Tap peak RSS at 10×, MB",
+        "≤ 1.25 × at 1×",
+        _ratio_at_most("memory.tap_peak_rss_mb_10x", "memory.tap_peak_rss_mb_1x", 1.25),
+    ),
+    Target(
+        "memory.target_peak_rss_mb_10x",
+        "Target peak RSS at 10×, MB",
+        "≤ 1.25 × at 1×",
+        _ratio_at_most("memory.target_peak_rss_mb_10x", "memory.target_peak_rss_mb_1x", 1.25),
+    ),
+    Target(
+        "api_time.shopify_backfill_100k_orders_s",
+        "Shopify backfill of 100,000 orders, simulated s",
+        "≤ 600",
+        _at_most("api_time.shopify_backfill_100k_orders_s", 600),
+    ),
+    Target(
+        "api_time.shopify_incremental_calls",
+        "Shopify incremental sync, calls of the busiest stream",
+        "≤ 5",
+        _at_most("api_time.shopify_incremental_calls", 5),
+    ),
+    Target(
+        "api_time.amazon_backfill_10k_orders_s",
+        "Amazon two-year backfill of 10,000 orders, simulated s",
+        f"≤ 900 (naive path: {NAIVE_AMAZON_BACKFILL_S:,} s)",
+        _at_most("api_time.amazon_backfill_10k_orders_s", 900),
+    ),
+    Target(
+        "api_time.amazon_incremental_1h_calls",
+        "Amazon incremental sync of one hour, calls of the busiest stream",
+        "≤ 5",
+        _at_most("api_time.amazon_incremental_1h_calls", 5),
+    ),
+    Target(
+        "dbt.incremental_s_10x",
+        "dbt incremental run at 10×, s",
+        "≤ full build ÷ 5",
+        _ratio_at_most("dbt.incremental_s_10x", "dbt.full_build_s_10x", 0.2),
+    ),
+]
+
+
+def _figure(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 10 else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    notes: dict[str, str] = results.get("notes", {})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {results['measured_at']} on {results['machine']}. {results['conditions']}",
+        "",
+        "| figure | measured | target | verdict |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for target in TARGETS:
+        value = get(results, target.key)
+        met = target.met(results)
+        if value is None:
+            verdict = notes.get(target.key) or (NOT_MEASURED_AMAZON if "amazon" in target.key else "not measured")
+        else:
+            verdict = "—" if met is None else ("met" if met else "**missed**")
+        lines.append(f"| {target.label} | {_figure(value)} | {target.wanted} | {verdict} |")
+    lines += ["", "## All figures", "", "```json", json.dumps(_figures(results), indent=2), "```", ""]
+    if notes:
+        lines += ["## Notes", ""] + [f"- **{k}**: {v}" for k, v in notes.items()] + [""]
+    return "\n".join(lines)
+
+
+def _figures(results: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in results.items() if k not in ("notes", "measured_at", "machine", "conditions")}
+
+
+def write(results: dict[str, Any], directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (directory / "latest.md").write_text(markdown(results))
