@@ -62,6 +62,7 @@ def run(
     *commands: Sequence[str],
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | int | None = subprocess.DEVNULL,
     watch: Sequence[str] = (),
 ) -> Run:
@@ -74,7 +75,7 @@ def run(
     samplers: list[threading.Thread] = []
     errors: list[tuple[int, Sequence[str], str]] = []
     with ExitStack() as stack:
-        previous: IO[bytes] | None = None
+        previous: IO[bytes] | None = stdin
         for index, argv in enumerate(commands):
             last = index == len(commands) - 1
             process = stack.enter_context(
@@ -87,7 +88,7 @@ def run(
                     stderr=subprocess.PIPE,
                 )
             )
-            if previous is not None:
+            if previous is not None and previous is not stdin:
                 previous.close()  # the next process owns it now
             previous = process.stdout
             processes.append(process)

@@ -61,6 +61,18 @@ TARGETS = [
         _at_least("load.amazon.records_per_s", 10_000),
     ),
     Target("load.amazon.ratio", "Amazon load ÷ COPY ceiling", "≥ 0.4", _at_least("load.amazon.ratio", 0.4)),
+    Target(
+        "load.shopify.target_only_records_per_s",
+        "Shopify records into target-postgres alone (from a file), records/s",
+        "(context: the loader's own pace)",
+        lambda _r: None,
+    ),
+    Target(
+        "load.shopify.target_only_ratio",
+        "target-postgres alone ÷ COPY ceiling",
+        "(context: ≥ 0.4 would be the loader's share)",
+        lambda _r: None,
+    ),
     Target("tap_only.shopify.records_per_s", "Shopify tap to /dev/null, records/s", "(context)", lambda _r: None),
     Target("tap_only.amazon.records_per_s", "Amazon tap to /dev/null, records/s", "(context)", lambda _r: None),
     Target(
