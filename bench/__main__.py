@@ -299,19 +299,27 @@ class Bench:
             stage.meltano("run", "dbt-postgres:build")
             self.results["dbt"]["full_build_s_10x"] = round(_dbt_seconds(), 1)
 
-            self.log(f"10×: {CHANGED_PER_HOUR} orders change; incremental sync, then dbt build")
+            # Two hourly cycles: the first moves the marts past the backfill (as every run after it
+            # does in production); the second is the steady state that is measured.
             state = self.scratch / "10x" / "state.json"
             state.write_text(json.dumps(_last_state(singer_file)))
             data = stage.world.shopify.shops[SHOP].data
-            newest = max(o.updated_at for o in data.orders)
-            first = ORDER_NUMBER_BASE + 1
-            data.update_orders(range(first, first + CHANGED_PER_HOUR), newest + timedelta(minutes=30))
-            stage.world.clear_log()
-            procs.run([*tap, "--state", str(state)], target)
-            calls = _calls_by_operation(stage.world.requests())
+            for hour in (1, 2):
+                self.log(f"10×: hour {hour}: {CHANGED_PER_HOUR} orders change; incremental sync, then dbt build")
+                newest = max(o.updated_at for o in data.orders)
+                first = ORDER_NUMBER_BASE + 1 + hour * CHANGED_PER_HOUR
+                # Spread over the hour, as real changes are.
+                step = timedelta(hours=1) / CHANGED_PER_HOUR
+                for index, number in enumerate(range(first, first + CHANGED_PER_HOUR)):
+                    data.update_orders([number], newest + step * (index + 1))
+                stage.world.clear_log()
+                sync_file = self.scratch / "10x" / f"sync-{hour}.singer.jsonl"
+                procs.run([*tap, "--state", str(state)], ["tee", str(sync_file)], target)
+                state.write_text(json.dumps(_last_state(sync_file) or json.loads(state.read_text())))
+                calls = _calls_by_operation(stage.world.requests())
+                stage.meltano("run", "dbt-postgres:build")
             self.results["api_time"]["shopify_incremental_calls"] = max(calls.values())
             self.results["api_time"]["shopify_incremental_calls_by_query"] = calls
-            stage.meltano("run", "dbt-postgres:build")
             self.results["dbt"]["incremental_s_10x"] = round(_dbt_seconds(), 1)
 
 
