@@ -1,7 +1,9 @@
 """The sandbox's HTTP server: routes, a request log, and a small control API.
 
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
-query cost and simulated API time; `/_sandbox/health` answers when the server is up.
+query cost and simulated API time; `/_sandbox/health` answers when the server is up;
+`/_sandbox/bulk-results/…` serves bulk operation results and `POST /_sandbox/shopify/bulk-faults`
+arms a fault for the next bulk operation.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import Any
 
 from sandbox.clock import SimClock
 from sandbox.shopify.api import Response, ShopifyAPI
+from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.data import generate_shop
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+_BULK_RESULT_PATH = "/_sandbox/bulk-results/"
+_BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
 
@@ -39,6 +44,9 @@ class SandboxOptions:
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
+    # Bulk operations: simulated processing speed, and faults for the next operations (see bulk.FAULTS).
+    bulk_objects_per_second: float = 500.0
+    bulk_faults: tuple[str, ...] = ()
 
 
 @dataclass
@@ -53,7 +61,13 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         self.clock = SimClock(self.options.time_scale)
-        self.shopify = ShopifyAPI(self.clock)
+        bulk = BulkOperations(
+            self.clock,
+            objects_per_second=self.options.bulk_objects_per_second,
+            faults=self.options.bulk_faults,
+            seed=self.options.seed,
+        )
+        self.shopify = ShopifyAPI(self.clock, bulk)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
                 generate_shop(
@@ -109,8 +123,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+        elif self.path.startswith(_BULK_RESULT_PATH):
+            self._send_bulk_result(self.path.removeprefix(_BULK_RESULT_PATH))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
+
+    def _send_bulk_result(self, name: str) -> None:
+        """Stream a bulk operation's JSONL from disk; an expired URL is refused as storage refuses it."""
+        sandbox = self.server.sandbox
+        path, expired = sandbox.shopify.bulk.result_file(name)
+        status = 404 if path is None else 403 if expired else 200
+        sandbox.record(
+            {"api": "shopify-bulk-result", "path": self.path, "status": status, "sim_start": sandbox.clock.now()}
+        )
+        if path is None or expired:
+            body = b"Request has expired" if expired else b"Not Found"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/jsonl")
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.end_headers()
+        with path.open("rb") as fh:
+            while chunk := fh.read(64 * 1024):
+                self.wfile.write(chunk)
 
     def do_POST(self) -> None:
         sandbox = self.server.sandbox
@@ -135,6 +175,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response)
         elif self.path == "/_sandbox/reset-log":
             sandbox.clear_log()
+            self._send(Response(200, {"ok": True}))
+        elif self.path == _BULK_FAULT_PATH:
+            # {"fault": "FAILED:TIMEOUT" | "CANCELED" | "EXPIRED" | ...}: applies to the next bulk operation.
+            try:
+                sandbox.shopify.bulk.arm(str(json.loads(body or b"{}").get("fault")))
+            except (ValueError, AttributeError) as err:
+                self._send(Response(400, {"errors": str(err)}))
+                return
             self._send(Response(200, {"ok": True}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
