@@ -296,10 +296,10 @@ class BulkOperations:
         self.seed = seed
         self.epoch = datetime.now(UTC)  # wall time of simulated second 0
         self._faults: deque[str] = deque()
-        for fault in faults:
-            self.arm(fault)
         self._ops: dict[int, BulkOperation] = {}
         self._lock = threading.Lock()
+        for fault in faults:
+            self.arm(fault)
         self._dir = tempfile.TemporaryDirectory(prefix="sandbox-bulk-")
 
     # -- control -------------------------------------------------------------------
