@@ -17,6 +17,8 @@ from tap_shopify.bulk import NodeStore, bulk_config_problems, jsonl_lines
 from tap_shopify.client import ShopifyError
 from tap_shopify.tap import TapShopify
 
+from sandbox.shopify.data import render_order
+
 from .conftest import SHOP, tap_config
 
 ORDERS = 150
@@ -47,10 +49,8 @@ def calls(sandbox, field):
     return [e for e in sandbox.requests() if field in (e.get("fields") or [])]
 
 
-def expected_line_count(sandbox):
-    from sandbox.shopify.data import render_order
-
-    data = sandbox.shopify.shops[SHOP].data
+def expected_line_count(served):
+    data = served.shopify.shops[SHOP].data
     return sum(len(render_order(data, fact)["lineItems"]) for fact in data.orders)
 
 
