@@ -15,6 +15,8 @@ from singer_sdk.singerlib.json import deserialize_json
 from singer_sdk.testing import SuiteConfig, TapTestRunner
 from tap_shopify.bulk import NodeStore, bulk_config_problems, jsonl_lines
 from tap_shopify.client import ShopifyError
+from tap_shopify.queries import load_query
+from tap_shopify.streams import OrdersStream
 from tap_shopify.tap import TapShopify
 
 from sandbox.shopify.data import render_order
@@ -233,3 +235,59 @@ def test_jsonl_is_parsed_while_it_is_still_arriving():
 def test_each_bad_bulk_setting_is_named(setting, value):
     [problem] = bulk_config_problems({setting: value})
     assert problem.startswith(f"{setting}: ")
+
+
+def test_a_resumed_operation_skips_what_was_emitted_before_the_interruption(shop):
+    sandbox, url = shop
+    first = sync(tap_config(url, bulk_mode="always"))
+    orders = first.records["orders"]
+    operation = run_operation_for(url)
+    # As if a run had emitted (and bookmarked) the first half of this operation's result, then stopped.
+    bookmark = orders[len(orders) // 2]["updated_at"]
+    state = {"bookmarks": {"orders": {"replication_key": "updated_at", "replication_key_value": bookmark}}}
+    state["bookmarks"]["orders"]["bulk_operation"] = {"id": operation}
+    resumed = sync(tap_config(url, bulk_mode="always"), state=state)
+    assert len(calls(sandbox, "bulkOperationRunQuery")) == 2  # the first sync's and ours; none by the resumed run
+    assert sorted(r["updated_at"] for r in resumed.records["orders"]) == sorted(
+        r["updated_at"] for r in orders if r["updated_at"] >= bookmark
+    )
+
+
+def run_operation_for(url):
+    """Start a bulk query of every order as the tap would, over HTTP; returns its id."""
+    query = load_query("orders_bulk").replace('"__SEARCH__"', '""')
+    body = json.dumps({"query": load_query("bulk_operation_run_query"), "variables": {"query": query}}).encode()
+    request = urllib.request.Request(
+        f"{url}/admin/api/2026-10/graphql.json",
+        data=body,
+        headers={"X-Shopify-Access-Token": "shpat_sandbox", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]
+
+
+class OrdersAgain(OrdersStream):
+    """A second bulk-capable stream, to show operations of several streams run at once."""
+
+    name = "orders_again"
+
+
+class TapWithTwoBulkStreams(TapShopify):
+    def discover_streams(self):
+        return [*super().discover_streams(), OrdersAgain(tap=self)]
+
+
+def test_bulk_operations_of_several_streams_run_at_once(shop):
+    sandbox, url = shop
+    runner = TapTestRunner(
+        TapWithTwoBulkStreams,
+        config=tap_config(url, bulk_mode="always"),
+        suite_config=SuiteConfig(max_records_limit=None),
+    )
+    runner.sync_all()
+    log = sandbox.requests()
+    started = [n for n, e in enumerate(log) if "bulkOperationRunQuery" in (e.get("fields") or [])]
+    downloads = [n for n, e in enumerate(log) if e["api"] == "shopify-bulk-result"]
+    assert len(started) == 2 and len(downloads) == 2
+    assert started[1] < downloads[0]  # the second operation was running before the first result was read
+    assert len(runner.records["orders_again"]) == len(runner.records["orders"]) == ORDERS
