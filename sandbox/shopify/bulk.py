@@ -53,7 +53,7 @@ from graphql import (
 
 from sandbox.clock import SimClock
 from sandbox.shopify.connection import MAX_PAGE_SIZE
-from sandbox.shopify.cost import selected_fields
+from sandbox.shopify.cost import node_selections, selected_fields
 
 MAX_CONNECTIONS = 5
 MAX_NESTING = 2
@@ -134,20 +134,12 @@ class _Planner:
             raise BulkQueryError(f"Bulk queries cannot contain more than {MAX_CONNECTIONS} connections.")
         if depth > MAX_NESTING:
             raise BulkQueryError(f"Bulk queries cannot contain connections nested more than {MAX_NESTING} levels deep.")
-        node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
-        selections: list[tuple[SelectionSetNode | None, bool]] = []
-        for sub, _ in self.fields(node.selection_set, conn_type):
-            if sub.name.value == "nodes":
-                selections.append((sub.selection_set, False))
-            elif sub.name.value == "edges":
-                selections += [
-                    (n.selection_set, True) for n, _ in self.fields(sub.selection_set, None) if n.name.value == "node"
-                ]
+        selections = node_selections(self.schema, self.document, node, conn_type)
         if len(selections) != 1:
             raise BulkQueryError(
                 f"The connection '{_key(node)}' must select its objects once, with nodes or edges.node."
             )
-        selection, via_edges = selections[0]
+        selection, node_type, via_edges = selections[0]
         nested = self.connections(selection, node_type, (), depth, False)
         if nested and "id" not in {_key(f) for f, _ in self.fields(selection, node_type)}:
             raise BulkQueryError(

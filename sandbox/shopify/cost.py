@@ -62,6 +62,13 @@ def selected_fields(
     return _Walker(schema, document, {}).fields(selection_set, parent)
 
 
+def node_selections(
+    schema: GraphQLSchema, document: DocumentNode, conn_node: FieldNode, conn_type: GraphQLObjectType
+) -> list[tuple[SelectionSetNode | None, Any, bool]]:
+    """Where a connection field selects its nodes: (selection, node type, whether under edges.node)."""
+    return _Walker(schema, document, {}).node_selections(conn_node, conn_type)
+
+
 def _is_connection(type_: Any) -> bool:
     return isinstance(type_, GraphQLObjectType) and type_.name.endswith("Connection")
 
@@ -96,18 +103,19 @@ class _Walker:
                     return int(value)
         raise MissingPageSizeError(f"you must provide one of first or last on the '{node.name.value}' connection")
 
-    def _node_selection(
+    def node_selections(
         self, conn_node: FieldNode, conn_type: GraphQLObjectType
-    ) -> list[tuple[SelectionSetNode | None, Any]]:
+    ) -> list[tuple[SelectionSetNode | None, Any, bool]]:
+        """Where a connection selects its nodes: (selection, node type, whether under edges.node)."""
         node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
-        out: list[tuple[SelectionSetNode | None, Any]] = []
+        out: list[tuple[SelectionSetNode | None, Any, bool]] = []
         for field, _ in self.fields(conn_node.selection_set, conn_type):
             if field.name.value == "nodes":
-                out.append((field.selection_set, node_type))
+                out.append((field.selection_set, node_type, False))
             elif field.name.value == "edges":
                 for sub, _ in self.fields(field.selection_set, None):
                     if sub.name.value == "node":
-                        out.append((sub.selection_set, node_type))
+                        out.append((sub.selection_set, node_type, True))
         return out
 
     def requested(self, selection_set: SelectionSetNode | None, parent: Any) -> int:
@@ -120,7 +128,7 @@ class _Walker:
             if is_leaf_type(ftype):
                 continue
             if _is_connection(ftype):
-                per_node = sum(1 + self.requested(sel, t) for sel, t in self._node_selection(field, ftype))
+                per_node = sum(1 + self.requested(sel, t) for sel, t, _ in self.node_selections(field, ftype))
                 total += 2 + self._page_size(field) * per_node
             else:
                 total += 1 + self.requested(field.selection_set, ftype)
@@ -140,7 +148,7 @@ class _Walker:
                 continue
             if _is_connection(ftype):
                 total += 2
-                for sel, node_type in self._node_selection(field, ftype):
+                for sel, node_type, _ in self.node_selections(field, ftype):
                     nodes = child.get("nodes") or [e.get("node") for e in child.get("edges") or []]
                     total += sum(1 + self.actual(sel, node_type, n) for n in nodes if n is not None)
                 continue

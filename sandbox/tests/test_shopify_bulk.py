@@ -37,7 +37,7 @@ def run(base, query):
 
 
 def wait(base, operation_id, until=("COMPLETED", "FAILED", "CANCELED", "EXPIRED")):
-    seen = []
+    seen: list[str] = []
     for _ in range(400):
         _, body = post(base, {"query": POLL, "variables": {"id": operation_id}})
         node = body["data"]["node"]

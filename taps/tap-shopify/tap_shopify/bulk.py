@@ -47,6 +47,7 @@ STATE_KEY = "bulk_operation"
 SEARCH_PLACEHOLDER = '"__SEARCH__"'
 POLL_GROWTH = 1.5
 POLL_CAP_UNITS = 30  # at most ~30 s between polls against Shopify itself
+START_ATTEMPTS = 30  # tries to start an operation while the shop's bulk limit is reached
 DOWNLOAD_TIMEOUT_S = 300
 INSERT_BATCH = 1000
 DONE = {"COMPLETED", "FAILED", "CANCELED", "EXPIRED"}
@@ -220,6 +221,7 @@ class BulkStream(ShopifyStream):
     def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self.bulk_handled = True
         if not self.use_bulk(context):
+            self._forget_operation(context)  # e.g. bulk_mode changed to never since it started
             yield from super().request_records(context)
             return
         self.start_sibling_operations()
@@ -236,7 +238,8 @@ class BulkStream(ShopifyStream):
     def unseen(self, context: Context | None, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Skip records before the bookmark: a run interrupted while emitting a bulk result resumes
         the same (sorted) result, whose first records were emitted and bookmarked already."""
-        since = self.get_starting_timestamp(context) if self.replication_key else None
+        timestamps = bool(self.replication_key) and self.is_timestamp_replication_key
+        since = self.get_starting_timestamp(context) if timestamps else None
         for record in records:
             value = record.get(self.replication_key) if self.replication_key else None
             if since is not None and value and datetime.fromisoformat(str(value)) < since:
@@ -345,7 +348,7 @@ class BulkStream(ShopifyStream):
 
     def start_operation(self, context: Context | None) -> str:
         """Start the bulk query and record its id in state before anything else can go wrong."""
-        for attempt in range(POLL_CAP_UNITS):
+        for attempt in range(START_ATTEMPTS):
             payload = self.post_request_json("bulk_operation_run_query", {"query": self.bulk_query(context)})
             result = dig(payload, ("data", "bulkOperationRunQuery")) or {}
             errors = result.get("userErrors") or []
