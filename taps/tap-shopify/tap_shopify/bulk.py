@@ -5,8 +5,10 @@ whose search filter is the literal "__SEARCH__"), the child connections its node
 `records_from_nodes`, the same record builder its paged path uses. Then:
 
 - `bulk_mode` auto asks the stream's count query and uses bulk above `bulk_threshold`;
-- the operation id is kept in the stream's state from the moment it starts, so an
-  interrupted run polls the same operation again instead of starting a new one;
+- the operation id (and the end of the window its query reads) is kept in the stream's state
+  from the moment it starts, so an interrupted run polls the same operation again instead of
+  starting a new one, skips what it had already emitted, and bookmarks no further than that
+  query read;
 - polls are paced in units of the shop's bucket refill time (maximumAvailable / restoreRate,
   about a second on every plan), growing geometrically, and go through the cost throttle;
 - the JSONL result is streamed line by line into a temporary SQLite file, and nodes are
@@ -26,16 +28,16 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from singer_sdk import typing as th
 
-from tap_shopify.client import ShopifyError, ShopifyStream
+from tap_shopify.client import ShopifyError, ShopifyStream, parse_time
 from tap_shopify.pagination import dig
 from tap_shopify.queries import load_query
+from tap_shopify.window import Window, shopify_time
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -203,13 +205,21 @@ class BulkStream(ShopifyStream):
     bulk_count_query_name: ClassVar[str | None] = None
     #: Per parent type, the child types the bulk query nests and their connection's field name.
     bulk_children: ClassVar[dict[str, dict[str, str]]] = {}
-    #: Field the top-level nodes are emitted in order of (the replication key's source field).
-    bulk_sort_field: ClassVar[str | None] = None
     bulk_batch_size: ClassVar[int] = 250
 
-    def search_filter(self, context: Context | None) -> str | None:  # noqa: ARG002
+    def search_filter(self, context: Context | None) -> str | None:
         """Shopify search syntax selecting what this sync reads (shared with the paged query)."""
-        return None
+        return self.window(context).search(self.search_field) if self.replication_key else None
+
+    def window(self, context: Context | None) -> Window:
+        """The sync's window; one resumed from state ends where its operation's query ended,
+        so the bookmark never passes what the operation could have read."""
+        window = super().window(context)
+        job = self.get_context_state(context).get(STATE_KEY) or {}
+        if job.get("window_end") and shopify_time(window.end) != job["window_end"]:
+            window = Window(start=window.start, end=parse_time(job["window_end"]))
+            self._windows[json.dumps(context or {}, sort_keys=True, default=str)] = window
+        return window
 
     def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Records built from one batch of nodes, as the paged path builds them from one page."""
@@ -227,24 +237,13 @@ class BulkStream(ShopifyStream):
         self.start_sibling_operations()
         for attempt in range(1, BULK_ATTEMPTS + 1):
             try:
-                yield from self.unseen(context, self.bulk_records(context))
+                yield from self.bulk_records(context)
                 return
             except BulkUnavailableError as exc:
                 self._forget_operation(context)
                 again = "running it again" if attempt < BULK_ATTEMPTS else "falling back to paged reads"
                 self.logger.warning("%s: %s; %s", self.name, exc, again)
         yield from super().request_records(context)
-
-    def unseen(self, context: Context | None, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Skip records before the bookmark: a run interrupted while emitting a bulk result resumes
-        the same (sorted) result, whose first records were emitted and bookmarked already."""
-        timestamps = bool(self.replication_key) and self.is_timestamp_replication_key
-        since = self.get_starting_timestamp(context) if timestamps else None
-        for record in records:
-            value = record.get(self.replication_key) if self.replication_key else None
-            if since is not None and value and datetime.fromisoformat(str(value)) < since:
-                continue
-            yield record
 
     def start_sibling_operations(self) -> None:
         """Start the bulk operations of streams still to sync, up to the version's concurrency limit."""
@@ -317,21 +316,35 @@ class BulkStream(ShopifyStream):
             finished.file_size,
         )
         with tempfile.TemporaryDirectory(prefix="tap-shopify-bulk-") as directory:
-            store = NodeStore(directory, self.bulk_children, self.bulk_sort_field)
+            store = NodeStore(directory, self.bulk_children, self.node_field if self.replication_key else None)
             try:
                 if finished.url:  # no url: the query matched nothing
                     self.download_into(store, finished)
-                batch: list[dict[str, Any]] = []
-                for node in store.roots():
-                    batch.append(node)
-                    if len(batch) >= self.bulk_batch_size:
-                        yield from self.records_from_nodes(batch)
-                        batch = []
-                if batch:
+                for number, batch in enumerate(self.new_batches(context, store.roots())):
+                    if number:
+                        # The previous batch and its children are out: a safe point to resume from.
+                        self._write_state_message()
                     yield from self.records_from_nodes(batch)
             finally:
                 store.close()
         self._forget_operation(context)
+
+    def new_batches(self, context: Context | None, nodes: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """Nodes in batches, without those an interrupted run already emitted from this same result:
+        before the window's start (the bookmark it left), or at the bookmark and listed as emitted."""
+        start = self.window(context).start if self.replication_key else None
+        batch: list[dict[str, Any]] = []
+        for node in nodes:
+            if self.is_repeat(node) or (
+                start is not None and node.get(self.node_field) and parse_time(node[self.node_field]) < start
+            ):
+                continue
+            batch.append(node)
+            if len(batch) >= self.bulk_batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def _not_completed(self, op: BulkOperationStatus) -> str:
         if op.status == "FAILED" and op.error_code == "ACCESS_DENIED":
@@ -365,7 +378,10 @@ class BulkStream(ShopifyStream):
             raise BulkUnavailableError(
                 "no bulk operation could be started: the shop's bulk operation limit stayed reached"
             )
-        self.get_context_state(context)[STATE_KEY] = {"id": operation_id}
+        self.get_context_state(context)[STATE_KEY] = {
+            "id": operation_id,
+            "window_end": shopify_time(self.window(context).end),
+        }
         self.state_manager.is_flushed = False
         self._write_state_message()
         self.logger.info("%s: started bulk operation %s", self.name, operation_id)
