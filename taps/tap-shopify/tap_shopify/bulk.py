@@ -10,7 +10,8 @@ whose search filter is the literal "__SEARCH__"), the child connections its node
   starting a new one, skips what it had already emitted, and bookmarks no further than that
   query read;
 - polls are paced in units of the shop's bucket refill time (maximumAvailable / restoreRate,
-  about a second on every plan), growing geometrically, and go through the cost throttle;
+  about a second on every plan), growing geometrically, never more often than a tenth of the
+  time already waited, and go through the cost throttle;
 - the JSONL result is streamed line by line into a temporary SQLite file, and nodes are
   rebuilt from `__parentId` there, so neither line order nor memory depends on its size;
 - FAILED, CANCELED and EXPIRED operations (and expired URLs) are run once more, then the
@@ -49,6 +50,7 @@ STATE_KEY = "bulk_operation"
 SEARCH_PLACEHOLDER = '"__SEARCH__"'
 POLL_GROWTH = 1.5
 POLL_CAP_UNITS = 30  # at most ~30 s between polls against Shopify itself
+POLL_WAITED_SHARE = 0.1
 START_ATTEMPTS = 30  # tries to start an operation while the shop's bulk limit is reached
 DOWNLOAD_TIMEOUT_S = 300
 INSERT_BATCH = 1000
@@ -397,6 +399,7 @@ class BulkStream(ShopifyStream):
 
     def wait_for(self, operation_id: str) -> BulkOperationStatus:
         attempt = 0
+        began = self.throttle.clock()
         while True:
             payload = self.post_request_json("bulk_operation", {"id": operation_id})
             node = dig(payload, ("data", "bulkOperation"))
@@ -405,7 +408,9 @@ class BulkStream(ShopifyStream):
             op = BulkOperationStatus.from_node(node)
             if op.status in DONE:
                 return op
-            self.throttle.sleep(self.poll_interval(attempt))
+            # A long operation is polled less often: never more than a tenth of the time already waited.
+            waited = self.throttle.clock() - began
+            self.throttle.sleep(max(self.poll_interval(attempt), POLL_WAITED_SHARE * waited))
             attempt += 1
 
     def download_into(self, store: NodeStore, op: BulkOperationStatus) -> None:
