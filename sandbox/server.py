@@ -165,12 +165,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
         sandbox = self.server.sandbox
         fault = sandbox.faults.take("shopify")
-        if fault is not None and fault.kind == "throttle":
-            sandbox.shopify.drain(shop)
+        storm = fault is not None and fault.kind == "throttle"
         headers = {k.lower(): v for k, v in self.headers.items()}
 
         def respond() -> Response:
-            return sandbox.shopify.handle(shop, version, headers, body)
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
 
         self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
 
