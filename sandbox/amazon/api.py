@@ -22,7 +22,7 @@ from .faults import FaultPlan, Faults
 from .finances import FinancesAPI
 from .inventory import InventoryAPI
 from .ledger import Ledger
-from .lwa import LoginWithAmazon
+from .lwa import CLIENT_ID, LoginWithAmazon
 from .models import Operation, operation
 from .orders import OrdersAPI
 from .ratelimit import UsagePlans, rate_header, retry_after_header
@@ -93,7 +93,7 @@ class AmazonAPI:
             "selling_partner_id": self.world.seller.selling_partner_id,
             "marketplace_ids": [m.id for m in self.world.seller.marketplaces],
             "orders": len(self.world.seller.orders),
-            **self.lwa.describe(),
+            "client_id": CLIENT_ID,
         }
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Stream:

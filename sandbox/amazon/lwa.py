@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qs
 
 from sandbox.clock import SimClock
@@ -92,6 +91,3 @@ class LoginWithAmazon:
             for token, grant in self._tokens.items():
                 self._tokens[token] = Grant(grant.client_id, grant.selling_partner_id, now, grant.restricted_paths)
             return len(self._tokens)
-
-    def describe(self) -> dict[str, Any]:
-        return {"client_id": CLIENT_ID, "refresh_token": REFRESH_TOKEN, "token_lifetime_sim_seconds": TOKEN_LIFETIME}
