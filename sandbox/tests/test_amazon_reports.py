@@ -173,7 +173,7 @@ def test_canadian_documents_are_latin_1_as_their_content_type_says(amazon):
 
 
 def test_get_reports_lists_created_reports_and_pages(amazon):
-    sandbox, client = amazon
+    _, client = amazon
     created = [create(client, RETURNS, ANCHOR - timedelta(days=10 + i), ANCHOR - timedelta(days=i)) for i in range(3)]
     first = client.get(REPORTS, reportTypes=RETURNS, pageSize=2)
     assert first.status == 200
