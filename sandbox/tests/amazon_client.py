@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -15,6 +16,7 @@ import jsonschema
 from sandbox.amazon.lwa import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 from sandbox.amazon.models import load_model
 
+REPORTS = "/reports/2021-06-30/reports"
 US = "ATVPDKIKX0DER"
 CA = "A2EUQ1WTGCTBG2"
 
@@ -79,10 +81,16 @@ class SPAPI:
         return self.call("GET", path, params)
 
 
+@cache
+def _validator(model: str, definition: str) -> jsonschema.Draft4Validator:
+    schema = {"$ref": f"#/definitions/{definition}", "definitions": load_model(model)["definitions"]}
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema)
+
+
 def validate(reply: Reply, model: str, definition: str) -> None:
-    """Check a response body against a definition of Amazon's published model."""
-    definitions = load_model(model)["definitions"]
-    jsonschema.validate(reply.json, {"$ref": f"#/definitions/{definition}", "definitions": definitions})
+    """Check a response body against a definition of Amazon's published (Swagger 2.0) model."""
+    _validator(model, definition).validate(reply.json)
 
 
 def download(url: str) -> tuple[Reply, str]:
@@ -97,3 +105,43 @@ def rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
     lines = text.rstrip("\n").split("\n")
     header = lines[0].split("\t")
     return header, [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+def create(client, report_type, start, end, marketplaces=(US,)):
+    reply = client.call(
+        "POST",
+        REPORTS,
+        body={
+            "reportType": report_type,
+            "marketplaceIds": list(marketplaces),
+            "dataStartTime": start.isoformat(),
+            "dataEndTime": end.isoformat(),
+        },
+    )
+    assert reply.status == 202, reply.raw
+    validate(reply, "reports_2021-06-30", "CreateReportResponse")
+    return reply.json["reportId"]
+
+
+def poll_until_final(sandbox, client, report_id):
+    """Poll the report, letting simulated time pass between polls; returns every status seen."""
+    seen: list[str] = []
+    for _ in range(100):
+        reply = client.get(f"{REPORTS}/{report_id}")
+        assert reply.status == 200
+        validate(reply, "reports_2021-06-30", "Report")
+        report = reply.json
+        if not seen or seen[-1] != report["processingStatus"]:
+            seen.append(report["processingStatus"])
+        if report["processingStatus"] in ("DONE", "CANCELLED", "FATAL"):
+            return seen, report
+        sandbox.clock.advance(10)
+    raise AssertionError(f"report {report_id} never finished: {seen}")
+
+
+def fetch_document(client, report):
+    reply = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}")
+    assert reply.status == 200
+    validate(reply, "reports_2021-06-30", "ReportDocument")
+    assert reply.json["compressionAlgorithm"] == "GZIP"
+    return reply.json["url"]

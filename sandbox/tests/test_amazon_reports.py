@@ -9,10 +9,21 @@ from decimal import Decimal
 import pytest
 
 from sandbox.amazon.models import MODEL_DIR
-from sandbox.tests.amazon_client import CA, SPAPI, US, download, http, rows, validate
+from sandbox.tests.amazon_client import (
+    CA,
+    REPORTS,
+    SPAPI,
+    US,
+    create,
+    download,
+    fetch_document,
+    http,
+    poll_until_final,
+    rows,
+    validate,
+)
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
-REPORTS = "/reports/2021-06-30/reports"
 ALL_ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
 SHIPMENTS = "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"
@@ -30,46 +41,6 @@ def documented_columns(report_type: str) -> list[str]:
 def amazon(sandbox_factory):
     sandbox, base = sandbox_factory(amazon_orders=400, shopify_orders=5, days=60, anchor=ANCHOR, time_scale=1)
     return sandbox, SPAPI(base).login()
-
-
-def create(client, report_type, start, end, marketplaces=(US,)):
-    reply = client.call(
-        "POST",
-        REPORTS,
-        body={
-            "reportType": report_type,
-            "marketplaceIds": list(marketplaces),
-            "dataStartTime": start.isoformat(),
-            "dataEndTime": end.isoformat(),
-        },
-    )
-    assert reply.status == 202, reply.raw
-    validate(reply, "reports_2021-06-30", "CreateReportResponse")
-    return reply.json["reportId"]
-
-
-def poll_until_final(sandbox, client, report_id):
-    """Poll the report, letting simulated time pass between polls; returns every status seen."""
-    seen = []
-    for _ in range(100):
-        reply = client.get(f"{REPORTS}/{report_id}")
-        assert reply.status == 200
-        validate(reply, "reports_2021-06-30", "Report")
-        report = reply.json
-        if not seen or seen[-1] != report["processingStatus"]:
-            seen.append(report["processingStatus"])
-        if report["processingStatus"] in ("DONE", "CANCELLED", "FATAL"):
-            return seen, report
-        sandbox.clock.advance(10)
-    raise AssertionError(f"report {report_id} never finished: {seen}")
-
-
-def fetch_document(client, report):
-    reply = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}")
-    assert reply.status == 200
-    validate(reply, "reports_2021-06-30", "ReportDocument")
-    assert reply.json["compressionAlgorithm"] == "GZIP"
-    return reply.json["url"]
 
 
 def test_orders_report_goes_through_its_lifecycle_to_a_gzip_document(amazon):
