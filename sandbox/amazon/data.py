@@ -214,8 +214,13 @@ class SellerData:
         hi = len(self.by_update) if before is None else bisect.bisect_right(self._update_keys, before)
         return self.by_update[lo:hi]
 
+    @cached_property
+    def _purchase_keys(self) -> list[datetime]:
+        return [o.purchased for o in self.orders]
+
     def created_between(self, after: datetime, before: datetime | None) -> list[OrderFact]:
-        keys = [o.purchased for o in self.orders]
+        """Orders purchased in [after, before], oldest first."""
+        keys = self._purchase_keys
         lo = bisect.bisect_left(keys, after)
         hi = len(self.orders) if before is None else bisect.bisect_right(keys, before)
         return self.orders[lo:hi]
