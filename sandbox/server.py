@@ -142,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
         real_start = time.monotonic()
         headers = {k.lower(): v for k, v in self.headers.items()}
         response = sandbox.amazon.handle(method, self.path, headers, body)
+        if response.log.get("connection_reset"):
+            self.close_connection = True  # the client sees the connection drop with no answer
         sandbox.record(
             {
                 "api": "amazon",
@@ -154,7 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
                 **response.log,
             }
         )
-        self._send(response)
+        if not response.log.get("connection_reset"):
+            self._send(response)
 
     def _amazon_faults(self, method: str) -> None:
         amazon = self.server.sandbox.amazon

@@ -153,6 +153,8 @@ class AmazonAPI:
         if grant.restricted_paths and not any(_covers(p, op, params) for p in grant.restricted_paths):
             return error(403, "Unauthorized", "Access to requested resource is denied.", "RDT does not cover this path")
         faults = self.world.faults
+        if faults.take("connection_resets", op.name):
+            return Response(0, "", log={"connection_reset": True})
         if faults.take("server_errors", op.name):
             fired = faults.status()["fired"]["server_errors"]
             if fired % 2:

@@ -9,8 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sandbox.catalog import CATALOG
+
 from .context import World
 from .data import MARKETPLACES, Marketplace, fnsku, render
+from .inventory import summary
 from .ledger import Period, amounts
 
 Row = list[str]
@@ -58,6 +61,13 @@ SHIPMENTS_COLUMNS = _cols(
     "bill-address-1, bill-address-2, bill-address-3, bill-city, bill-state, bill-postal-code, bill-country, "
     "item-promotion-discount, ship-promotion-discount, carrier, tracking-number, estimated-arrival-date, "
     "fulfillment-center-id, fulfillment-channel, sales-channel"
+)
+INVENTORY_COLUMNS = _cols(
+    "sku, fnsku, asin, product-name, condition, your-price, mfn-listing-exists, mfn-fulfillable-quantity, "
+    "afn-listing-exists, afn-warehouse-quantity, afn-fulfillable-quantity, afn-unsellable-quantity, "
+    "afn-reserved-quantity, afn-total-quantity, per-unit-volume, afn-inbound-working-quantity, "
+    "afn-inbound-shipped-quantity, afn-inbound-receiving-quantity, afn-researching-quantity, "
+    "afn-reserved-future-supply, afn-future-supply-buyable"
 )
 
 # The flat-file order status for each Orders API status.
@@ -214,6 +224,40 @@ def shipments_rows(world: World, window: Window) -> Iterator[Row]:
             ]
 
 
+def inventory_rows(world: World, window: Window) -> Iterator[Row]:
+    """Current FBA inventory, one row per SKU: the same numbers as getInventorySummaries."""
+    market = MARKETPLACES[window.marketplace_ids[0]]
+    for item in CATALOG:
+        stock = summary(world.seller.anchor, market, item, details=True)
+        details = stock["inventoryDetails"]
+        unsellable = details["unfulfillableQuantity"]["totalUnfulfillableQuantity"]
+        reserved = details["reservedQuantity"]["totalReservedQuantity"]
+        warehouse = details["fulfillableQuantity"] + unsellable + reserved
+        yield [
+            item.sku,
+            stock["fnSku"],
+            item.asin,
+            item.title,
+            "New",
+            str(market.price(item)),
+            "No",
+            "",
+            "Yes",
+            str(warehouse),
+            str(details["fulfillableQuantity"]),
+            str(unsellable),
+            str(reserved),
+            str(stock["totalQuantity"]),
+            "0.05",
+            str(details["inboundWorkingQuantity"]),
+            str(details["inboundShippedQuantity"]),
+            str(details["inboundReceivingQuantity"]),
+            str(details["researchingQuantity"]["totalResearchingQuantity"]),
+            "0",
+            "0",
+        ]
+
+
 def settlement_rows(world: World, window: Window) -> Iterator[Row]:
     """The summary row, then one row per amount of every posting in the period."""
     period = window.period
@@ -278,6 +322,8 @@ REPORT_TYPES = {
         ReportType("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", ALL_ORDERS_COLUMNS, all_orders_rows, 30),
         ReportType("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", RETURNS_COLUMNS, returns_rows, 60),
         ReportType("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", SHIPMENTS_COLUMNS, shipments_rows, 30),
+        # A snapshot: the data window is ignored, so any window is accepted.
+        ReportType("GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", INVENTORY_COLUMNS, inventory_rows, 36500),
         ReportType(SETTLEMENT, SETTLEMENT_COLUMNS, settlement_rows, 14, requestable=False),
     )
 }

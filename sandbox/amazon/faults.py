@@ -6,7 +6,14 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-KINDS = ("throttle", "server_errors", "fatal_reports", "cancelled_reports", "truncated_documents")
+KINDS = (
+    "throttle",
+    "server_errors",
+    "connection_resets",
+    "fatal_reports",
+    "cancelled_reports",
+    "truncated_documents",
+)
 
 
 @dataclass
@@ -15,10 +22,11 @@ class FaultPlan:
 
     throttle: int = 0  # SP-API calls answered 429 QuotaExceeded whatever the bucket holds
     server_errors: int = 0  # SP-API calls answered 500/503
+    connection_resets: int = 0  # SP-API calls whose connection is closed with no response
     fatal_reports: int = 0  # created reports that end FATAL
     cancelled_reports: int = 0  # created reports that end CANCELLED
     truncated_documents: int = 0  # report documents whose body stops half way
-    operations: tuple[str, ...] = ()  # limit throttle and server_errors to these operations
+    operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
 
 
 class Faults:

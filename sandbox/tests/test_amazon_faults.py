@@ -4,6 +4,7 @@ truncated documents; from SandboxOptions or the control endpoint."""
 from __future__ import annotations
 
 import gzip
+import http.client as http_client
 import json
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -118,3 +119,13 @@ def test_request_log_marks_throttled_calls(amazon):
     client.get(PARTICIPATIONS, marketplaceIds=US)
     [entry] = [e for e in sandbox.requests() if e.get("operation") == "getMarketplaceParticipations"]
     assert entry["status"] == 429 and entry["throttled"] is True
+
+
+def test_connection_reset_drops_the_call_without_an_answer(amazon):
+    sandbox, base, client = amazon
+    inject(base, connection_resets=1)
+    with pytest.raises((ConnectionError, http_client.RemoteDisconnected)):
+        client.get(PARTICIPATIONS)
+    assert client.get(PARTICIPATIONS).status == 200
+    resets = [e for e in sandbox.requests() if e.get("connection_reset")]
+    assert [e["operation"] for e in resets] == ["getMarketplaceParticipations"]

@@ -155,3 +155,19 @@ def test_get_reports_lists_created_reports_and_pages(amazon):
     listed = [r["reportId"] for r in first.json["reports"] + second.json["reports"]]
     assert sorted(listed) == sorted(created)
     assert client.get(REPORTS).status == 400  # reportTypes or nextToken
+
+
+def test_inventory_report_agrees_with_inventory_summaries(amazon):
+    sandbox, client = amazon
+    report_type = "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA"
+    report_id = create(client, report_type, ANCHOR - timedelta(days=1), ANCHOR - timedelta(minutes=5))
+    _, report = poll_until_final(sandbox, client, report_id)
+    _, text = download(fetch_document(client, report))
+    header, records = rows(text)
+    assert header == documented_columns(report_type)
+    summaries = client.get(
+        "/fba/inventory/v1/summaries", granularityType="Marketplace", granularityId=US, marketplaceIds=US
+    ).json["payload"]["inventorySummaries"]
+    assert {r["sku"]: int(r["afn-total-quantity"]) for r in records} == {
+        s["sellerSku"]: s["totalQuantity"] for s in summaries
+    }
