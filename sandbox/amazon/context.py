@@ -11,7 +11,7 @@ from typing import Any
 from sandbox.clock import SimClock
 
 from .data import Marketplace, SellerData
-from .faults import Faults
+from .faults import AmazonFaults
 from .ledger import Ledger
 from .lwa import Grant
 from .models import Operation
@@ -33,7 +33,7 @@ class World:
     clock: SimClock
     seller: SellerData
     ledger: Ledger
-    faults: Faults
+    faults: AmazonFaults
     wall_start: datetime  # the simulated wall time when the sandbox started
 
     def now(self) -> datetime:
