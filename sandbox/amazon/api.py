@@ -201,6 +201,9 @@ class AmazonAPI:
             response = error(400, "InvalidInput", str(err))
         except NotFoundError as err:
             response = error(404, "NotFound", str(err))
+        except Exception as err:  # a sandbox bug: answer as SP-API would, and leave a trace in the log
+            response = error(500, "InternalFailure", "We encountered an internal error. Please try again.")
+            response.log["exception"] = repr(err)
         response.headers["x-amzn-RateLimit-Limit"] = rate_header(decision.limit)
         return response
 

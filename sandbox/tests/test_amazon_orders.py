@@ -79,6 +79,7 @@ def test_search_filters_by_marketplace_and_fulfilment(amazon):
         {"createdAfter": "2026-01-01T00:00:00Z", "maxResultsPerPage": 101},
         {"createdAfter": "2026-01-01T00:00:00Z", "marketplaceIds": "A1PA6795UKMFR9"},
         {"createdAfter": ANCHOR.isoformat()},  # not two minutes before the request
+        {"paginationToken": "e30.0123456789abcdef"},  # a forged token
     ],
 )
 def test_search_rejects_invalid_parameters(amazon, params):
