@@ -181,7 +181,7 @@ class AmazonAPI:
             return error(403, "Unauthorized", "Access to requested resource is denied.", "RDT does not cover this path")
         faults = self.world.faults
         if faults.take("connection_resets", op.name):
-            return Response(0, "", log={"connection_reset": True})
+            return Response(0, "", log={"connection_reset": True})  # the server drops the connection
         if faults.take("server_errors", op.name):
             fired = faults.status()["fired"]["server_errors"]
             if fired % 2:
