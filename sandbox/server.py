@@ -54,6 +54,8 @@ class SandboxOptions:
     amazon_orders: int = 300
     amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
     amazon_faults: AmazonFaultPlan | None = None
+    # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
+    amazon_live_orders_per_day: float = 0.0
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Sandbox:
             anchor=self.options.anchor,
             marketplace_ids=self.options.amazon_marketplaces,
             faults=self.options.amazon_faults,
+            live_orders_per_day=self.options.amazon_live_orders_per_day,
         )
 
     def record(self, entry: dict[str, Any]) -> None:
