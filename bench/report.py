@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-NOT_MEASURED_AMAZON = "not measured: tap-amazon-spapi and its sandbox are not in the project yet"
+NOT_MEASURED_AMAZON = "not measured: tap-amazon-spapi is not in the project yet"
 # The naive Amazon path calls getOrderItems once per order, at its documented 0.5 requests/s after a burst of 30.
 NAIVE_AMAZON_BACKFILL_S = round((10_000 - 30) / 0.5)
 

@@ -1,28 +1,41 @@
 """The sandbox's HTTP server: routes, a request log, and a small control API.
 
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
-query cost and simulated API time; `/_sandbox/health` answers when the server is up.
+query cost and simulated API time; `/_sandbox/health` answers when the server is up;
+`/_sandbox/bulk-results/…` serves bulk operation results and `POST /_sandbox/shopify/bulk-faults`
+arms a fault for the next bulk operation.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
+from sandbox.amazon.api import AmazonAPI
+from sandbox.amazon.data import MARKETPLACES
+from sandbox.amazon.faults import AmazonFaultPlan
+from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
+from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
+from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.data import generate_shop
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+_BULK_RESULT_PATH = "/_sandbox/bulk-results/"
+_BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
 
@@ -35,10 +48,22 @@ class SandboxOptions:
     days: int = 90
     time_scale: float = 1.0
     anchor: datetime | None = None
-    shops: tuple[str, ...] = ("stratus-demo.myshopify.com",)
+    # One seller, two stores: the main store and an outlet, each its own shop.
+    shops: tuple[str, ...] = ("stratus-demo.myshopify.com", "stratus-outlet.myshopify.com")
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
+    # Access scopes granted to the demo token; None grants them all.
+    shopify_scopes: tuple[str, ...] | None = None
+    # Bulk operations: simulated processing speed, and faults for the next operations (see bulk.FAULTS).
+    bulk_objects_per_second: float = 500.0
+    bulk_faults: tuple[str, ...] = ()
+    # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
+    amazon_orders: int = 300
+    amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
+    amazon_faults: AmazonFaultPlan | None = None
+    # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
+    amazon_live_orders_per_day: float = 0.0
 
 
 @dataclass
@@ -48,12 +73,20 @@ class Sandbox:
     options: SandboxOptions
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
+    amazon: AmazonAPI = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
+    faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.clock = SimClock(self.options.time_scale)
-        self.shopify = ShopifyAPI(self.clock)
+        bulk = BulkOperations(
+            self.clock,
+            objects_per_second=self.options.bulk_objects_per_second,
+            faults=self.options.bulk_faults,
+            seed=self.options.seed,
+        )
+        self.shopify = ShopifyAPI(self.clock, bulk)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
                 generate_shop(
@@ -65,7 +98,18 @@ class Sandbox:
                 ),
                 maximum=self.options.bucket_size,
                 restore_rate=self.options.restore_rate,
+                scopes=None if self.options.shopify_scopes is None else frozenset(self.options.shopify_scopes),
             )
+        self.amazon = AmazonAPI(
+            self.clock,
+            seed=self.options.seed,
+            orders=self.options.amazon_orders,
+            days=self.options.days,
+            anchor=self.options.anchor,
+            marketplace_ids=self.options.amazon_marketplaces,
+            faults=self.options.amazon_faults,
+            live_orders_per_day=self.options.amazon_live_orders_per_day,
+        )
 
     def record(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -91,16 +135,113 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is the record."""
 
-    def _send(self, response: Response) -> None:
-        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
-        raw = body.encode()
+    def _send(self, response: Response | Stream, *, truncate: bool = False) -> None:
+        if isinstance(response, Stream):
+            if not truncate:
+                self._stream(response)
+                return
+            raw = b"".join(response.chunks)  # cut below like any other body
+        else:
+            body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+            raw = body.encode()
+        if truncate:
+            raw = raw[: len(raw) // 2]
         self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if "Content-Type" not in response.headers:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(raw)
+
+    def _stream(self, response: Stream) -> None:
+        """A body of unknown length, sent with chunked transfer encoding as it is produced."""
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for chunk in response.chunks:
+            if chunk:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset, as a crashed proxy would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _faulted(
+        self,
+        fault: Fault | None,
+        entry: dict[str, Any],
+        respond: Callable[[], Response | Stream],
+        injected: Callable[[Fault], Response] | None = None,
+    ) -> None:
+        """Answer one API request, through the fault armed for it if any.
+
+        `injected` shapes an injected error (http_error, and throttle when given) the way
+        that API shapes its own errors.
+        """
+        sandbox = self.server.sandbox
+        started, real_start = sandbox.clock.now(), time.monotonic()
+        entry["sim_start"] = started
+        if fault is not None:
+            entry["fault"] = fault.kind
+        if fault is not None and fault.kind == "reset":
+            sandbox.record({**entry, "status": None})
+            self._reset()
+            return
+        response: Response | Stream
+        if fault is not None and injected is not None and fault.kind in ("http_error", "throttle"):
+            response = injected(fault)
+        elif fault is not None and fault.kind == "http_error":
+            response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
+        else:
+            response = respond()
+        timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
+        if response.log.get("connection_reset"):  # an API's own reset fault (Amazon's per operation)
+            sandbox.record({**entry, "status": None, **timing, **response.log})
+            self._reset()
+            return
+        sandbox.record({**entry, "status": response.status, **timing, **response.log})
+        self._send(response, truncate=fault is not None and fault.kind == "truncate")
+
+    def _amazon(self, method: str) -> None:
+        """Every Amazon request: LWA, SP-API operations and report documents."""
+        sandbox = self.server.sandbox
+        body = self._body()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def respond() -> Response | Stream:
+            return sandbox.amazon.handle(method, self.path, headers, body)
+
+        def injected(fault: Fault) -> Response:
+            return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
+
+        entry = {"api": "amazon", "method": method, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take("amazon"), entry, respond, injected)
+
+    def _amazon_faults(self, method: str) -> None:
+        amazon = self.server.sandbox.amazon
+        if method == "POST":
+            try:
+                changes = json.loads(self._body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the body must be a JSON object of fault counts")
+                if changes.pop("expire_tokens", False):
+                    amazon.lwa.expire_all()
+                if changes.pop("drain_buckets", False):
+                    amazon.plans.drain()
+                amazon.world.faults.add(changes)
+            except ValueError as err:
+                self._send(Response(400, {"error": str(err)}))
+                return
+        self._send(Response(200, amazon.world.faults.status()))
+
+    def _is_amazon(self) -> bool:
+        return self.path.startswith(AMAZON_PREFIXES)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -108,39 +249,104 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         sandbox = self.server.sandbox
-        if self.path == "/_sandbox/health":
-            self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
+        if self._is_amazon():
+            self._amazon("GET")
+        elif self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("GET")
+        elif self.path == "/_sandbox/health":
+            base = "http://" + (self.headers.get("Host") or "localhost")
+            health = {"ok": True, "shops": list(sandbox.shopify.shops), "amazon": sandbox.amazon.describe(base)}
+            self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+        elif self.path == "/_sandbox/faults":
+            self._send(Response(200, {"armed": sandbox.faults.armed()}))
+        elif self.path.startswith(_BULK_RESULT_PATH):
+            self._send_bulk_result(self.path.removeprefix(_BULK_RESULT_PATH))
+        else:
+            self._send(Response(404, {"errors": "Not Found"}))
+
+    def _send_bulk_result(self, name: str) -> None:
+        """Stream a bulk operation's JSONL from disk; an expired URL is refused as storage refuses it."""
+        sandbox = self.server.sandbox
+        path, expired = sandbox.shopify.bulk.result_file(name)
+        status = 404 if path is None else 403 if expired else 200
+        sandbox.record(
+            {"api": "shopify-bulk-result", "path": self.path, "status": status, "sim_start": sandbox.clock.now()}
+        )
+        if path is None or expired:
+            body = b"Request has expired" if expired else b"Not Found"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/jsonl")
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.end_headers()
+        with path.open("rb") as fh:
+            while chunk := fh.read(64 * 1024):
+                self.wfile.write(chunk)
+
+    def do_DELETE(self) -> None:
+        if self._is_amazon():
+            self._amazon("DELETE")
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
     def do_POST(self) -> None:
         sandbox = self.server.sandbox
+        if self._is_amazon():
+            self._amazon("POST")
+            return
+        if self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("POST")
+            return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
         if match:
-            started = sandbox.clock.now()
-            real_start = time.monotonic()
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = sandbox.shopify.handle(match["shop"], match["version"], headers, body)
-            sandbox.record(
-                {
-                    "api": "shopify",
-                    "path": self.path,
-                    "status": response.status,
-                    "sim_start": started,
-                    "sim_end": sandbox.clock.now(),
-                    "real_ms": round((time.monotonic() - real_start) * 1000, 2),
-                    **response.log,
-                }
-            )
-            self._send(response)
+            self._shopify(match["shop"], match["version"], body)
         elif self.path == "/_sandbox/reset-log":
             sandbox.clear_log()
             self._send(Response(200, {"ok": True}))
+        elif self.path == "/_sandbox/faults":
+            self._arm_faults(body)
+        elif self.path == _BULK_FAULT_PATH:
+            # {"fault": "FAILED:TIMEOUT" | "CANCELED" | "EXPIRED" | ...}: applies to the next bulk operation.
+            try:
+                sandbox.shopify.bulk.arm(str(json.loads(body or b"{}").get("fault")))
+            except (ValueError, AttributeError) as err:
+                self._send(Response(400, {"errors": str(err)}))
+                return
+            self._send(Response(200, {"ok": True}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
+
+    def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        fault = sandbox.faults.take("shopify")
+        storm = fault is not None and fault.kind == "throttle"
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def respond() -> Response:
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
+
+        self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
+
+    def _arm_faults(self, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        try:
+            spec = json.loads(body or b"{}")
+            specs = spec if isinstance(spec, list) else [spec]
+            if not all(isinstance(s, dict) for s in specs):
+                raise FaultError("expected a JSON object or a list of them")
+            armed = [sandbox.faults.arm_spec(s) for s in specs]
+        except (ValueError, FaultError) as exc:
+            self._send(Response(400, {"errors": str(exc)}))
+            return
+        self._send(Response(200, {"armed": [a.kind for a in armed]}))
 
 
 class _Server(ThreadingHTTPServer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +14,7 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     GraphQLResolveInfo,
+    GraphQLSchema,
     OperationDefinitionNode,
     execute_sync,
     parse,
@@ -21,10 +23,13 @@ from graphql import (
 
 from sandbox.clock import SimClock
 from sandbox.shopify import cost as costs
+from sandbox.shopify import events
+from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.connection import ConnectionArgumentError, paginate, paginate_sorted
 from sandbox.shopify.data import OrderFact, ShopData, iso, render_order
 from sandbox.shopify.schema import available_versions, load_schema
-from sandbox.shopify.search import matches, parse_query
+from sandbox.shopify.scopes import access_errors
+from sandbox.shopify.search import Term, matches, parse_query
 
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
 ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
@@ -45,6 +50,8 @@ class Shop:
     data: ShopData
     token: str
     bucket: costs.LeakyBucket
+    #: The access scopes the token was granted; None: all of them.
+    scopes: frozenset[str] | None = None
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
@@ -68,6 +75,10 @@ def _graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     return order
 
 
+def _order_dates(order: OrderFact) -> dict[str, datetime]:
+    return {"created_at": order.created_at, "processed_at": order.created_at, "updated_at": order.updated_at}
+
+
 def _page_args(args: dict[str, Any]) -> dict[str, Any]:
     return {k: args.get(k) for k in ("first", "after", "last", "before")} | {"reverse": bool(args.get("reverse"))}
 
@@ -75,14 +86,21 @@ def _page_args(args: dict[str, Any]) -> dict[str, Any]:
 class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: SimClock, bulk: BulkOperations | None = None) -> None:
         self.clock = clock
         self.shops: dict[str, Shop] = {}
+        self.bulk = bulk or BulkOperations(clock)
 
     def add_shop(
-        self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0
+        self,
+        data: ShopData,
+        token: str = DEFAULT_TOKEN,
+        *,
+        maximum: float = 2000.0,
+        restore_rate: float = 100.0,
+        scopes: frozenset[str] | None = None,
     ) -> Shop:
-        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate))
+        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate), scopes=scopes)
         self.shops[data.domain] = shop
         return shop
 
@@ -90,7 +108,10 @@ class ShopifyAPI:
     def default_shop(self) -> str:
         return next(iter(self.shops))
 
-    def handle(self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(
+        self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes, *, storm: bool = False
+    ) -> Response:
+        """Answer one request; in a `storm` the bucket is drained first, so it is THROTTLED."""
         domain = shop_domain or self.default_shop
         shop = self.shops.get(domain)
         if shop is None:
@@ -114,20 +135,33 @@ class ShopifyAPI:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
-        result = self._run(shop, served, query, variables, operation_name)
+        # Result URLs of bulk operations point back at this server, as the client reached it.
+        base_url = f"http://{headers.get('host') or 'localhost'}"
+        request = _Request(served, load_schema(served), base_url)
+        result = self._run(shop, request, query, variables, operation_name, storm=storm)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
         result.log["operation"] = operation_name or _first_operation_name(_check(served, query).document)
         return result
 
     def _run(
-        self, shop: Shop, version: str, query: str, variables: dict[str, Any], operation_name: str | None
+        self,
+        shop: Shop,
+        request: _Request,
+        query: str,
+        variables: dict[str, Any],
+        operation_name: str | None,
+        *,
+        storm: bool = False,
     ) -> Response:
-        schema = load_schema(version)
-        checked = _check(version, query)
+        schema = request.schema
+        checked = _check(request.version, query)
         if checked.document is None:
             return Response(200, {"errors": checked.errors}, log={"invalid": True} if checked.invalid else {})
         document = checked.document
+        denied = access_errors(document, shop.scopes)
+        if denied:
+            return Response(200, {"errors": denied, "data": None}, log={"access_denied": True})
         try:
             requested = costs.requested_cost(schema, document, variables, operation_name)
         except costs.MissingPageSizeError as err:
@@ -153,7 +187,9 @@ class ShopifyAPI:
                 },
                 log={"requested_cost": requested, "max_cost_exceeded": True},
             )
-        if not shop.bucket.take(requested):
+        if storm:
+            shop.bucket.drain()
+        if storm or not shop.bucket.take(requested):
             cost = {
                 "requestedQueryCost": requested,
                 "actualQueryCost": None,
@@ -171,7 +207,7 @@ class ShopifyAPI:
         result: ExecutionResult = execute_sync(
             schema,
             document,
-            root_value=self._root(shop, search_warnings),
+            root_value=self._root(shop, search_warnings, request),
             variable_values=variables,
             operation_name=operation_name,
         )
@@ -191,27 +227,39 @@ class ShopifyAPI:
         if search_warnings:
             extensions["search"] = search_warnings
         body["extensions"] = extensions
-        return Response(200, body, log={"requested_cost": requested, "actual_cost": actual})
+        top = costs.selected_fields(schema, document, costs.operation(document, operation_name).selection_set, None)
+        fields = [f.name.value for f, _ in top]
+        return Response(200, body, log={"requested_cost": requested, "actual_cost": actual, "fields": fields})
 
-    def _root(self, shop: Shop, search_warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    def _root(self, shop: Shop, search_warnings: list[dict[str, Any]], request: _Request) -> dict[str, Any]:
         data = shop.data
 
-        def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-            terms, warnings = parse_query(args.get("query"), ORDER_DATE_FIELDS)
+        def order_terms(field: str, query: str | None) -> list[Term]:
+            terms, warnings = parse_query(query, ORDER_DATE_FIELDS)
             if warnings:
-                search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
+                search_warnings.append({"path": [field], "query": query, "warnings": warnings})
+            return terms
+
+        def select_orders(field: str, query: str | None) -> list[OrderFact]:
+            terms = order_terms(field, query)
+            return [o for o in data.live_orders() if matches(terms, _order_dates(o))]
+
+        def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            terms = order_terms("orders", args.get("query"))
             sort_key = args.get("sortKey") or "ID"
             keys, ordered = data.sorted_orders(sort_key, _order_sort_key(sort_key))
             # Sorted by update time, an updated_at lower limit is where the page walk starts.
-            floors = [iso(t.value) for t in terms if t.field == "updated_at" and t.op in (">", ">=")]
+            floors = [
+                iso(t.value)
+                for t in terms
+                if t.field == "updated_at" and t.op in (">", ">=") and isinstance(t.value, datetime)
+            ]
             try:
                 return paginate_sorted(
                     keys,
                     ordered,
                     lambda o: _graphql_order(data, o),
-                    keep=lambda o: matches(
-                        terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
-                    ),
+                    keep=lambda o: matches(terms, _order_dates(o)),
                     lower_bound=[max(floors)] if floors and sort_key == "UPDATED_AT" else None,
                     **_page_args(args),
                 )
@@ -222,7 +270,59 @@ class ShopifyAPI:
             fact = data.order_by_gid(id)
             return None if fact is None else _graphql_order(data, fact)
 
-        return {"shop": data.shop_object, "orders": orders, "order": order}
+        def deletion_events(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            terms, warnings = parse_query(args.get("query"), events.EVENT_DATE_FIELDS, events.EVENT_TEXT_FIELDS)
+            if warnings:
+                search_warnings.append({"path": ["events"], "query": args.get("query"), "warnings": warnings})
+            by_id = args.get("sortKey") == "ID"
+            try:
+                return paginate(
+                    events.select(data.deletions, terms),
+                    (lambda d: (d.number,)) if by_id else (lambda d: (iso(d.at), d.number)),
+                    events.render_event,
+                    **_page_args(args),
+                )
+            except ConnectionArgumentError as err:
+                raise GraphQLError(str(err)) from err
+
+        def orders_count(
+            _info: GraphQLResolveInfo, query: str | None = None, limit: int | None = 10000, **_: Any
+        ) -> dict[str, Any]:
+            count = len(select_orders("ordersCount", query))
+            if limit is not None and count > limit:
+                return {"count": limit, "precision": "AT_LEAST"}
+            return {"count": count, "precision": "EXACT"}
+
+        def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
+            return execute_sync(
+                request.schema, document, root_value=self._root(shop, [], request), variable_values=variables
+            )
+
+        bulk = self.bulk.resolvers(data.domain, request.version, request.schema, request.base_url, execute_bulk)
+
+        def node(info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            if id.startswith("gid://shopify/BulkOperation/"):
+                return bulk["bulkOperation"](info, id)  # type: ignore[no-any-return]
+            return order(info, id)
+
+        return {
+            "shop": data.shop_object,
+            "orders": orders,
+            "order": order,
+            "ordersCount": orders_count,
+            "events": deletion_events,
+            "node": node,
+            **bulk,
+        }
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a request's resolvers need to know beyond the shop: its API version and base URL."""
+
+    version: str
+    schema: GraphQLSchema
+    base_url: str
 
 
 @dataclass(frozen=True)
