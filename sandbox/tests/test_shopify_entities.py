@@ -28,7 +28,7 @@ def test_refunds_reconcile_and_match_their_transactions():
     assert any(r["orderAdjustments"] for r in refunds) and any(r["refundShippingLines"] for r in refunds)
     for order in ORDERS:
         lines = {li["id"]: li for li in order["lineItems"]}
-        refunded = Counter()
+        refunded: Counter[str] = Counter()
         for refund in order["refunds"]:
             parts = (
                 total(li["subtotalSet"] for li in refund["refundLineItems"])
@@ -60,7 +60,7 @@ def test_payments_match_the_order_and_fulfillments_cover_every_line():
             continue
         captured = [t for t in order["transactions"] if t["kind"] in ("SALE", "CAPTURE")]
         assert len(captured) == 1 and amount(captured[0]["amountSet"]) == amount(order["totalPriceSet"])
-        shipped = Counter()
+        shipped: Counter[str] = Counter()
         for fulfillment in order["fulfillments"]:
             for fli in fulfillment["fulfillmentLineItems"]:
                 shipped[fli["lineItem"]["id"]] += fli["quantity"]
@@ -73,7 +73,7 @@ def test_payouts_are_the_sum_of_their_balance_transactions():
     ledger = build_ledger(SHOP)
     assert len(ledger.payouts) >= 20
     assert {t.kind for t in ledger.balance} == {"CHARGE", "REFUND", "ADJUSTMENT"}
-    paid_out = set()
+    paid_out: set[int] = set()
     for payout in ledger.payouts:
         obj = ledger.payout_object(payout, "USD")
         nets = [Decimal(ledger.balance_object(ledger.balance[n], "USD")["net"]["amount"]) for n in payout.transactions]
@@ -109,6 +109,7 @@ def test_touching_an_order_moves_updated_at_but_not_its_history():
     shop = generate_shop(orders=100)
     fact = next(f for f in shop.orders if render_order_activity(shop, f)["refunds"])
     before = render_order_activity(shop, fact)
+    assert shop.anchor is not None
     later = shop.anchor.replace(hour=12)
     touched = shop.touch_order(fact.legacy_id, later)
     after = render_order_activity(shop, touched)
