@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sandbox.clock import SimClock
+from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
 from sandbox.shopify.data import generate_shop
 
@@ -39,6 +42,8 @@ class SandboxOptions:
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
+    # Access scopes granted to the demo token; None grants them all.
+    shopify_scopes: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Sandbox:
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
+    faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -65,6 +71,7 @@ class Sandbox:
                 ),
                 maximum=self.options.bucket_size,
                 restore_rate=self.options.restore_rate,
+                scopes=None if self.options.shopify_scopes is None else frozenset(self.options.shopify_scopes),
             )
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -88,9 +95,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is the record."""
 
-    def _send(self, response: Response) -> None:
+    def _send(self, response: Response, *, truncate: bool = False) -> None:
         body = response.body if isinstance(response.body, str) else json.dumps(response.body)
         raw = body.encode()
+        if truncate:
+            raw = raw[: len(raw) // 2]
         self.send_response(response.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
@@ -98,6 +107,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(raw)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset, as a crashed proxy would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _faulted(self, fault: Fault | None, entry: dict[str, Any], respond: Callable[[], Response]) -> None:
+        """Answer one API request, through the fault armed for it if any."""
+        sandbox = self.server.sandbox
+        started, real_start = sandbox.clock.now(), time.monotonic()
+        entry["sim_start"] = started
+        if fault is not None:
+            entry["fault"] = fault.kind
+        if fault is not None and fault.kind == "reset":
+            sandbox.record({**entry, "status": None})
+            self._reset()
+            return
+        if fault is not None and fault.kind == "http_error":
+            response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
+        else:
+            response = respond()
+        timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
+        sandbox.record({**entry, "status": response.status, **timing, **response.log})
+        self._send(response, truncate=fault is not None and fault.kind == "truncate")
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -109,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+        elif self.path == "/_sandbox/faults":
+            self._send(Response(200, {"armed": sandbox.faults.armed()}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -117,27 +152,39 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
         if match:
-            started = sandbox.clock.now()
-            real_start = time.monotonic()
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = sandbox.shopify.handle(match["shop"], match["version"], headers, body)
-            sandbox.record(
-                {
-                    "api": "shopify",
-                    "path": self.path,
-                    "status": response.status,
-                    "sim_start": started,
-                    "sim_end": sandbox.clock.now(),
-                    "real_ms": round((time.monotonic() - real_start) * 1000, 2),
-                    **response.log,
-                }
-            )
-            self._send(response)
+            self._shopify(match["shop"], match["version"], body)
         elif self.path == "/_sandbox/reset-log":
             sandbox.clear_log()
             self._send(Response(200, {"ok": True}))
+        elif self.path == "/_sandbox/faults":
+            self._arm_faults(body)
         else:
             self._send(Response(404, {"errors": "Not Found"}))
+
+    def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        fault = sandbox.faults.take("shopify")
+        if fault is not None and fault.kind == "throttle":
+            sandbox.shopify.drain(shop)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def respond() -> Response:
+            return sandbox.shopify.handle(shop, version, headers, body)
+
+        self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
+
+    def _arm_faults(self, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        try:
+            spec = json.loads(body or b"{}")
+            specs = spec if isinstance(spec, list) else [spec]
+            if not all(isinstance(s, dict) for s in specs):
+                raise FaultError("expected a JSON object or a list of them")
+            armed = [sandbox.faults.arm_spec(s) for s in specs]
+        except (ValueError, FaultError) as exc:
+            self._send(Response(400, {"errors": str(exc)}))
+            return
+        self._send(Response(200, {"armed": [a.kind for a in armed]}))
 
 
 class _Server(ThreadingHTTPServer):
