@@ -136,6 +136,10 @@ class TapShopify(Tap):
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
+    def load_streams(self) -> list[Stream]:
+        # The SDK orders streams by name; sync them in STREAM_TYPES order instead.
+        return sorted(super().load_streams(), key=lambda stream: STREAM_TYPES.index(type(stream)))
+
 
 def main() -> None:
     """Console entry point: known failures end with one line, not a traceback."""

@@ -8,13 +8,14 @@ from tap_shopify.streams.payments import BalanceTransactionsStream, PayoutsStrea
 from tap_shopify.streams.products import ProductsStream, ProductVariantsStream
 from tap_shopify.streams.shop import ShopStream
 
+# Synced in this order: orders (and what is read with them) first, the rest after.
 STREAM_TYPES = [
-    ShopStream,
     OrdersStream,
     OrderLineItemsStream,
     RefundsStream,
     TransactionsStream,
     FulfillmentsStream,
+    ShopStream,
     CustomersStream,
     ProductsStream,
     ProductVariantsStream,
