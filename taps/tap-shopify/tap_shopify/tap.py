@@ -136,9 +136,14 @@ class TapShopify(Tap):
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
-    def load_streams(self) -> list[Stream]:
+    @property
+    def streams(self) -> dict[str, Stream]:
         # The SDK orders streams by name; sync them in STREAM_TYPES order instead.
-        return sorted(super().load_streams(), key=lambda stream: STREAM_TYPES.index(type(stream)))
+        found = super().streams
+        ordered = dict(sorted(found.items(), key=lambda item: STREAM_TYPES.index(type(item[1]))))
+        if list(ordered) != list(found):
+            self._streams = ordered
+        return ordered
 
 
 def main() -> None:
