@@ -38,7 +38,8 @@ class SandboxOptions:
     days: int = 90
     time_scale: float = 1.0
     anchor: datetime | None = None
-    shops: tuple[str, ...] = ("stratus-demo.myshopify.com",)
+    # One seller, two stores: the main store and an outlet, each its own shop.
+    shops: tuple[str, ...] = ("stratus-demo.myshopify.com", "stratus-outlet.myshopify.com")
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0

@@ -206,3 +206,15 @@ def test_a_deleted_order_is_marked_in_raw_and_leaves_the_marts(built, sandbox, m
         assert query(warehouse, f"select count(*) from warehouse.{mart} where order_id = '{victim.legacy_id}'") == [
             (0,)
         ]
+
+
+def test_a_second_store_inherits_the_tap_and_keeps_its_own_state(built, meltano_env, warehouse):
+    outlet = "stratus-outlet.myshopify.com"
+    meltano(meltano_env, "run", "tap-shopify--outlet", "target-postgres", "dbt-postgres:build")
+    shops = dict(query(warehouse, "select shop, count(*) from raw_shopify.orders group by shop"))
+    assert set(shops) == {SHOP, outlet}
+    accounts = {a for (a,) in query(warehouse, "select distinct account_id from warehouse.orders")}
+    assert accounts == {SHOP, outlet}
+    states = meltano(meltano_env, "state", "list").stdout.split()
+    assert "dev:tap-shopify-to-target-postgres" in states
+    assert "dev:tap-shopify--outlet-to-target-postgres" in states
