@@ -19,6 +19,11 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
+from sandbox.amazon.api import AmazonAPI
+from sandbox.amazon.data import MARKETPLACES
+from sandbox.amazon.faults import AmazonFaultPlan
+from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
@@ -45,6 +50,12 @@ class SandboxOptions:
     restore_rate: float = 100.0
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
+    # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
+    amazon_orders: int = 300
+    amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
+    amazon_faults: AmazonFaultPlan | None = None
+    # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
+    amazon_live_orders_per_day: float = 0.0
 
 
 @dataclass
@@ -54,6 +65,7 @@ class Sandbox:
     options: SandboxOptions
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
+    amazon: AmazonAPI = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
     faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,6 +86,16 @@ class Sandbox:
                 restore_rate=self.options.restore_rate,
                 scopes=None if self.options.shopify_scopes is None else frozenset(self.options.shopify_scopes),
             )
+        self.amazon = AmazonAPI(
+            self.clock,
+            seed=self.options.seed,
+            orders=self.options.amazon_orders,
+            days=self.options.days,
+            anchor=self.options.anchor,
+            marketplace_ids=self.options.amazon_marketplaces,
+            faults=self.options.amazon_faults,
+            live_orders_per_day=self.options.amazon_live_orders_per_day,
+        )
 
     def record(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -96,26 +118,55 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is the record."""
 
-    def _send(self, response: Response, *, truncate: bool = False) -> None:
-        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
-        raw = body.encode()
+    def _send(self, response: Response | Stream, *, truncate: bool = False) -> None:
+        if isinstance(response, Stream):
+            if not truncate:
+                self._stream(response)
+                return
+            raw = b"".join(response.chunks)  # cut below like any other body
+        else:
+            body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+            raw = body.encode()
         if truncate:
             raw = raw[: len(raw) // 2]
         self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if "Content-Type" not in response.headers:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(raw)
 
+    def _stream(self, response: Stream) -> None:
+        """A body of unknown length, sent with chunked transfer encoding as it is produced."""
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for chunk in response.chunks:
+            if chunk:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
+
     def _reset(self) -> None:
         """Drop the connection with a TCP reset, as a crashed proxy would."""
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
 
-    def _faulted(self, fault: Fault | None, entry: dict[str, Any], respond: Callable[[], Response]) -> None:
-        """Answer one API request, through the fault armed for it if any."""
+    def _faulted(
+        self,
+        fault: Fault | None,
+        entry: dict[str, Any],
+        respond: Callable[[], Response | Stream],
+        injected: Callable[[Fault], Response] | None = None,
+    ) -> None:
+        """Answer one API request, through the fault armed for it if any.
+
+        `injected` shapes an injected error (http_error, and throttle when given) the way
+        that API shapes its own errors.
+        """
         sandbox = self.server.sandbox
         started, real_start = sandbox.clock.now(), time.monotonic()
         entry["sim_start"] = started
@@ -125,13 +176,55 @@ class _Handler(BaseHTTPRequestHandler):
             sandbox.record({**entry, "status": None})
             self._reset()
             return
-        if fault is not None and fault.kind == "http_error":
+        response: Response | Stream
+        if fault is not None and injected is not None and fault.kind in ("http_error", "throttle"):
+            response = injected(fault)
+        elif fault is not None and fault.kind == "http_error":
             response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
         else:
             response = respond()
         timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
+        if response.log.get("connection_reset"):  # an API's own reset fault (Amazon's per operation)
+            sandbox.record({**entry, "status": None, **timing, **response.log})
+            self._reset()
+            return
         sandbox.record({**entry, "status": response.status, **timing, **response.log})
         self._send(response, truncate=fault is not None and fault.kind == "truncate")
+
+    def _amazon(self, method: str) -> None:
+        """Every Amazon request: LWA, SP-API operations and report documents."""
+        sandbox = self.server.sandbox
+        body = self._body()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def respond() -> Response | Stream:
+            return sandbox.amazon.handle(method, self.path, headers, body)
+
+        def injected(fault: Fault) -> Response:
+            return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
+
+        entry = {"api": "amazon", "method": method, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take("amazon"), entry, respond, injected)
+
+    def _amazon_faults(self, method: str) -> None:
+        amazon = self.server.sandbox.amazon
+        if method == "POST":
+            try:
+                changes = json.loads(self._body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the body must be a JSON object of fault counts")
+                if changes.pop("expire_tokens", False):
+                    amazon.lwa.expire_all()
+                if changes.pop("drain_buckets", False):
+                    amazon.plans.drain()
+                amazon.world.faults.add(changes)
+            except ValueError as err:
+                self._send(Response(400, {"error": str(err)}))
+                return
+        self._send(Response(200, amazon.world.faults.status()))
+
+    def _is_amazon(self) -> bool:
+        return self.path.startswith(AMAZON_PREFIXES)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -139,8 +232,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         sandbox = self.server.sandbox
-        if self.path == "/_sandbox/health":
-            self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
+        if self._is_amazon():
+            self._amazon("GET")
+        elif self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("GET")
+        elif self.path == "/_sandbox/health":
+            base = "http://" + (self.headers.get("Host") or "localhost")
+            health = {"ok": True, "shops": list(sandbox.shopify.shops), "amazon": sandbox.amazon.describe(base)}
+            self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
         elif self.path == "/_sandbox/faults":
@@ -148,8 +247,20 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
+    def do_DELETE(self) -> None:
+        if self._is_amazon():
+            self._amazon("DELETE")
+        else:
+            self._send(Response(404, {"errors": "Not Found"}))
+
     def do_POST(self) -> None:
         sandbox = self.server.sandbox
+        if self._is_amazon():
+            self._amazon("POST")
+            return
+        if self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("POST")
+            return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
         if match:
@@ -165,12 +276,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
         sandbox = self.server.sandbox
         fault = sandbox.faults.take("shopify")
-        if fault is not None and fault.kind == "throttle":
-            sandbox.shopify.drain(shop)
+        storm = fault is not None and fault.kind == "throttle"
         headers = {k.lower(): v for k, v in self.headers.items()}
 
         def respond() -> Response:
-            return sandbox.shopify.handle(shop, version, headers, body)
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
 
         self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
 
