@@ -22,8 +22,12 @@ def all_nodes(
     path: Sequence[str],
 ) -> list[dict[str, Any]]:
     """Every node of a nested connection: the inline page, then the rest with `query_name`
-    (variables id/first/after; the connection at `data.<path>`) only if there is more."""
-    connection = connection or {}
+    (variables id/first/after; the connection at `data.<path>`) only if there is more.
+
+    A connection not read inline at all (None: a bulk query cannot nest a connection in a
+    list) is read whole with `query_name`."""
+    if connection is None:
+        connection = {"nodes": [], "pageInfo": {"hasNextPage": True, "endCursor": None}}
     nodes = list(connection.get("nodes") or [])
     info = connection.get("pageInfo") or {}
     while info.get("hasNextPage"):
