@@ -21,7 +21,7 @@ from tap_shopify.bulk import BulkStream
 from tap_shopify.client import money, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import PageBuffers
-from tap_shopify.streams.order_activity import buffer_order_children
+from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
 
 LINE_ITEMS_PER_ORDER = 5  # inline in the orders query (cost grows with it); more are fetched per order
 LINE_ITEMS_PAGE = 50
@@ -131,6 +131,7 @@ class OrdersStream(BulkStream):
 
     def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Orders of one page (or bulk batch); their line items are buffered for the child stream."""
+        fill_unread_children(self, nodes)  # bulk batches: refunds' and fulfillments' connections
         for index, node in enumerate(nodes):
             order = self.order_record(node)
             self._page_lines.extend(self.line_item_records(node, order))
