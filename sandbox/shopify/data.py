@@ -50,6 +50,13 @@ class OrderFact:
     created_at: datetime
     updated_at: datetime
     seed: int
+    #: When the order's own activity (payment, fulfilment, refunds) ended; later edits
+    #: move `updated_at` only. None: it ended at `updated_at`.
+    activity_until: datetime | None = None
+
+    @property
+    def activity_end(self) -> datetime:
+        return self.activity_until or self.updated_at
 
 
 @dataclass
@@ -64,6 +71,18 @@ class ShopData:
     orders: list[OrderFact] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
     deleted_ids: set[str] = field(default_factory=set)
+    #: "Now" for the shop (nothing happens after it) and the seed it was generated from.
+    anchor: datetime | None = None
+    seed: int = 0
+
+    def touch_order(self, legacy_id: int, at: datetime) -> OrderFact:
+        """Edit an order at `at` (a note, a tag): its `updated_at` moves, its history does not."""
+        index = legacy_id - LEGACY_ID_BASE - 1
+        fact = self.orders[index]
+        self.orders[index] = replace(fact, updated_at=at, activity_until=fact.activity_end)
+        self._sorted.clear()
+        return self.orders[index]
+
     # Live orders sorted by each sort key asked for so far: (keys, orders). Dropped when orders change.
     _sorted: dict[str, tuple[list[list[Any]], list[OrderFact]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -81,9 +100,7 @@ class ShopData:
     def update_orders(self, numbers: Iterable[int], at: datetime) -> None:
         """Mark the orders numbered `numbers` as changed at `at` (a payment, a fulfilment)."""
         for number in numbers:
-            index = number - ORDER_NUMBER_BASE - 1
-            self.orders[index] = replace(self.orders[index], updated_at=at.replace(microsecond=0))
-        self._sorted.clear()
+            self.touch_order(LEGACY_ID_BASE + number - ORDER_NUMBER_BASE, at.replace(microsecond=0))
 
     def order_by_gid(self, order_gid: str) -> OrderFact | None:
         kind, _, number = order_gid.removeprefix("gid://shopify/").partition("/")
@@ -148,6 +165,8 @@ def generate_shop(
         currency="USD",
         timezone="UTC",
         created_at=anchor - timedelta(days=days + 365),
+        anchor=anchor,
+        seed=seed,
     )
     for number in range(1, orders + 1):
         created = anchor - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span))
@@ -257,7 +276,7 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         "createdAt": iso(fact.created_at),
         "processedAt": iso(fact.created_at),
         "updatedAt": iso(fact.updated_at),
-        "cancelledAt": iso(fact.updated_at) if cancelled else None,
+        "cancelledAt": iso(fact.activity_end) if cancelled else None,
         "cancelReason": "CUSTOMER" if cancelled else None,
         "closedAt": None,
         "test": False,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
+from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.streams import GraphQLStream
@@ -32,14 +33,27 @@ DELETIONS_READ_TO = "deletions_read_to"
 EVENTS_PAGE = 250
 
 
+def deleted_at_property(kind: str) -> th.Property[Any]:
+    """The column target-postgres reads as a row's deletion mark."""
+    return th.Property(
+        "_sdc_deleted_at",
+        th.DateTimeType,
+        description=f"When the {kind} was deleted in Shopify (from its destroy event); other fields are then empty",
+    )
+
+
 class ShopifyError(FatalAPIError):
     """A failure the user must act on; its message is one line naming what to check."""
 
 
+def to_decimal(value: Any) -> Decimal | None:
+    """An amount given as a Decimal or Money scalar (JSON string or number), exactly."""
+    return None if value is None else Decimal(str(value))
+
+
 def money(bag: dict[str, Any] | None) -> Decimal | None:
     """The shop-currency amount of a MoneyBag, exactly."""
-    amount = dig(bag or {}, ("shopMoney", "amount"))
-    return None if amount is None else Decimal(str(amount))
+    return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
 class ShopifyStream(GraphQLStream[str | None]):
