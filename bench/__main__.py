@@ -34,7 +34,6 @@ BIN = ROOT / ".venv" / "bin"
 TARGET = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin" / "target-postgres"
 SHOP = "stratus-demo.myshopify.com"
 RAW_SCHEMA = "raw_shopify"  # tap-shopify's load_schema in meltano.yml
-STREAMS = ["shop", "orders", "order_line_items"]
 # Fast enough that the cost bucket (100,000 points a real second) hardly paces a throughput run,
 # slow enough that a bulk result URL (valid a simulated week) lives ten real minutes.
 UNPACED_TIME_SCALE = 1_000.0
@@ -63,10 +62,19 @@ class Stage:
     def meltano(self, *args: str) -> procs.Run:
         return procs.run([str(BIN / "meltano"), *args], env=self.env, cwd=ROOT, watch=WATCH)
 
+    def streams(self) -> list[str]:
+        """The tables the loader made: one per stream the tap emitted."""
+        with psycopg.connect(self.warehouse.url()) as conn:
+            found = conn.execute(
+                "select table_name from information_schema.tables where table_schema = %s order by 1", (RAW_SCHEMA,)
+            ).fetchall()
+        return [name for (name,) in found]
+
     def count(self, schema: str = RAW_SCHEMA) -> int:
+        streams = self.streams()
         with psycopg.connect(self.warehouse.url()) as conn:
             total = 0
-            for stream in STREAMS:
+            for stream in streams:
                 found = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(schema, stream)))
                 total += int(found.fetchone()[0])  # type: ignore[index]
             return total
@@ -76,8 +84,9 @@ class Stage:
             conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(RAW_SCHEMA)))
 
     def age_loaded_rows(self, age: timedelta) -> None:
+        streams = self.streams()
         with psycopg.connect(self.warehouse.url(), autocommit=True) as conn:
-            for stream in STREAMS:
+            for stream in streams:
                 conn.execute(
                     sql.SQL("update {} set _sdc_batched_at = _sdc_batched_at - %s").format(
                         sql.Identifier(RAW_SCHEMA, stream)
@@ -260,7 +269,7 @@ class Bench:
             self.results["api_time"]["shopify_backfill_points"] = sum(e.get("actual_cost") or 0 for e in log)
 
             self.log("10×: COPY ceiling from the same records")
-            rows, seconds = ceiling.copy_ceiling(stage.warehouse.url(), singer_file, RAW_SCHEMA, STREAMS)
+            rows, seconds = ceiling.copy_ceiling(stage.warehouse.url(), singer_file, RAW_SCHEMA, stage.streams())
             shopify = self.results["load"]["shopify"]
             shopify["copy_ceiling_records_per_s"] = round(rows / seconds)
             shopify["copy_ceiling_records"] = rows
