@@ -19,7 +19,7 @@ $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -43,7 +43,7 @@ test: install  ## unit, tap and pipeline tests
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify plugins/utilities/warehouse/stratus_warehouse
+	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi plugins/utilities/warehouse/stratus_warehouse
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)
