@@ -60,6 +60,8 @@ class SPAPIStream(RESTStream[Any]):
     role: ClassVar[str]
     #: Whether the stream is read per marketplace (a partition and bookmark each).
     per_marketplace: ClassVar[bool] = True
+    #: The main path read (request metrics name it); extra calls name their own.
+    path = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

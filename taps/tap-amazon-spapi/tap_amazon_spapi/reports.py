@@ -70,6 +70,7 @@ class ReportStream(SPAPIStream):
     #: Reports requested ahead of the one being processed.
     max_in_flight: ClassVar[int] = 15
     operation = "createReport"
+    path = f"{REPORTS}/reports"
     is_sorted = False
     #: Whether the report's document holds personal data (then read with a restricted token).
     restricted: ClassVar[bool] = False
