@@ -102,5 +102,5 @@ def inject(base_url, **faults):
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local sandbox
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)

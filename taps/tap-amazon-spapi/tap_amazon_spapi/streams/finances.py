@@ -25,21 +25,28 @@ FINANCES = "/finances/v0"
 #: listFinancialEvents accepts at most 180 days between PostedAfter and PostedBefore.
 EVENT_WINDOW_DAYS = 180
 PAGE_SIZE = 100
-#: Marketplace names the Finances API writes, to the marketplace ids every record carries.
-MARKETPLACE_NAMES = {
-    "Amazon.com": "ATVPDKIKX0DER",
-    "Amazon.ca": "A2EUQ1WTGCTBG2",
-    "Amazon.com.mx": "A1AM78C64UM0Y8",
-    "Amazon.com.br": "A2Q3Y263D00KWC",
-    "Amazon.co.uk": "A1F83G8C2ARO7P",
-    "Amazon.de": "A1PA6795UKMFR9",
-    "Amazon.fr": "A13V1IB3VIYZZH",
-    "Amazon.it": "APJ6JRA9NG5V4",
-    "Amazon.es": "A1RKKUPIHCS9HS",
-    "Amazon.nl": "A1805IZSGTT6HS",
-    "Amazon.co.jp": "A1VC38T7YXB528",
-    "Amazon.com.au": "A39IBJ37TRP1C6",
+#: Known marketplaces: id -> (the name the Finances API writes, the currency it settles in).
+MARKETPLACES = {
+    "ATVPDKIKX0DER": ("Amazon.com", "USD"),
+    "A2EUQ1WTGCTBG2": ("Amazon.ca", "CAD"),
+    "A1AM78C64UM0Y8": ("Amazon.com.mx", "MXN"),
+    "A2Q3Y263D00KWC": ("Amazon.com.br", "BRL"),
+    "A1F83G8C2ARO7P": ("Amazon.co.uk", "GBP"),
+    "A1PA6795UKMFR9": ("Amazon.de", "EUR"),
+    "A13V1IB3VIYZZH": ("Amazon.fr", "EUR"),
+    "APJ6JRA9NG5V4": ("Amazon.it", "EUR"),
+    "A1RKKUPIHCS9HS": ("Amazon.es", "EUR"),
+    "A1805IZSGTT6HS": ("Amazon.nl", "EUR"),
+    "A1VC38T7YXB528": ("Amazon.co.jp", "JPY"),
+    "A39IBJ37TRP1C6": ("Amazon.com.au", "AUD"),
 }
+MARKETPLACE_NAMES = {name: marketplace_id for marketplace_id, (name, _) in MARKETPLACES.items()}
+
+
+def marketplace_by_currency(currency: str | None, configured: list[str]) -> str | None:
+    """The one configured marketplace settling in `currency`; None when none or several do."""
+    matches = [m for m in configured if currency and MARKETPLACES.get(m, ("", ""))[1] == currency]
+    return matches[0] if len(matches) == 1 else None
 
 
 def currency_amount(money: Any) -> tuple[Decimal | None, str | None]:
@@ -104,6 +111,8 @@ class FinancialEventGroupsStream(SPAPIStream):
             beginning, beginning_currency = currency_amount(group.get("BeginningBalance"))
             yield {
                 "financial_event_group_id": group.get("FinancialEventGroupId"),
+                # Groups name no marketplace; their currency does when only one marketplace uses it.
+                "marketplace_id": marketplace_by_currency(original_currency, list(self.config["marketplace_ids"])),
                 "processing_status": group.get("ProcessingStatus"),
                 "fund_transfer_status": group.get("FundTransferStatus"),
                 "original_total": original,
@@ -139,7 +148,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
 
 
-def flatten_events(events: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def flatten_events(events: dict[str, Any], configured: list[str]) -> Iterator[dict[str, Any]]:
     """One record per event of every `...EventList`, typed by the list it came from."""
     for list_name, listed in sorted(events.items()):
         if not list_name.endswith("EventList") or not isinstance(listed, list):
@@ -150,6 +159,7 @@ def flatten_events(events: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 continue
             amounts = list(amounts_in(event))
             currencies = {currency for _, currency in amounts if currency}
+            currency = currencies.pop() if len(currencies) == 1 else None
             marketplace_name = event.get("MarketplaceName")
             yield {
                 # No id in the API: the hash of the event's kind and content is stable across reads.
@@ -159,10 +169,11 @@ def flatten_events(events: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 "seller_order_id": event.get("SellerOrderId"),
                 "posted_date": parse_date(event.get("PostedDate")),
                 "marketplace_name": marketplace_name,
-                "marketplace_id": MARKETPLACE_NAMES.get(str(marketplace_name)),
+                "marketplace_id": MARKETPLACE_NAMES.get(str(marketplace_name))
+                or marketplace_by_currency(currency, configured),
                 "seller_sku": event.get("SellerSKU"),
                 "amount": sum((a for a, _ in amounts), Decimal(0)) if amounts else None,
-                "currency": currencies.pop() if len(currencies) == 1 else None,
+                "currency": currency,
                 "event": event,
             }
 
@@ -203,7 +214,7 @@ class FinancialEventsStream(SPAPIStream):
             while True:
                 body = self.call(self.operation, "GET", self.path, params=params, context=context)
                 payload = body.get("payload") or {}
-                yield from flatten_events(payload.get("FinancialEvents") or {})
+                yield from flatten_events(payload.get("FinancialEvents") or {}, list(self.config["marketplace_ids"]))
                 token = payload.get("NextToken")
                 if not token:
                     break

@@ -36,9 +36,16 @@ PERSONAL_INCLUDED = ["BUYER", "RECIPIENT"]
 ORDER_PERSONAL = ("buyer_name", "buyer_email", "ship_city", "ship_state", "ship_postal_code", "ship_country")
 
 
+# Flat-file statuses that the Orders API names differently.
+_REPORT_STATUSES = {"SHIPPING": "UNSHIPPED", "CANCELED": "CANCELLED"}
+
+
 def status_code(text: str | None) -> str | None:
-    """`Shipped`, `Partially Shipped`, `SHIPPED` -> `SHIPPED`, `PARTIALLY_SHIPPED`."""
-    return text.strip().upper().replace(" ", "_") if text and text.strip() else None
+    """One vocabulary for both paths: `Shipped`, `Shipping`, `SHIPPED` -> `SHIPPED`, `UNSHIPPED`."""
+    if not text or not text.strip():
+        return None
+    code = text.strip().upper().replace(" ", "_")
+    return _REPORT_STATUSES.get(code, code)
 
 
 def channel(text: str | None) -> str | None:
@@ -107,6 +114,7 @@ def item_from_report(row: dict[str, str]) -> dict[str, Any]:
         "gift_wrap_tax": parse_amount(row.get("gift-wrap-tax")),
         "item_promotion_discount": parse_amount(row.get("item-promotion-discount")),
         "ship_promotion_discount": parse_amount(row.get("ship-promotion-discount")),
+        **dict.fromkeys(_SUBTOTALS.values()),
         "proceeds_total": None,
         "promotion_ids": row.get("promotion-ids") or None,
         "purchase_date": parse_date(row.get("purchase-date")),
@@ -117,35 +125,40 @@ def item_from_report(row: dict[str, str]) -> dict[str, Any]:
 
 # -- the API path ------------------------------------------------------------------
 
-# (breakdown type, detailed subtype or None) -> item column
-_PROCEEDS = {
-    ("ITEM", None): "item_price",
-    ("SHIPPING", None): "shipping_price",
-    ("GIFT_WRAP", None): "gift_wrap_price",
+# Proceeds breakdown types -> their subtotal columns.
+_SUBTOTALS = {
+    "ITEM": "proceeds_item",
+    "SHIPPING": "proceeds_shipping",
+    "GIFT_WRAP": "proceeds_gift_wrap",
+    "TAX": "proceeds_tax",
+    "DISCOUNT": "proceeds_discount",
+}
+# (type, detailed subtype) -> the report's column, filled only when Amazon details it.
+_DETAILED = {
     ("TAX", "ITEM"): "item_tax",
     ("TAX", "SHIPPING"): "shipping_tax",
     ("TAX", "GIFT_WRAP"): "gift_wrap_tax",
     ("DISCOUNT", "ITEM"): "item_promotion_discount",
     ("DISCOUNT", "SHIPPING"): "ship_promotion_discount",
 }
+PROCEEDS_COLUMNS = (*_SUBTOTALS.values(), *_DETAILED.values(), "shipping_price", "gift_wrap_price")
 
 
 def proceeds_columns(item: dict[str, Any]) -> dict[str, Decimal | None]:
-    """Item amounts from searchOrders' proceeds breakdowns, in the report's columns."""
-    out: dict[str, Decimal | None] = dict.fromkeys(_PROCEEDS.values())
+    """An item's proceeds: each breakdown's subtotal, and the report's columns where detailed.
+
+    Subtotals are Amazon's own aggregates (ITEM may be net of discounts), so they keep their
+    own columns rather than pretend to be the report's gross figures.
+    """
+    out: dict[str, Decimal | None] = dict.fromkeys(PROCEEDS_COLUMNS)
     for breakdown in dig(item, "proceeds", "breakdowns") or []:
         kind = breakdown.get("type")
-        details = breakdown.get("detailedBreakdowns") or []
-        if (kind, None) in _PROCEEDS and not any((kind, d.get("subtype")) in _PROCEEDS for d in details):
-            out[_PROCEEDS[(kind, None)]] = amount(breakdown.get("subtotal"))
-        for detail in details:
-            column = _PROCEEDS.get((kind, detail.get("subtype")))
+        if kind in _SUBTOTALS:
+            out[_SUBTOTALS[kind]] = amount(breakdown.get("subtotal"))
+        for detail in breakdown.get("detailedBreakdowns") or []:
+            column = _DETAILED.get((kind, detail.get("subtype")))
             if column:
-                value, before = amount(detail.get("value")), out[column]
-                out[column] = value if before is None or value is None else before + value
-        if kind in {"TAX", "DISCOUNT"} and not details:
-            column = _PROCEEDS[(kind, "ITEM")]
-            out[column] = amount(breakdown.get("subtotal"))
+                out[column] = amount(detail.get("value"))
     return out
 
 
@@ -182,6 +195,8 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
     for item in order.get("orderItems") or []:
         product = item.get("product") or {}
         unit = dig(product, "price", "unitPrice")
+        unit_price = amount(unit)
+        quantity = item.get("quantityOrdered")
         total = dig(item, "proceeds", "proceedsTotal")
         yield {
             "amazon_order_id": record["amazon_order_id"],
@@ -190,9 +205,11 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
             "asin": product.get("asin"),
             "product_name": product.get("title"),
             "item_status": record["order_status"],
-            "quantity": item.get("quantityOrdered"),
+            "quantity": quantity,
             "currency": dig(total, "currencyCode") or dig(unit, "currencyCode") or record["currency"],
-            "unit_price": amount(unit),
+            "unit_price": unit_price,
+            # The report's item-price is the line's gross price: unit price times quantity.
+            "item_price": None if unit_price is None or quantity is None else unit_price * quantity,
             **proceeds_columns(item),
             "proceeds_total": amount(total),
             "promotion_ids": ",".join(
@@ -343,6 +360,7 @@ class OrderItemsStream(CompanionStream):
         th.Property("gift_wrap_tax", Money),
         th.Property("item_promotion_discount", Money),
         th.Property("ship_promotion_discount", Money),
+        *(th.Property(name, Money, description="Proceeds subtotal (API only)") for name in _SUBTOTALS.values()),
         th.Property("proceeds_total", Money),
         th.Property("promotion_ids", th.StringType),
         th.Property("purchase_date", th.DateTimeType),
