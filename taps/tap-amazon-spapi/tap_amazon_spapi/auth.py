@@ -22,6 +22,8 @@ class LWAAuthenticator(OAuthAuthenticator):
         super().__init__(auth_endpoint=auth_endpoint, client_id=client_id, client_secret=client_secret)
         self._refresh_token = refresh_token
         self.refreshes = 0
+        #: Restricted Data Tokens issued for single requests; such a request keeps its token.
+        self.restricted: set[str] = set()
 
     @property
     def oauth_request_body(self) -> dict[str, Any]:
@@ -63,8 +65,8 @@ class LWAAuthenticator(OAuthAuthenticator):
         self.last_refreshed = None
 
     def authenticate_request(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if "x-amz-access-token" in request.headers:
-            return request  # a Restricted Data Token, set for this one request
+        if request.headers.get("x-amz-access-token") in self.restricted:
+            return request
         if not self.is_token_valid():
             self.update_access_token()
         request.headers["x-amz-access-token"] = str(self.access_token)

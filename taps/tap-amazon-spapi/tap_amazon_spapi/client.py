@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from tap_amazon_spapi.throttle import RateLimiter
 
 RETRY_CAP_S = 120.0
-MAX_TRIES = 8
+#: Tries of one request: 429s are waited out as often as Amazon asks (a storm ends)...
+MAX_TRIES = 60
+#: ...but server and connection failures get this many before the stream stops.
+MAX_FAILURES = 8
 
 REGION_HOSTS = {
     "na": "https://sellingpartnerapi-na.amazon.com",
@@ -142,11 +145,16 @@ class SPAPIStream(RESTStream[Any]):
     def backoff_jitter(self, value: float) -> float:
         return value  # waits come from Amazon's headers and the buckets, not guesses
 
-    def _next_wait(self, exc: Exception) -> float:  # noqa: ARG002 - backoff's signature
+    def _next_wait(self, exc: Exception) -> float:
         if self._retry_wait is not None:
             wait, self._retry_wait = self._retry_wait, None
             return wait
         self._failures += 1
+        if self._failures > MAX_FAILURES:
+            raise AmazonError(
+                f"{self.current_operation} kept failing for {self.name} ({self._failures} server or connection "
+                f"errors in a row, the last: {exc}); try again later"
+            )
         return min(RETRY_CAP_S, 0.5 * 2.0 ** (self._failures - 1))
 
     def validate_response(self, response: requests.Response) -> None:
@@ -226,7 +234,9 @@ class SPAPIStream(RESTStream[Any]):
             "/tokens/2021-03-01/restrictedDataToken",
             json_body={"restrictedResources": [resource]},
         )
-        return str(body["restrictedDataToken"])
+        token = str(body["restrictedDataToken"])
+        self.authenticator.restricted.add(token)
+        return token
 
     def json_of(self, response: requests.Response) -> dict[str, Any]:
         try:

@@ -33,6 +33,8 @@ FATAL_RETRIES = 2
 DOWNLOAD_TRIES = 4
 # Amazon rejects data end times too close to now; reports also lag a little behind.
 END_LAG = timedelta(minutes=2)
+#: A shorter window is left for the next run rather than costing a report of its own.
+MIN_WINDOW = timedelta(hours=1)
 POLL_FIRST_S = 0.05
 POLL_MAX_S = 15.0
 
@@ -100,6 +102,8 @@ class ReportStream(SPAPIStream):
         pending: list[dict[str, Any]] = reports["pending"]
         start = parse_iso(pending[-1]["end"]) if pending else self.read_from(context)
         for begin, end in windows(start, self.read_until(context), self.max_window_days):
+            if end - begin < MIN_WINDOW:
+                break  # too little to be worth a report yet: the next run takes it
             pending.append({"start": iso(begin), "end": iso(end), "report_id": None, "fatal": 0})
         return pending
 
