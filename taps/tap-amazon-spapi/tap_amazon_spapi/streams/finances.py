@@ -60,6 +60,31 @@ def lookback_start(stream: SPAPIStream, context: Context | None) -> Any:
     return start - timedelta(days=int(stream.config.get("lookback_window_days") or 0))
 
 
+def group_record(group: dict[str, Any], configured: list[str]) -> dict[str, Any]:
+    """One financial event group, its amounts exact and its marketplace where the currency tells."""
+    original, original_currency = currency_amount(group.get("OriginalTotal"))
+    converted, converted_currency = currency_amount(group.get("ConvertedTotal"))
+    beginning, beginning_currency = currency_amount(group.get("BeginningBalance"))
+    return {
+        "financial_event_group_id": group.get("FinancialEventGroupId"),
+        # Groups name no marketplace; their currency does when only one marketplace uses it.
+        "marketplace_id": marketplace_by_currency(original_currency, configured),
+        "processing_status": group.get("ProcessingStatus"),
+        "fund_transfer_status": group.get("FundTransferStatus"),
+        "original_total": original,
+        "original_currency": original_currency,
+        "converted_total": converted,
+        "converted_currency": converted_currency,
+        "beginning_balance": beginning,
+        "beginning_balance_currency": beginning_currency,
+        "fund_transfer_date": parse_date(group.get("FundTransferDate")),
+        "trace_id": group.get("TraceId"),
+        "account_tail": group.get("AccountTail"),
+        "financial_event_group_start": parse_date(group.get("FinancialEventGroupStart")),
+        "financial_event_group_end": parse_date(group.get("FinancialEventGroupEnd")),
+    }
+
+
 class FinancialEventGroupsStream(SPAPIStream):
     """Settlement periods (open and closed) with their totals."""
 
@@ -105,28 +130,9 @@ class FinancialEventGroupsStream(SPAPIStream):
         }
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+        configured = list(self.config["marketplace_ids"])
         for group in super().parse_response(response):
-            original, original_currency = currency_amount(group.get("OriginalTotal"))
-            converted, converted_currency = currency_amount(group.get("ConvertedTotal"))
-            beginning, beginning_currency = currency_amount(group.get("BeginningBalance"))
-            yield {
-                "financial_event_group_id": group.get("FinancialEventGroupId"),
-                # Groups name no marketplace; their currency does when only one marketplace uses it.
-                "marketplace_id": marketplace_by_currency(original_currency, list(self.config["marketplace_ids"])),
-                "processing_status": group.get("ProcessingStatus"),
-                "fund_transfer_status": group.get("FundTransferStatus"),
-                "original_total": original,
-                "original_currency": original_currency,
-                "converted_total": converted,
-                "converted_currency": converted_currency,
-                "beginning_balance": beginning,
-                "beginning_balance_currency": beginning_currency,
-                "fund_transfer_date": parse_date(group.get("FundTransferDate")),
-                "trace_id": group.get("TraceId"),
-                "account_tail": group.get("AccountTail"),
-                "financial_event_group_start": parse_date(group.get("FinancialEventGroupStart")),
-                "financial_event_group_end": parse_date(group.get("FinancialEventGroupEnd")),
-            }
+            yield group_record(group, configured)
 
 
 def amounts_in(value: Any) -> Iterator[tuple[Decimal, str | None]]:

@@ -12,6 +12,23 @@ from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.schemas import IDENTITY
 
 
+def participation_record(entry: dict[str, Any]) -> dict[str, Any]:
+    """One marketplace participation, flattened."""
+    marketplace = entry.get("marketplace") or {}
+    participation = entry.get("participation") or {}
+    return {
+        "marketplace_id": marketplace.get("id"),
+        "name": marketplace.get("name"),
+        "country_code": marketplace.get("countryCode"),
+        "default_currency_code": marketplace.get("defaultCurrencyCode"),
+        "default_language_code": marketplace.get("defaultLanguageCode"),
+        "domain_name": marketplace.get("domainName"),
+        "store_name": entry.get("storeName"),
+        "is_participating": participation.get("isParticipating"),
+        "has_suspended_listings": participation.get("hasSuspendedListings"),
+    }
+
+
 class MarketplaceParticipationsStream(SPAPIStream):
     name = "marketplace_participations"
     path = "/sellers/v1/marketplaceParticipations"
@@ -35,16 +52,4 @@ class MarketplaceParticipationsStream(SPAPIStream):
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         for entry in super().parse_response(response):
-            marketplace = entry.get("marketplace") or {}
-            participation = entry.get("participation") or {}
-            yield {
-                "marketplace_id": marketplace.get("id"),
-                "name": marketplace.get("name"),
-                "country_code": marketplace.get("countryCode"),
-                "default_currency_code": marketplace.get("defaultCurrencyCode"),
-                "default_language_code": marketplace.get("defaultLanguageCode"),
-                "domain_name": marketplace.get("domainName"),
-                "store_name": entry.get("storeName"),
-                "is_participating": participation.get("isParticipating"),
-                "has_suspended_listings": participation.get("hasSuspendedListings"),
-            }
+            yield participation_record(entry)
