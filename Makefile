@@ -7,7 +7,7 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 MELTANO     := $(BIN)/meltano
 # Sandbox time runs this many times faster than real time, so the demo respects
-# Shopify's real rate limits without waiting out real minutes.
+# Shopify's and Amazon's real rate limits without waiting out real minutes.
 DEMO_TIME_SCALE ?= 60
 
 export UV_PYTHON_DOWNLOADS := never
@@ -34,7 +34,7 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 	$(BIN)/python -m sandbox start --time-scale $(DEMO_TIME_SCALE)
 
 demo: up  ## run the whole pipeline against the sandbox and print a summary
-	$(MELTANO) run tap-shopify target-postgres dbt-postgres:build
+	$(MELTANO) run tap-shopify target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
 
 test: install  ## unit, tap and pipeline tests
