@@ -67,6 +67,7 @@ class FbaShipmentsStream(ReportStream):
     max_window_days = 30
     role = "Amazon Fulfillment"
     restricted = True
+    marketplace_column = "sales-channel"
 
     TEXT = (
         "amazon-order-id",

@@ -11,7 +11,7 @@ whose records carry what the report lacks (order item ids, totals, proceeds, pro
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -264,7 +264,14 @@ class OrdersStream(ReportStream):
         properties = {k: v for k, v in self.full_schema["properties"].items() if k not in ORDER_PERSONAL}
         return {**self.full_schema, "properties": properties}
 
-    def read_until(self, context: Context | None) -> Any:  # noqa: ARG002
+    marketplace_column = "sales-channel"
+
+    def read_from(self, marketplace: str) -> datetime:
+        # Rows are selected by last update, so a change is never missed: no lookback needed.
+        done = self.watermark(marketplace)
+        return done if done else parse_iso(str(self.config["start_date"]))
+
+    def read_until(self) -> datetime:
         return utc_now() - RECENT
 
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:
@@ -273,18 +280,18 @@ class OrdersStream(ReportStream):
                 row.pop(column, None)
         return super().post_process(row, context)
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         handover = Handover(self.outbox, enabled=self.companions_selected)
-        reports = self.report_state(context)
-        done = reports["done_until"]
-        if reports["pending"] or not done or parse_iso(done) < utc_now() - RECENT:
-            yield from self.from_reports(context, handover)
-        yield from self.from_api(context, handover)
+        stale = [m for m in self.marketplaces if (self.watermark(m) or utc_now()) < utc_now() - RECENT]
+        unstarted = [m for m in self.marketplaces if self.watermark(m) is None]
+        if self.report_state()["pending"] or stale or unstarted:
+            yield from self.from_reports(handover)
+        yield from self.from_api(handover)
 
-    def from_reports(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
+    def from_reports(self, handover: Handover) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
         window_end = None
-        for window, row in self.report_rows(context):
+        for window, row in self.report_rows():
             if window["end"] != window_end:
                 window_end, seen = window["end"], set()
                 yield from handover.close()
@@ -292,22 +299,35 @@ class OrdersStream(ReportStream):
             if not order_id:
                 self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
                 continue
-            handover.add([item_from_report(row)])
+            marketplace = self.row_marketplace(window, row)
+            handover.add([{**item_from_report(row), "marketplace_id": marketplace}])
             if order_id not in seen:
                 seen.add(order_id)
-                yield from handover.push(order_from_report(row))
+                yield from handover.push({**order_from_report(row), "marketplace_id": marketplace})
         yield from handover.close()
 
-    def from_api(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
-        reports = self.report_state(context)
-        # lastUpdated catches every change, so the API needs no lookback, only a little overlap.
-        done = reports["done_until"]
-        start = parse_iso(done) - API_OVERLAP if done else parse_iso(str(self.config["start_date"]))
+    def from_api(self, handover: Handover) -> Iterator[dict[str, Any]]:
+        """Changes since each marketplace's watermark; marketplaces at the same watermark share calls."""
+        groups: dict[datetime, list[str]] = {}
+        for marketplace in self.marketplaces:
+            done = self.watermark(marketplace)
+            # lastUpdated catches every change, so the API needs no lookback, only a little overlap.
+            start = done - API_OVERLAP if done else parse_iso(str(self.config["start_date"]))
+            groups.setdefault(start, []).append(marketplace)
         until = utc_now() - END_LAG
+        for start, group in groups.items():
+            yield from self.search_orders(start, until, group, handover)
+            for marketplace in group:
+                self.report_state()["done_until"][marketplace] = iso(until)
+            self.save_state()
+
+    def search_orders(
+        self, start: datetime, until: datetime, marketplaces: list[str], handover: Handover
+    ) -> Iterator[dict[str, Any]]:
         params: dict[str, Any] = {
             "lastUpdatedAfter": iso(start),
             "lastUpdatedBefore": iso(until),
-            "marketplaceIds": context["marketplace_id"] if context else ",".join(self.config["marketplace_ids"]),
+            "marketplaceIds": ",".join(marketplaces),
             "maxResultsPerPage": PAGE_SIZE,
             "includedData": ",".join(INCLUDED + (PERSONAL_INCLUDED if self.pii else [])),
         }
@@ -320,16 +340,17 @@ class OrdersStream(ReportStream):
                 data_elements=["buyerInfo", "shippingAddress"] if self.pii else None,
             )
             for order in page.get("orders") or []:
-                record = order_from_api(order)
-                handover.add(items_from_api(order, record))
+                marketplace = dig(order, "salesChannel", "marketplaceId") or (
+                    marketplaces[0] if len(marketplaces) == 1 else None
+                )
+                record = {**order_from_api(order), "marketplace_id": marketplace}
+                handover.add({**item, "marketplace_id": marketplace} for item in items_from_api(order, record))
                 yield from handover.push(record)
             token = dig(page, "pagination", "nextToken")
             if not token:
                 break
-            params = {"paginationToken": token, "marketplaceIds": params["marketplaceIds"]}
+            params = {"paginationToken": token}
         yield from handover.close()
-        reports["done_until"] = iso(max(until, parse_iso(reports["done_until"]) if reports["done_until"] else until))
-        self.save_state()
 
 
 class OrderItemsStream(CompanionStream):
