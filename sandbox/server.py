@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,9 +22,10 @@ from typing import Any
 from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
 from sandbox.amazon.api import AmazonAPI
 from sandbox.amazon.data import MARKETPLACES
-from sandbox.amazon.faults import FaultPlan
+from sandbox.amazon.faults import FaultPlan as AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
+from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
 from sandbox.shopify.data import generate_shop
 
@@ -40,14 +43,17 @@ class SandboxOptions:
     days: int = 90
     time_scale: float = 1.0
     anchor: datetime | None = None
-    shops: tuple[str, ...] = ("stratus-demo.myshopify.com",)
+    # One seller, two stores: the main store and an outlet, each its own shop.
+    shops: tuple[str, ...] = ("stratus-demo.myshopify.com", "stratus-outlet.myshopify.com")
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
     # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
     amazon_orders: int = 300
     amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
-    amazon_faults: FaultPlan | None = None
+    amazon_faults: AmazonFaultPlan | None = None
+    # Access scopes granted to the demo token; None grants them all.
+    shopify_scopes: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -59,6 +65,7 @@ class Sandbox:
     shopify: ShopifyAPI = field(init=False)
     amazon: AmazonAPI = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
+    faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -75,6 +82,7 @@ class Sandbox:
                 ),
                 maximum=self.options.bucket_size,
                 restore_rate=self.options.restore_rate,
+                scopes=None if self.options.shopify_scopes is None else frozenset(self.options.shopify_scopes),
             )
         self.amazon = AmazonAPI(
             self.clock,
@@ -107,12 +115,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is the record."""
 
-    def _send(self, response: Response | Stream) -> None:
+    def _send(self, response: Response | Stream, *, truncate: bool = False) -> None:
         if isinstance(response, Stream):
             self._stream(response)
             return
         body = response.body if isinstance(response.body, str) else json.dumps(response.body)
         raw = body.encode()
+        if truncate:
+            raw = raw[: len(raw) // 2]
         self.send_response(response.status)
         if "Content-Type" not in response.headers:
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -179,6 +189,30 @@ class _Handler(BaseHTTPRequestHandler):
     def _is_amazon(self) -> bool:
         return self.path.startswith(AMAZON_PREFIXES)
 
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset, as a crashed proxy would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _faulted(self, fault: Fault | None, entry: dict[str, Any], respond: Callable[[], Response]) -> None:
+        """Answer one API request, through the fault armed for it if any."""
+        sandbox = self.server.sandbox
+        started, real_start = sandbox.clock.now(), time.monotonic()
+        entry["sim_start"] = started
+        if fault is not None:
+            entry["fault"] = fault.kind
+        if fault is not None and fault.kind == "reset":
+            sandbox.record({**entry, "status": None})
+            self._reset()
+            return
+        if fault is not None and fault.kind == "http_error":
+            response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
+        else:
+            response = respond()
+        timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
+        sandbox.record({**entry, "status": response.status, **timing, **response.log})
+        self._send(response, truncate=fault is not None and fault.kind == "truncate")
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -195,6 +229,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+        elif self.path == "/_sandbox/faults":
+            self._send(Response(200, {"armed": sandbox.faults.armed()}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -215,27 +251,39 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
         if match:
-            started = sandbox.clock.now()
-            real_start = time.monotonic()
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = sandbox.shopify.handle(match["shop"], match["version"], headers, body)
-            sandbox.record(
-                {
-                    "api": "shopify",
-                    "path": self.path,
-                    "status": response.status,
-                    "sim_start": started,
-                    "sim_end": sandbox.clock.now(),
-                    "real_ms": round((time.monotonic() - real_start) * 1000, 2),
-                    **response.log,
-                }
-            )
-            self._send(response)
+            self._shopify(match["shop"], match["version"], body)
         elif self.path == "/_sandbox/reset-log":
             sandbox.clear_log()
             self._send(Response(200, {"ok": True}))
+        elif self.path == "/_sandbox/faults":
+            self._arm_faults(body)
         else:
             self._send(Response(404, {"errors": "Not Found"}))
+
+    def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        fault = sandbox.faults.take("shopify")
+        if fault is not None and fault.kind == "throttle":
+            sandbox.shopify.drain(shop)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+
+        def respond() -> Response:
+            return sandbox.shopify.handle(shop, version, headers, body)
+
+        self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
+
+    def _arm_faults(self, body: bytes) -> None:
+        sandbox = self.server.sandbox
+        try:
+            spec = json.loads(body or b"{}")
+            specs = spec if isinstance(spec, list) else [spec]
+            if not all(isinstance(s, dict) for s in specs):
+                raise FaultError("expected a JSON object or a list of them")
+            armed = [sandbox.faults.arm_spec(s) for s in specs]
+        except (ValueError, FaultError) as exc:
+            self._send(Response(400, {"errors": str(exc)}))
+            return
+        self._send(Response(200, {"armed": [a.kind for a in armed]}))
 
 
 class _Server(ThreadingHTTPServer):

@@ -19,9 +19,11 @@ from graphql import (
 
 from sandbox.clock import SimClock
 from sandbox.shopify import cost as costs
+from sandbox.shopify import events
 from sandbox.shopify.connection import ConnectionArgumentError, paginate
 from sandbox.shopify.data import OrderFact, ShopData, iso, render_order
 from sandbox.shopify.schema import available_versions, load_schema
+from sandbox.shopify.scopes import access_errors
 from sandbox.shopify.search import matches, parse_query
 
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
@@ -43,6 +45,8 @@ class Shop:
     data: ShopData
     token: str
     bucket: costs.LeakyBucket
+    #: The access scopes the token was granted; None: all of them.
+    scopes: frozenset[str] | None = None
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
@@ -78,15 +82,27 @@ class ShopifyAPI:
         self.shops: dict[str, Shop] = {}
 
     def add_shop(
-        self, data: ShopData, token: str = DEFAULT_TOKEN, *, maximum: float = 2000.0, restore_rate: float = 100.0
+        self,
+        data: ShopData,
+        token: str = DEFAULT_TOKEN,
+        *,
+        maximum: float = 2000.0,
+        restore_rate: float = 100.0,
+        scopes: frozenset[str] | None = None,
     ) -> Shop:
-        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate))
+        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate), scopes=scopes)
         self.shops[data.domain] = shop
         return shop
 
     @property
     def default_shop(self) -> str:
         return next(iter(self.shops))
+
+    def drain(self, shop_domain: str | None) -> None:
+        """Empty a shop's cost bucket, so its next queries are THROTTLED until it refills."""
+        shop = self.shops.get(shop_domain or self.default_shop)
+        if shop is not None:
+            shop.bucket.drain()
 
     def handle(self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes) -> Response:
         domain = shop_domain or self.default_shop
@@ -127,6 +143,9 @@ class ShopifyAPI:
         problems = validate(schema, document)
         if problems:
             return Response(200, {"errors": [_error(e, "validationError") for e in problems]}, log={"invalid": True})
+        denied = access_errors(document, shop.scopes)
+        if denied:
+            return Response(200, {"errors": denied, "data": None}, log={"access_denied": True})
         try:
             requested = costs.requested_cost(schema, document, variables, operation_name)
         except costs.MissingPageSizeError as err:
@@ -201,7 +220,7 @@ class ShopifyAPI:
                 search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
             selected = [
                 o
-                for o in data.orders
+                for o in data.live_orders()
                 if matches(
                     terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
                 )
@@ -220,7 +239,22 @@ class ShopifyAPI:
             fact = data.order_by_gid(id)
             return None if fact is None else _graphql_order(data, fact)
 
-        return {"shop": data.shop_object, "orders": orders, "order": order}
+        def deletion_events(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            terms, warnings = parse_query(args.get("query"), events.EVENT_DATE_FIELDS, events.EVENT_TEXT_FIELDS)
+            if warnings:
+                search_warnings.append({"path": ["events"], "query": args.get("query"), "warnings": warnings})
+            by_id = args.get("sortKey") == "ID"
+            try:
+                return paginate(
+                    events.select(data.deletions, terms),
+                    (lambda d: (d.number,)) if by_id else (lambda d: (iso(d.at), d.number)),
+                    events.render_event,
+                    **_page_args(args),
+                )
+            except ConnectionArgumentError as err:
+                raise GraphQLError(str(err)) from err
+
+        return {"shop": data.shop_object, "orders": orders, "order": order, "events": deletion_events}
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from sandbox.catalog import CATALOG, CatalogItem
+from sandbox.shopify.events import Deletion
 
 CENT = Decimal("0.01")
 TAX_RATE = Decimal("0.0825")
@@ -23,6 +24,7 @@ DISCOUNT_CODE = "WELCOME10"
 DISCOUNT_RATE = Decimal("0.10")
 WHOLESALE_LINES = 14
 LEGACY_ID_BASE = 5_000_000_000  # order n has legacy id LEGACY_ID_BASE + n
+DELETED_EVERY = 89  # every 89th order is a test order the merchant later deleted
 
 
 def money(value: Decimal) -> str:
@@ -58,13 +60,26 @@ class ShopData:
     timezone: str
     created_at: datetime
     orders: list[OrderFact] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
+    deleted_ids: set[str] = field(default_factory=set)
 
     def order_by_gid(self, order_gid: str) -> OrderFact | None:
         kind, _, number = order_gid.removeprefix("gid://shopify/").partition("/")
-        if kind != "Order" or not number.isdigit():
+        if kind != "Order" or not number.isdigit() or order_gid in self.deleted_ids:
             return None
         index = int(number) - LEGACY_ID_BASE - 1
         return self.orders[index] if 0 <= index < len(self.orders) else None
+
+    def live_orders(self) -> list[OrderFact]:
+        """The orders Shopify still has: deleted ones are gone from every query."""
+        return [o for o in self.orders if gid("Order", o.legacy_id) not in self.deleted_ids]
+
+    def delete(self, subject_type: str, subject_id: str, at: datetime) -> Deletion:
+        """Delete a resource; only its `destroy` event remains."""
+        deletion = Deletion(len(self.deletions) + 1, subject_type, subject_id, at.replace(microsecond=0))
+        self.deletions.append(deletion)
+        self.deleted_ids.add(subject_id)
+        return deletion
 
     @property
     def shop_object(self) -> dict[str, Any]:
@@ -126,6 +141,8 @@ def generate_shop(
                 seed=rng.getrandbits(48),
             )
         )
+    for fact in sorted(shop.orders[DELETED_EVERY - 1 :: DELETED_EVERY], key=lambda o: o.updated_at):
+        shop.delete("ORDER", gid("Order", fact.legacy_id), min(fact.updated_at + timedelta(days=1), anchor))
     return shop
 
 

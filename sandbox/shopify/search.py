@@ -1,7 +1,8 @@
 """The subset of Shopify's search syntax the sandbox filters on.
 
 `updated_at:>=2026-01-01T00:00:00Z AND created_at:<'2026-02-01'` : terms are
-`field:[op]value`, joined by spaces or AND. Unknown fields are ignored with a warning,
+`field:[op]value`, joined by spaces or AND. Date fields compare; text fields (such as
+`action:destroy`) match case-insensitively. Unknown fields are ignored with a warning,
 as Shopify does.
 """
 
@@ -28,7 +29,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 class Term:
     field: str
     op: str
-    value: datetime
+    value: datetime | str
 
 
 def parse_datetime(text: str) -> datetime:
@@ -36,12 +37,17 @@ def parse_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parse_query(query: str | None, date_fields: set[str]) -> tuple[list[Term], list[dict[str, str]]]:
-    """Return the date terms to filter on and Shopify-style warnings for the rest."""
+def parse_query(
+    query: str | None, date_fields: set[str], text_fields: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[Term], list[dict[str, str]]]:
+    """Return the terms to filter on and Shopify-style warnings for the rest."""
     terms: list[Term] = []
     warnings: list[dict[str, str]] = []
     for match in _TERM.finditer(query or ""):
         field, op, raw = match["field"], match["op"] or "", match["value"].strip("'\"")
+        if field in text_fields and not op:
+            terms.append(Term(field, op, raw.lower()))
+            continue
         if field not in date_fields:
             warnings.append({"field": field, "message": "Invalid search field for this query."})
             continue
@@ -52,5 +58,11 @@ def parse_query(query: str | None, date_fields: set[str]) -> tuple[list[Term], l
     return terms, warnings
 
 
-def matches(terms: list[Term], values: dict[str, datetime]) -> bool:
-    return all(_OPS[t.op](values[t.field], t.value) for t in terms)
+def matches(terms: list[Term], values: dict[str, Any]) -> bool:
+    return all(_matches(t, values[t.field]) for t in terms)
+
+
+def _matches(term: Term, value: Any) -> bool:
+    if isinstance(term.value, str):
+        return str(value).lower() == term.value
+    return _OPS[term.op](value, term.value)

@@ -28,7 +28,12 @@ def post(
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["X-Shopify-Access-Token"] = token
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers)
+    return post_json(base + path, body, headers)
+
+
+def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    """POST `body` as JSON; the status and parsed JSON answer, errors included."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers or {})
     try:
         with urllib.request.urlopen(request) as response:
             return response.status, json.load(response)
@@ -96,14 +101,16 @@ def test_pages_through_every_order_in_update_order(shop):
             break
         after = page["pageInfo"]["endCursor"]
     assert (
-        len(seen) == len({i for _, i in seen}) == len(sandbox.shopify.shops["stratus-demo.myshopify.com"].data.orders)
+        len(seen)
+        == len({i for _, i in seen})
+        == len(sandbox.shopify.shops["stratus-demo.myshopify.com"].data.live_orders())
     )
     assert seen == sorted(seen)
 
 
 def test_updated_at_filter_is_inclusive(shop):
     sandbox, base = shop
-    facts = sandbox.shopify.shops["stratus-demo.myshopify.com"].data.orders
+    facts = sandbox.shopify.shops["stratus-demo.myshopify.com"].data.live_orders()
     pivot = sorted(facts, key=lambda o: o.updated_at)[60]
     stamp = pivot.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     _, body = post(base, {"query": ORDERS, "variables": {"first": 250, "query": f"updated_at:>='{stamp}'"}})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,13 +16,20 @@ from singer_sdk.streams import GraphQLStream
 from tap_shopify.pagination import ConnectionPaginator, dig
 from tap_shopify.queries import load_query
 from tap_shopify.throttle import MAX_SINGLE_QUERY_COST
+from tap_shopify.window import Window, shopify_time, sync_window
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
+    from singer_sdk.streams.rest import HTTPRequest, PageContext
 
     from tap_shopify.throttle import CostThrottle
 
 RETRY_CAP_S = 60.0
+#: State key: ids of the records already emitted at the bookmark's exact timestamp.
+IDS_AT_BOOKMARK = "ids_at_bookmark"
+#: State key: deletion events are read up to this time (they need no lookback).
+DELETIONS_READ_TO = "deletions_read_to"
+EVENTS_PAGE = 250
 
 
 class ShopifyError(FatalAPIError):
@@ -43,6 +51,14 @@ class ShopifyStream(GraphQLStream[str | None]):
     #: Whether the result is a connection to page through, or a single object.
     paginated: ClassVar[bool] = True
     initial_page_size: ClassVar[int] = 10
+    #: The Shopify search field and node field matching the replication key.
+    search_field: ClassVar[str] = "updated_at"
+    node_field: ClassVar[str] = "updatedAt"
+    #: EventSubjectType whose `destroy` events become deleted rows of this stream.
+    deletion_subject: ClassVar[str | None] = None
+    # State is written once per page, after the page's children (see prepare_request),
+    # never mid-page: a state between an order and its buffered children would skip them.
+    STATE_MSG_FREQUENCY = 10**12
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,6 +70,9 @@ class ShopifyStream(GraphQLStream[str | None]):
         self.expected_costs: dict[str, float] = {}
         self.current_query = self.query_name
         self.pacing = {"waited_s": 0.0, "throttled": 0.0}
+        self._windows: dict[str, Window] = {}
+        # Records emitted by an interrupted run at the bookmark's timestamp: (timestamp, ids).
+        self._repeats: tuple[str | None, frozenset[str]] = (None, frozenset())
 
     # -- endpoint and auth -------------------------------------------------
 
@@ -82,7 +101,107 @@ class ShopifyStream(GraphQLStream[str | None]):
     def query(self) -> str:
         return load_query(self.query_name)
 
+    # -- the incremental window and its state ------------------------------------
+
+    def window(self, context: Context | None) -> Window:
+        """This sync's window, fixed when first asked so that paging sees one window."""
+        key = json.dumps(context or {}, sort_keys=True, default=str)
+        if key not in self._windows:
+            state = self.get_context_state(context)
+            bookmark = state.get("replication_key_value")
+            start_date = self.config.get("start_date")
+            self._windows[key] = sync_window(
+                bookmark=_parse_time(bookmark) if bookmark else None,
+                start_date=_parse_time(start_date) if start_date else None,
+                lookback_days=int(self.config.get("lookback_window_days") or 0),
+                started_at=self._tap.started_at,  # type: ignore[attr-defined]
+                safety_lag_minutes=float(self.config.get("safety_lag_minutes", 5)),
+            )
+            start = self._windows[key].start
+            if bookmark and start is not None and shopify_time(start) < str(bookmark):
+                # A lookback re-reads from before the bookmark: progress restarts there.
+                state["replication_key_value"] = shopify_time(start)
+                state.pop(IDS_AT_BOOKMARK, None)
+            self._repeats = (state.get("replication_key_value"), frozenset(state.get(IDS_AT_BOOKMARK) or ()))
+        return self._windows[key]
+
+    def is_repeat(self, node: dict[str, Any]) -> bool:
+        """Whether an interrupted run already emitted this very version of the record."""
+        at, ids = self._repeats
+        return bool(ids) and node.get("id") in ids and _normal_time(node.get(self.node_field)) == at
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.replication_key:
+            self.window(context)
+            # Deletions first: they are bookmarked by the window, not by their own timestamps,
+            # so an interruption after them re-reads them rather than skipping any.
+            yield from self.tombstones(context)
+        yield from super().get_records(context)
+        if self.replication_key:
+            self.close_window(context)
+
+    def tombstones(self, context: Context | None) -> Iterator[dict[str, Any]]:
+        """Rows for records deleted in the window, read from Shopify's `destroy` events."""
+        if not self.deletion_subject or self.replication_key is None:
+            return
+        window = self.window(context)
+        state = self.get_context_state(context)
+        read_to = state.get(DELETIONS_READ_TO)
+        if read_to and window.start is not None and shopify_time(window.start) < read_to:
+            # An earlier or interrupted run already read deletions up to there.
+            window = Window(start=_parse_time(read_to), end=window.end)
+        query = f"action:destroy AND subject_type:{self.deletion_subject} AND " + window.search("created_at")
+        after = None
+        while True:
+            payload = self.post_request_json("deletion_events", {"first": EVENTS_PAGE, "after": after, "query": query})
+            events = dig(payload, ("data", "events")) or {}
+            for event in events.get("nodes") or []:
+                if event.get("subjectType") == self.deletion_subject and event.get("subjectId"):
+                    deleted_at = event["createdAt"]
+                    yield {
+                        "shop": self.shop,
+                        "id": event["subjectId"],
+                        self.replication_key: deleted_at,
+                        "_sdc_deleted_at": deleted_at,
+                    }
+            info = events.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                state[DELETIONS_READ_TO] = shopify_time(window.end)
+                return
+            after = info.get("endCursor")
+
+    def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
+        # A deleted row carries its deletion time, not a place in the window: it must not
+        # move the bookmark (the window's end covers it once the sync completes).
+        if latest_record.get("_sdc_deleted_at"):
+            return
+        if not self.replication_key:
+            super()._increment_stream_state(latest_record, context=context)
+            return
+        state = self.get_context_state(context)
+        previous = state.get("replication_key_value")
+        super()._increment_stream_state(latest_record, context=context)
+        current = state.get("replication_key_value")
+        ids = list(state.get(IDS_AT_BOOKMARK) or []) if current == previous else []
+        ids.append(latest_record["id"])
+        state[IDS_AT_BOOKMARK] = ids
+
+    def close_window(self, context: Context | None) -> None:
+        """The window was read to its end: the next sync starts there."""
+        state = self.get_context_state(context)
+        end = shopify_time(self.window(context).end)
+        if str(state.get("replication_key_value") or "") < end:
+            state["replication_key"] = self.replication_key
+            state["replication_key_value"] = end
+            state.pop(IDS_AT_BOOKMARK, None)
+
     # -- requests --------------------------------------------------------------
+
+    def get_http_request(self, *, page: PageContext[str | None]) -> HTTPRequest:
+        if page.next_page_token is not None:
+            # The previous page and its children are fully emitted: a safe point to resume from.
+            self._write_state_message()
+        return super().get_http_request(page=page)
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:  # noqa: ARG002
         """GraphQL variables of the next request."""
@@ -230,7 +349,9 @@ class ShopifyStream(GraphQLStream[str | None]):
         found = dig(payload, ("data", *self.result_path))
         if found is None:
             return []
-        return (found.get("nodes") or []) if self.paginated else [found]
+        if not self.paginated:
+            return [found]
+        return [node for node in found.get("nodes") or [] if not self.is_repeat(node)]
 
     def post_request_json(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One extra request of the query `name`, with this stream's auth, pacing, retries and checks."""
@@ -251,3 +372,12 @@ class ShopifyStream(GraphQLStream[str | None]):
         if requested is not None:
             self.expected_costs[name] = float(requested)
         return payload
+
+
+def _parse_time(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _normal_time(value: Any) -> str | None:
+    """A timestamp as the state stores it, for exact comparison."""
+    return None if value is None else shopify_time(_parse_time(value))

@@ -35,6 +35,10 @@ def config_problems(config: dict[str, Any]) -> list[str]:
             datetime.fromisoformat(str(start))
         except ValueError:
             problems.append(f"start_date: expected an ISO 8601 date or timestamp, got {start!r}")
+    for name in ("lookback_window_days", "safety_lag_minutes"):
+        value = config.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+            problems.append(f"{name}: expected a number of {name.rsplit('_', 1)[1]} of at least 0, got {value!r}")
     api_url = str(config.get("api_url") or "")
     if api_url and not api_url.startswith(("https://", "http://")):
         problems.append(f"api_url: expected an http(s) URL, got {api_url!r}")
@@ -90,6 +94,21 @@ class TapShopify(Tap):
             description="Earliest updated_at to read on the first run",
         ),
         th.Property(
+            "lookback_window_days",
+            th.IntegerType,
+            default=0,
+            title="Lookback window (days)",
+            description="Re-read this many days before the bookmark on every run, to catch late changes",
+        ),
+        th.Property(
+            "safety_lag_minutes",
+            th.NumberType,
+            default=5,
+            title="Safety lag (minutes)",
+            description="Read only changes older than this, since Shopify's search index trails its writes; "
+            "newer ones are read by the next run",
+        ),
+        th.Property(
             "api_url",
             th.StringType,
             title="API URL",
@@ -103,6 +122,8 @@ class TapShopify(Tap):
         if problems:
             raise ConfigValidationError("Config validation failed", errors=problems)
         self.throttle = CostThrottle()
+        # Every stream's window ends relative to this one moment.
+        self.started_at = datetime.now(UTC)
         warning = version_age_warning(
             str(self.config.get("api_version") or DEFAULT_API_VERSION), datetime.now(UTC).date()
         )

@@ -4,8 +4,10 @@
         unique_key='order_item_key',
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
+        post_hook="{{ drop_deleted_orders() }}",
     )
 }}
+-- depends_on: {{ ref('stg_shopify__order_deletions') }}
 
 with shopify_items as (
     select * from {{ ref('stg_shopify__order_line_items') }}

@@ -9,7 +9,6 @@ The child context is only the page number: contexts appear in logs and metrics.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -55,6 +54,11 @@ ORDER_SCHEMA = th.PropertiesList(
     th.Property("total_price", MONEY),
     th.Property("current_total_price", MONEY, description="Total after edits, refunds and cancellation"),
     th.Property("total_refunded", MONEY),
+    th.Property(
+        "_sdc_deleted_at",
+        th.DateTimeType,
+        description="When the order was deleted in Shopify (from its destroy event); other fields are then empty",
+    ),
 ).to_dict()
 
 LINE_ITEM_SCHEMA = th.PropertiesList(
@@ -101,6 +105,7 @@ class OrdersStream(ShopifyStream):
     is_sorted = True  # sortKey: UPDATED_AT, so the bookmark advances safely mid-stream
     schema = ORDER_SCHEMA
     initial_page_size = 5
+    deletion_subject = "ORDER"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,9 +116,7 @@ class OrdersStream(ShopifyStream):
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:
         variables = super().variables(context, next_page_token)
         variables["lineItems"] = LINE_ITEMS_PER_ORDER
-        start = self.get_starting_timestamp(context)
-        # Inclusive, so records sharing the bookmark's timestamp are read again, not lost.
-        variables["query"] = f"updated_at:>='{start.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'" if start else None
+        variables["query"] = self.window(context).search(self.search_field)
         return variables
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
@@ -226,6 +229,9 @@ class OrderLineItemsStream(Stream):
     primary_keys = ("shop", "id")
     replication_key = None
     schema = LINE_ITEM_SCHEMA
+
+    def _write_state_message(self) -> None:
+        """The orders stream writes state once a page and all its children are out."""
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         orders = self._tap.streams[OrdersStream.name]
