@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 ORDERS_PATH = "/orders/2026-01-01/orders"
 #: Changes newer than this come from searchOrders; older ones from the report.
 RECENT = timedelta(days=1)
-API_OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 100
 INCLUDED = ["PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION"]
 PERSONAL_INCLUDED = ["BUYER", "RECIPIENT"]
@@ -311,8 +310,9 @@ class OrdersStream(ReportStream):
         groups: dict[datetime, list[str]] = {}
         for marketplace in self.marketplaces:
             done = self.watermark(marketplace)
-            # lastUpdated catches every change, so the API needs no lookback, only a little overlap.
-            start = done - API_OVERLAP if done else parse_iso(str(self.config["start_date"]))
+            # lastUpdated catches every change and each call names its end (lastUpdatedBefore), so the
+            # next call starts exactly there: no gap, no overlap, no lookback.
+            start = done or parse_iso(str(self.config["start_date"]))
             groups.setdefault(start, []).append(marketplace)
         until = utc_now() - END_LAG
         for start, group in groups.items():
