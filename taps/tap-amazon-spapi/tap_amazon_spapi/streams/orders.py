@@ -21,7 +21,7 @@ from tap_amazon_spapi.client import CompanionStream
 from tap_amazon_spapi.flatfile import parse_amount, parse_bool, parse_date, parse_int
 from tap_amazon_spapi.handover import Handover
 from tap_amazon_spapi.reports import END_LAG, ReportStream, iso, parse_iso, utc_now
-from tap_amazon_spapi.schemas import IDENTITY, Money
+from tap_amazon_spapi.schemas import IDENTITY, Money, PersonalColumns
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -221,7 +221,7 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
         }
 
 
-class OrdersStream(ReportStream):
+class OrdersStream(PersonalColumns, ReportStream):
     """Orders, per marketplace; their items go to order_items in the same pass."""
 
     name = "orders"
@@ -230,6 +230,7 @@ class OrdersStream(ReportStream):
     report_type = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
     max_window_days = 30
     role = "Inventory and Order Tracking"
+    personal_columns = ORDER_PERSONAL
 
     full_schema: ClassVar[dict[str, Any]] = th.PropertiesList(
         th.Property("amazon_order_id", th.StringType, required=True),
@@ -255,14 +256,6 @@ class OrdersStream(ReportStream):
         th.Property("source", th.StringType, description="report or api: the path the record came by"),
     ).to_dict()
 
-    @property
-    def schema(self) -> dict[str, Any]:
-        """Buyer and address columns exist only when `pii` is true."""
-        if self.pii:
-            return self.full_schema
-        properties = {k: v for k, v in self.full_schema["properties"].items() if k not in ORDER_PERSONAL}
-        return {**self.full_schema, "properties": properties}
-
     marketplace_column = "sales-channel"
 
     def read_from(self, marketplace: str) -> datetime:
@@ -274,10 +267,7 @@ class OrdersStream(ReportStream):
         return utc_now() - RECENT
 
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:
-        if not self.pii:
-            for column in ORDER_PERSONAL:
-                row.pop(column, None)
-        return super().post_process(row, context)
+        return super().post_process(self.drop_personal(row), context)
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         handover = Handover(self.outbox, enabled=self.companions_selected)
