@@ -6,11 +6,10 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from spapi_sandbox import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now, windows
 
 from sandbox.amazon.data import render
-
-from .conftest import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, sync, tap_config
 
 STREAMS = {
     "marketplace_participations",

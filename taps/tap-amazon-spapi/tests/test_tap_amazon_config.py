@@ -5,9 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from spapi_sandbox import catalog_for, tap_config
 from tap_amazon_spapi.tap import config_problems
-
-from .conftest import catalog_for, tap_config
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,9 @@ import sys
 from datetime import timedelta
 
 from singer_sdk.singerlib.json import deserialize_json
+from spapi_sandbox import MARKETPLACES, calls, catalog_for, inject, start_date, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now
 from tap_amazon_spapi.tap import TapAmazonSPAPI
-
-from .conftest import MARKETPLACES, calls, catalog_for, inject, start_date, sync, tap_config
 
 ORDERS = {"orders", "order_items"}
 
