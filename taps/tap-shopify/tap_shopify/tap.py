@@ -79,7 +79,10 @@ class TapShopify(Tap):
             required=True,
             secret=True,
             title="Access token",
-            description="Admin API access token of a custom app with read_orders",
+            description=(
+                "Admin API access token of a custom app with read_orders, read_customers, read_products, "
+                "read_inventory, read_locations and read_shopify_payments_payouts"
+            ),
         ),
         th.Property(
             "api_version",
@@ -134,6 +137,16 @@ class TapShopify(Tap):
 
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
+
+    @property
+    def streams(self) -> dict[str, Stream]:
+        # The SDK orders streams by name; sync them in STREAM_TYPES order instead.
+        found = super().streams
+        rank = {stream_type: index for index, stream_type in enumerate(STREAM_TYPES)}
+        ordered = dict(sorted(found.items(), key=lambda item: rank.get(type(item[1]), len(rank))))
+        if list(ordered) != list(found):
+            self._streams = ordered
+        return ordered
 
 
 def main() -> None:
