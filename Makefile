@@ -13,7 +13,7 @@ DEMO_TIME_SCALE ?= 60
 export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo up test bench bench-amazon lint sql stop clean
+.PHONY: install demo up test bench lint sql stop clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
@@ -41,15 +41,12 @@ test: install  ## unit, tap and pipeline tests
 	$(BIN)/pytest
 
 bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) -> bench/results/latest.md
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi plugins/utilities/warehouse/stratus_warehouse
-
-bench-amazon: $(VENV)/.installed  ## Amazon orders: a two-year backfill and an incremental run, in simulated time
-	$(BIN)/python -m bench.amazon_orders
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)
