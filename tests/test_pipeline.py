@@ -24,6 +24,22 @@ ROOT = Path(__file__).resolve().parent.parent
 MELTANO = ROOT / ".venv" / "bin" / "meltano"
 SHOP = "stratus-demo.myshopify.com"
 ORDERS = 180
+STREAMS = (
+    "shop",
+    "orders",
+    "order_line_items",
+    "refunds",
+    "transactions",
+    "fulfillments",
+    "customers",
+    "products",
+    "product_variants",
+    "inventory_items",
+    "inventory_levels",
+    "locations",
+    "payouts",
+    "balance_transactions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +119,29 @@ def test_marts_hold_every_sandbox_order_once_and_to_the_cent(built, sandbox):
     assert revenue == sum(Decimal(o["totalPriceSet"]["shopMoney"]["amount"]) for o in rendered)
 
 
+def test_raw_shopify_holds_rows_for_every_stream(built, warehouse, sandbox):
+    world, _ = sandbox
+    ledger = world.shopify.shops[SHOP].entities.ledger
+    counts = {name: query(warehouse, f"select count(*) from raw_shopify.{name}")[0][0] for name in STREAMS}
+    assert all(counts[name] > 0 for name in STREAMS), counts
+    assert counts["balance_transactions"] == len(ledger.balance)
+    # Payouts reconcile in the warehouse too: each equals the sum of its transactions.
+    mismatched = query(
+        warehouse,
+        "select p.id from raw_shopify.payouts p join raw_shopify.balance_transactions b on b.payout_id = p.id"
+        " group by p.id, p.net having p.net <> sum(b.net)",
+    )
+    assert mismatched == []
+    types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'raw_shopify' and table_name = 'refunds'",
+        )
+    )
+    assert types["total_refunded"] == "numeric" and types["refund_line_items"] == "ARRAY"  # of jsonb
+
+
 def test_mart_columns_are_typed_for_the_warehouse(built, warehouse):
     types = dict(
         query(
@@ -132,7 +171,7 @@ def test_a_second_run_changes_no_mart(built, meltano_env, warehouse):
 def test_discovery_lists_the_streams(meltano_env):
     result = meltano(meltano_env, "invoke", "tap-shopify", "--discover")
     streams = {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]}
-    assert streams == {"shop", "orders", "order_line_items"}
+    assert streams == set(STREAMS)
 
 
 def test_tap_dumps_json_lines(built, meltano_env):

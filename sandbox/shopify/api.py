@@ -20,8 +20,9 @@ from graphql import (
 from sandbox.clock import SimClock
 from sandbox.shopify import cost as costs
 from sandbox.shopify import events
-from sandbox.shopify.connection import ConnectionArgumentError, paginate
-from sandbox.shopify.data import OrderFact, ShopData, iso, render_order
+from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate
+from sandbox.shopify.data import OrderFact, ShopData, iso
+from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
 from sandbox.shopify.scopes import access_errors
 from sandbox.shopify.search import matches, parse_query
@@ -47,6 +48,10 @@ class Shop:
     bucket: costs.LeakyBucket
     #: The access scopes the token was granted; None: all of them.
     scopes: frozenset[str] | None = None
+    entities: ShopEntities = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.entities = ShopEntities(self.data)
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
@@ -57,21 +62,6 @@ def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ..
     if sort_key == "ORDER_NUMBER":
         return lambda o: (o.number, o.legacy_id)
     return lambda o: (o.legacy_id,)
-
-
-def _graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
-    order = render_order(shop, fact)
-    lines: list[dict[str, Any]] = order.pop("lineItems")
-
-    def line_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return paginate(lines, lambda li: (int(li["id"].rsplit("/", 1)[1]),), lambda li: li, **_page_args(args))
-
-    order["lineItems"] = line_items
-    return order
-
-
-def _page_args(args: dict[str, Any]) -> dict[str, Any]:
-    return {k: args.get(k) for k in ("first", "after", "last", "before")} | {"reverse": bool(args.get("reverse"))}
 
 
 class ShopifyAPI:
@@ -229,15 +219,15 @@ class ShopifyAPI:
                 return paginate(
                     selected,
                     _order_sort_key(args.get("sortKey")),
-                    lambda o: _graphql_order(data, o),
-                    **_page_args(args),
+                    lambda o: graphql_order(data, o),
+                    **page_args(args),
                 )
             except ConnectionArgumentError as err:
                 raise GraphQLError(str(err)) from err
 
         def order(_info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
             fact = data.order_by_gid(id)
-            return None if fact is None else _graphql_order(data, fact)
+            return None if fact is None else graphql_order(data, fact)
 
         def deletion_events(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             terms, warnings = parse_query(args.get("query"), events.EVENT_DATE_FIELDS, events.EVENT_TEXT_FIELDS)
@@ -249,12 +239,18 @@ class ShopifyAPI:
                     events.select(data.deletions, terms),
                     (lambda d: (d.number,)) if by_id else (lambda d: (iso(d.at), d.number)),
                     events.render_event,
-                    **_page_args(args),
+                    **page_args(args),
                 )
             except ConnectionArgumentError as err:
                 raise GraphQLError(str(err)) from err
 
-        return {"shop": data.shop_object, "orders": orders, "order": order, "events": deletion_events}
+        return {
+            "shop": data.shop_object,
+            "orders": orders,
+            "order": order,
+            "events": deletion_events,
+            **shop.entities.resolvers(search_warnings),
+        }
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

@@ -72,3 +72,8 @@ def paginate(
             "endCursor": edges[-1]["cursor"] if edges else None,
         },
     }
+
+
+def page_args(args: dict[str, Any]) -> dict[str, Any]:
+    """The paging arguments of a connection field, as `paginate` takes them."""
+    return {k: args.get(k) for k in ("first", "after", "last", "before")} | {"reverse": bool(args.get("reverse"))}

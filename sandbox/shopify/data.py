@@ -8,7 +8,7 @@ costs little memory. The same seed, size and anchor always give the same shop.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -48,6 +48,13 @@ class OrderFact:
     created_at: datetime
     updated_at: datetime
     seed: int
+    #: When the order's own activity (payment, fulfilment, refunds) ended; later edits
+    #: move `updated_at` only. None: it ended at `updated_at`.
+    activity_until: datetime | None = None
+
+    @property
+    def activity_end(self) -> datetime:
+        return self.activity_until or self.updated_at
 
 
 @dataclass
@@ -62,6 +69,16 @@ class ShopData:
     orders: list[OrderFact] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
     deleted_ids: set[str] = field(default_factory=set)
+    #: "Now" for the shop (nothing happens after it) and the seed it was generated from.
+    anchor: datetime | None = None
+    seed: int = 0
+
+    def touch_order(self, legacy_id: int, at: datetime) -> OrderFact:
+        """Edit an order at `at` (a note, a tag): its `updated_at` moves, its history does not."""
+        index = legacy_id - LEGACY_ID_BASE - 1
+        fact = self.orders[index]
+        self.orders[index] = replace(fact, updated_at=at, activity_until=fact.activity_end)
+        return self.orders[index]
 
     def order_by_gid(self, order_gid: str) -> OrderFact | None:
         kind, _, number = order_gid.removeprefix("gid://shopify/").partition("/")
@@ -125,6 +142,8 @@ def generate_shop(
         currency="USD",
         timezone="UTC",
         created_at=anchor - timedelta(days=days + 365),
+        anchor=anchor,
+        seed=seed,
     )
     for number in range(1, orders + 1):
         created = anchor - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span))
@@ -232,7 +251,7 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         "createdAt": iso(fact.created_at),
         "processedAt": iso(fact.created_at),
         "updatedAt": iso(fact.updated_at),
-        "cancelledAt": iso(fact.updated_at) if cancelled else None,
+        "cancelledAt": iso(fact.activity_end) if cancelled else None,
         "cancelReason": "CUSTOMER" if cancelled else None,
         "closedAt": None,
         "test": False,

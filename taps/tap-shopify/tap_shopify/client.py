@@ -36,10 +36,14 @@ class ShopifyError(FatalAPIError):
     """A failure the user must act on; its message is one line naming what to check."""
 
 
+def to_decimal(value: Any) -> Decimal | None:
+    """An amount given as a Decimal or Money scalar (JSON string or number), exactly."""
+    return None if value is None else Decimal(str(value))
+
+
 def money(bag: dict[str, Any] | None) -> Decimal | None:
     """The shop-currency amount of a MoneyBag, exactly."""
-    amount = dig(bag or {}, ("shopMoney", "amount"))
-    return None if amount is None else Decimal(str(amount))
+    return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
 class ShopifyStream(GraphQLStream[str | None]):

@@ -78,7 +78,10 @@ class TapShopify(Tap):
             required=True,
             secret=True,
             title="Access token",
-            description="Admin API access token of a custom app with read_orders",
+            description=(
+                "Admin API access token of a custom app with read_orders, read_customers, read_products, "
+                "read_inventory, read_locations and read_shopify_payments_payouts"
+            ),
         ),
         th.Property(
             "api_version",

@@ -7,7 +7,18 @@ from functools import cache
 from importlib import resources
 
 _SPREAD = re.compile(r"\.\.\.\s*([A-Z]\w*)")
-_FRAGMENT_FILES = {"OrderFields": "order_fields", "LineItemFields": "line_item_fields"}
+_FRAGMENT_FILES = {
+    "OrderFields": "order_fields",
+    "LineItemFields": "line_item_fields",
+    "RefundFields": "refund_fields",
+    "RefundLineItemFields": "refund_line_item_fields",
+    "RefundShippingLineFields": "refund_shipping_line_fields",
+    "OrderAdjustmentFields": "order_adjustment_fields",
+    "TransactionFields": "transaction_fields",
+    "FulfillmentFields": "fulfillment_fields",
+    "FulfillmentLineItemFields": "fulfillment_line_item_fields",
+    "VariantFields": "variant_fields",
+}
 
 
 def _read(name: str) -> str:

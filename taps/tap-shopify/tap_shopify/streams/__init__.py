@@ -1,8 +1,44 @@
 """The tap's streams, one module per resource family."""
 
+from tap_shopify.streams.customers import CustomersStream
+from tap_shopify.streams.inventory import InventoryItemsStream, InventoryLevelsStream, LocationsStream
+from tap_shopify.streams.order_children import FulfillmentsStream, RefundsStream, TransactionsStream
 from tap_shopify.streams.orders import OrderLineItemsStream, OrdersStream
+from tap_shopify.streams.payments import BalanceTransactionsStream, PayoutsStream
+from tap_shopify.streams.products import ProductsStream, ProductVariantsStream
 from tap_shopify.streams.shop import ShopStream
 
-STREAM_TYPES = [ShopStream, OrdersStream, OrderLineItemsStream]
+STREAM_TYPES = [
+    ShopStream,
+    OrdersStream,
+    OrderLineItemsStream,
+    RefundsStream,
+    TransactionsStream,
+    FulfillmentsStream,
+    CustomersStream,
+    ProductsStream,
+    ProductVariantsStream,
+    InventoryItemsStream,
+    LocationsStream,
+    InventoryLevelsStream,
+    PayoutsStream,
+    BalanceTransactionsStream,
+]
 
-__all__ = ["STREAM_TYPES", "OrderLineItemsStream", "OrdersStream", "ShopStream"]
+__all__ = [
+    "STREAM_TYPES",
+    "BalanceTransactionsStream",
+    "CustomersStream",
+    "FulfillmentsStream",
+    "InventoryItemsStream",
+    "InventoryLevelsStream",
+    "LocationsStream",
+    "OrderLineItemsStream",
+    "OrdersStream",
+    "PayoutsStream",
+    "ProductVariantsStream",
+    "ProductsStream",
+    "RefundsStream",
+    "ShopStream",
+    "TransactionsStream",
+]

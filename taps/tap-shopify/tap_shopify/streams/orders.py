@@ -17,10 +17,12 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import ShopifyStream, money
+from tap_shopify.client import ShopifyStream, money, to_decimal
 from tap_shopify.pagination import dig
+from tap_shopify.streams.buffered import PageBuffers
+from tap_shopify.streams.order_activity import buffer_order_children
 
-LINE_ITEMS_PER_ORDER = 10  # inline in the orders query; more are fetched per order
+LINE_ITEMS_PER_ORDER = 5  # inline in the orders query (cost grows with it); more are fetched per order
 LINE_ITEMS_PAGE = 50
 
 MONEY = th.NumberType
@@ -110,6 +112,7 @@ class OrdersStream(ShopifyStream):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._page_lines: list[dict[str, Any]] = []
+        self.child_buffers = PageBuffers(self._tap)  # refunds, transactions, fulfillments
         self._page_done = False
         self._page_number = 0
 
@@ -124,11 +127,12 @@ class OrdersStream(ShopifyStream):
         for index, node in enumerate(nodes):
             order = self.order_record(node)
             self._page_lines.extend(self.line_item_records(node, order))
+            buffer_order_children(self, self.child_buffers, node, order)
             self._page_done = index == len(nodes) - 1
             yield order
 
     def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[Context | None]:  # noqa: ARG002
-        if self._page_done and self._page_lines:
+        if self._page_done and (self._page_lines or self.child_buffers.pending()):
             self._page_done = False
             self._page_number += 1
             yield {"orders_page": self._page_number}
@@ -187,7 +191,7 @@ class OrdersStream(ShopifyStream):
 
     def line_item_record(self, line: dict[str, Any], order: dict[str, Any]) -> dict[str, Any]:
         tax_lines = [
-            {"title": t.get("title"), "rate": _decimal(t.get("rate")), "amount": money(t.get("priceSet"))}
+            {"title": t.get("title"), "rate": to_decimal(t.get("rate")), "amount": money(t.get("priceSet"))}
             for t in line.get("taxLines") or []
         ]
         return {
@@ -214,10 +218,6 @@ class OrdersStream(ShopifyStream):
             "variant_id": dig(line, ("variant", "id")),
             "product_id": dig(line, ("product", "id")),
         }
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
 
 
 class OrderLineItemsStream(Stream):

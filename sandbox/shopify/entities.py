@@ -1,0 +1,252 @@
+"""Resolvers for everything the shop holds beyond the shop object and its order list:
+order activity (refunds, transactions, fulfillments), customers, products and variants,
+inventory, locations and Shopify Payments.
+
+Objects are rendered from the shop's facts when a query reaches them; connections page
+with Shopify's cursor rules and lists honour `first`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from sandbox.catalog import CATALOG
+from sandbox.shopify.catalog_data import (
+    LOCATIONS,
+    PRODUCT_ID_BASE,
+    Catalog,
+    Location,
+    build_catalog,
+)
+from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate
+from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, iso
+from sandbox.shopify.ledger import Ledger, Payout, build_ledger, customer_object
+from sandbox.shopify.order_activity import render_order_activity
+from sandbox.shopify.search import matches, parse_query
+
+DATE_FIELDS = {"created_at", "updated_at"}
+Resolver = Callable[..., Any]
+
+
+def connection(objects: Sequence[dict[str, Any]]) -> Resolver:
+    """A connection field over objects already in their order."""
+    indexed = list(enumerate(objects))
+
+    def resolve(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        return _page(indexed, lambda p: (p[0],), lambda p: p[1], args)
+
+    return resolve
+
+
+def listing(objects: list[dict[str, Any]]) -> Resolver:
+    """A list field that takes `first` (Order.refunds, Order.fulfillments, ...)."""
+
+    def resolve(_info: GraphQLResolveInfo, first: int | None = None, **_args: Any) -> list[dict[str, Any]]:
+        return objects if first is None else objects[:first]
+
+    return resolve
+
+
+def _page(
+    items: Sequence[Any], key: Callable[[Any], tuple[Any, ...]], render: Resolver, args: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        return paginate(items, key, render, **page_args(args))
+    except ConnectionArgumentError as err:
+        raise GraphQLError(str(err)) from err
+
+
+def graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
+    """An order with its lines, refunds, transactions and fulfillments as GraphQL fields."""
+    order = render_order_activity(shop, fact)
+    order["lineItems"] = connection(order["lineItems"])
+    for refund in order["refunds"]:
+        for name in ("refundLineItems", "refundShippingLines", "orderAdjustments", "transactions"):
+            refund[name] = connection(refund[name])
+    for fulfillment in order["fulfillments"]:
+        fulfillment["fulfillmentLineItems"] = connection(fulfillment["fulfillmentLineItems"])
+    for name in ("refunds", "transactions", "fulfillments"):
+        order[name] = listing(order[name])
+    return order
+
+
+def _number(object_gid: str, kind: str) -> int | None:
+    prefix = f"gid://shopify/{kind}/"
+    tail = object_gid.removeprefix(prefix).split("?", 1)[0]
+    return int(tail) if object_gid.startswith(prefix) and tail.isdigit() else None
+
+
+class ShopEntities:
+    """The entities of one shop, with the aggregates (ledger) built once and reused."""
+
+    def __init__(self, data: ShopData) -> None:
+        self.data = data
+        self._ledger: tuple[int, Ledger] | None = None
+        self._lock = threading.Lock()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return build_catalog(self.data)
+
+    @property
+    def ledger(self) -> Ledger:
+        # Edits move updated_at only, so the ledger holds until orders are added.
+        with self._lock:
+            if self._ledger is None or self._ledger[0] != len(self.data.orders):
+                self._ledger = (len(self.data.orders), build_ledger(self.data))
+            return self._ledger[1]
+
+    def customer_count(self) -> int:
+        return max(10, len(self.data.orders) // 3)  # as render_order draws customers
+
+    def _child_of_order(self, object_gid: str, kind: str, field: str) -> dict[str, Any] | None:
+        number = _number(object_gid, kind)
+        fact = self.data.order_by_gid(f"gid://shopify/Order/{number // 10}") if number else None
+        if fact is None:
+            return None
+        order = graphql_order(self.data, fact)
+        return next((o for o in order[field](None) if o["id"] == object_gid), None)
+
+    def _filtered(
+        self,
+        path: str,
+        args: dict[str, Any],
+        objects: list[dict[str, Any]],
+        warnings: list[dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        terms, found = parse_query(args.get("query"), DATE_FIELDS)
+        if found:
+            warnings.append({"path": [path], "query": args.get("query"), "warnings": found})
+        return [
+            o
+            for o in objects
+            if matches(
+                terms,
+                {
+                    "created_at": datetime.fromisoformat(o["createdAt"]),
+                    "updated_at": datetime.fromisoformat(o["updatedAt"]),
+                },
+            )
+        ]
+
+    def _sorted_page(
+        self, objects: list[dict[str, Any]], args: dict[str, Any], sort_fields: dict[str, str]
+    ) -> dict[str, Any]:
+        field = sort_fields.get(args.get("sortKey") or "ID")
+
+        def key(o: dict[str, Any]) -> tuple[Any, ...]:
+            number = int(o["legacyResourceId"])
+            return (number,) if field is None else (o[field], number)
+
+        return _page(objects, key, lambda o: o, args)
+
+    # -- objects -----------------------------------------------------------------
+
+    def location(self, location: Location, warnings: list[dict[str, Any]]) -> dict[str, Any]:
+        obj = self.catalog.location_object(location)
+
+        def inventory_levels(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            levels = [self.catalog.level_object(lv) for lv in self.catalog.levels_at(location)]
+            chosen = self._filtered("inventoryLevels", args, levels, warnings)
+            return _page(chosen, lambda o: (o["id"],), lambda o: o, args)
+
+        obj["inventoryLevels"] = inventory_levels
+        return obj
+
+    def product(self, product_index: int) -> dict[str, Any]:
+        obj = self.catalog.product_object(product_index)
+        variants = [self.variant(item) for item in self.catalog.items_of(product_index)]
+        obj["variants"] = connection(variants)
+        return obj
+
+    def variant(self, item: Any) -> dict[str, Any]:
+        obj = self.catalog.variant_object(item)
+        obj["inventoryItem"] = self.inventory_item(item)
+        return obj
+
+    def inventory_item(self, item: Any) -> dict[str, Any]:
+        obj = self.catalog.inventory_item_object(item)
+        obj["inventoryLevels"] = connection([self.catalog.level_object(lv) for lv in self.catalog.levels_of_item(item)])
+        return obj
+
+    def customers(self) -> list[dict[str, Any]]:
+        stats = self.ledger.customers
+        return [customer_object(self.data, n, stats.get(n)) for n in range(1, self.customer_count() + 1)]
+
+    # -- root fields -------------------------------------------------------------
+
+    def resolvers(self, warnings: list[dict[str, Any]]) -> dict[str, Any]:
+        data = self.data
+        currency = data.currency
+
+        def customers(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            chosen = self._filtered("customers", args, self.customers(), warnings)
+            return self._sorted_page(chosen, args, {"UPDATED_AT": "updatedAt", "CREATED_AT": "createdAt"})
+
+        def products(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            indexes = sorted({item.product_index for item in CATALOG})
+            chosen = self._filtered("products", args, [self.product(i) for i in indexes], warnings)
+            return self._sorted_page(
+                chosen, args, {"UPDATED_AT": "updatedAt", "CREATED_AT": "createdAt", "TITLE": "title"}
+            )
+
+        def product(_info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            number = _number(id, "Product")
+            indexes = {item.product_index for item in CATALOG}
+            index = None if number is None else number - PRODUCT_ID_BASE
+            return self.product(index) if index in indexes and index is not None else None
+
+        def inventory_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            chosen = self._filtered("inventoryItems", args, [self.inventory_item(i) for i in CATALOG], warnings)
+            return self._sorted_page(chosen, args, {})
+
+        def locations(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            objects = [self.location(loc, warnings) for loc in LOCATIONS]
+            return self._sorted_page(objects, args, {"NAME": "name"})
+
+        def location(_info: GraphQLResolveInfo, id: str | None = None) -> dict[str, Any] | None:  # noqa: A002
+            number = LOCATIONS[0].legacy_id if id is None else _number(id, "Location")
+            return next((self.location(loc, warnings) for loc in LOCATIONS if loc.legacy_id == number), None)
+
+        def payouts(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            ledger = self.ledger
+            by_date = args.get("sortKey") == "ISSUED_AT"
+
+            def key(p: Payout) -> tuple[Any, ...]:
+                return (iso(p.issued_at), p.number) if by_date else (p.number,)
+
+            return _page(ledger.payouts, key, lambda p: ledger.payout_object(p, currency), args)
+
+        def balance_transactions(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            ledger = self.ledger
+            # Balance transactions are numbered in processing order, so PROCESSED_AT and ID agree.
+            return _page(ledger.balance, lambda t: (t.number,), lambda t: ledger.balance_object(t, currency), args)
+
+        account = {
+            "__typename": "ShopifyPaymentsAccount",
+            "id": f"gid://shopify/ShopifyPaymentsAccount/{LEGACY_ID_BASE // 1000}",
+            "activated": True,
+            "country": "US",
+            "defaultCurrency": currency,
+            "onboardable": False,
+            "payouts": payouts,
+            "balanceTransactions": balance_transactions,
+        }
+
+        return {
+            "customers": customers,
+            "products": products,
+            "product": product,
+            "inventoryItems": inventory_items,
+            "locations": locations,
+            "location": location,
+            "refund": lambda _info, id: self._child_of_order(id, "Refund", "refunds"),  # noqa: A006
+            "fulfillment": lambda _info, id: self._child_of_order(id, "Fulfillment", "fulfillments"),  # noqa: A006
+            "shopifyPaymentsAccount": account,
+        }
