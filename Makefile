@@ -7,7 +7,7 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 MELTANO     := $(BIN)/meltano
 # Sandbox time runs this many times faster than real time, so the demo respects
-# Shopify's real rate limits without waiting out real minutes.
+# Shopify's and Amazon's real rate limits without waiting out real minutes.
 DEMO_TIME_SCALE ?= 60
 
 export UV_PYTHON_DOWNLOADS := never
@@ -19,7 +19,7 @@ $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -34,7 +34,7 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 	$(BIN)/python -m sandbox start --time-scale $(DEMO_TIME_SCALE)
 
 demo: up  ## run the whole pipeline against the sandbox and print a summary
-	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres dbt-postgres:build
+	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
 
 test: install  ## unit, tap and pipeline tests
@@ -43,7 +43,7 @@ test: install  ## unit, tap and pipeline tests
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify plugins/utilities/warehouse/stratus_warehouse
+	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi plugins/utilities/warehouse/stratus_warehouse
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

@@ -16,7 +16,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+from sandbox.amazon.data import MARKETPLACES
 from sandbox.server import DEFAULT_HOST, DEFAULT_PORT, Sandbox, SandboxOptions, make_server
 from sandbox.shopify.schema import available_versions, load_schema
 
@@ -51,26 +53,45 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--days", type=_positive_int, default=90, help="days of history before today")
         cmd.add_argument("--time-scale", type=_positive_float, default=1.0, help="simulated seconds per real second")
         cmd.add_argument("--shop", action="append", dest="shops", help="a shop domain to serve (repeatable)")
+        cmd.add_argument("--amazon-orders", type=_positive_int, default=300, help="orders of the Amazon seller")
+        cmd.add_argument(
+            "--amazon-marketplace",
+            action="append",
+            dest="amazon_marketplaces",
+            choices=sorted(MARKETPLACES),
+            help="a marketplace id the Amazon seller sells in (repeatable; default: all)",
+        )
     for name in ("stop", "status"):
         cmd = sub.add_parser(name, help=f"{name} the background sandbox")
         cmd.add_argument("--port", type=int, default=int(os.environ.get("STRATUS_SANDBOX_PORT", DEFAULT_PORT)))
     return parser
 
 
-def _healthy(port: int) -> bool:
+def _health(port: int) -> dict[str, Any] | None:
     try:
         with urllib.request.urlopen(f"http://{DEFAULT_HOST}:{port}/_sandbox/health", timeout=1) as resp:
-            return bool(json.load(resp).get("ok"))
+            health = json.load(resp)
     except (OSError, ValueError):
-        return False
+        return None
+    return health if isinstance(health, dict) and health.get("ok") else None
+
+
+def _healthy(port: int) -> bool:
+    return _health(port) is not None
 
 
 def _options(args: argparse.Namespace) -> SandboxOptions:
     options = SandboxOptions(
-        seed=args.seed, shopify_orders=args.shopify_orders, days=args.days, time_scale=args.time_scale
+        seed=args.seed,
+        shopify_orders=args.shopify_orders,
+        days=args.days,
+        time_scale=args.time_scale,
+        amazon_orders=args.amazon_orders,
     )
     if args.shops:
         options.shops = tuple(args.shops)
+    if args.amazon_marketplaces:
+        options.amazon_marketplaces = tuple(args.amazon_marketplaces)
     return options
 
 
@@ -79,7 +100,9 @@ def serve(args: argparse.Namespace) -> int:
         load_schema(version)  # parse the schemas before the first request, not during it
     sandbox = Sandbox(_options(args))
     server = make_server(sandbox, DEFAULT_HOST, args.port)
-    print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on http://{DEFAULT_HOST}:{args.port}", flush=True)
+    base = f"http://{DEFAULT_HOST}:{args.port}"
+    print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on {base}", flush=True)
+    print(f"sandbox: Amazon SP-API on {base}/sp-api, LWA on {base}/lwa/auth/o2/token", flush=True)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `stop` ends serve_forever like Ctrl-C
     try:
         server.serve_forever()
@@ -114,9 +137,13 @@ def start(args: argparse.Namespace) -> int:
         str(args.days),
         "--time-scale",
         str(args.time_scale),
+        "--amazon-orders",
+        str(args.amazon_orders),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]
+    for marketplace_id in args.amazon_marketplaces or []:
+        argv += ["--amazon-marketplace", marketplace_id]
     with LOG_FILE.open("ab") as log:
         proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     PID_FILE.write_text(str(proc.pid))
@@ -152,9 +179,14 @@ def stop(_args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    up = _healthy(args.port)
-    print(f"sandbox: {'running' if up else 'not running'} on port {args.port}")
-    return 0 if up else 1
+    health = _health(args.port)
+    print(f"sandbox: {'running' if health else 'not running'} on port {args.port}")
+    amazon = (health or {}).get("amazon")
+    if amazon:
+        print(f"  amazon api_url:       {amazon['api_url']}")
+        print(f"  amazon lwa_token_url: {amazon['lwa_token_url']}")
+        print(f"  amazon seller:        {amazon['selling_partner_id']} in {', '.join(amazon['marketplace_ids'])}")
+    return 0 if health else 1
 
 
 def main() -> int:

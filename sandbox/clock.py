@@ -28,3 +28,10 @@ class SimClock:
             elapsed = self.now()
             self.time_scale = time_scale
             self._start = time.monotonic() - elapsed / time_scale
+
+    def advance(self, seconds: float) -> None:
+        """Jump simulated time forward (tests and demos: expire tokens, finish reports)."""
+        if seconds < 0:
+            raise ValueError("simulated time only moves forward")
+        with self._lock:
+            self._start -= seconds / self.time_scale

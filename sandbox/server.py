@@ -19,6 +19,11 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
+from sandbox.amazon.api import AmazonAPI
+from sandbox.amazon.data import MARKETPLACES
+from sandbox.amazon.faults import FaultPlan as AmazonFaultPlan
+from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
@@ -45,6 +50,10 @@ class SandboxOptions:
     restore_rate: float = 100.0
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
+    # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
+    amazon_orders: int = 300
+    amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
+    amazon_faults: AmazonFaultPlan | None = None
 
 
 @dataclass
@@ -54,6 +63,7 @@ class Sandbox:
     options: SandboxOptions
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
+    amazon: AmazonAPI = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
     faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,6 +84,15 @@ class Sandbox:
                 restore_rate=self.options.restore_rate,
                 scopes=None if self.options.shopify_scopes is None else frozenset(self.options.shopify_scopes),
             )
+        self.amazon = AmazonAPI(
+            self.clock,
+            seed=self.options.seed,
+            orders=self.options.amazon_orders,
+            days=self.options.days,
+            anchor=self.options.anchor,
+            marketplace_ids=self.options.amazon_marketplaces,
+            faults=self.options.amazon_faults,
+        )
 
     def record(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -96,13 +115,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is the record."""
 
-    def _send(self, response: Response, *, truncate: bool = False) -> None:
+    def _send(self, response: Response | Stream, *, truncate: bool = False) -> None:
+        if isinstance(response, Stream):
+            self._stream(response)
+            return
         body = response.body if isinstance(response.body, str) else json.dumps(response.body)
         raw = body.encode()
         if truncate:
             raw = raw[: len(raw) // 2]
         self.send_response(response.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if "Content-Type" not in response.headers:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -133,14 +156,77 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox.record({**entry, "status": response.status, **timing, **response.log})
         self._send(response, truncate=fault is not None and fault.kind == "truncate")
 
+    def _stream(self, response: Stream) -> None:
+        """A body of unknown length, sent with chunked transfer encoding as it is produced."""
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for chunk in response.chunks:
+            if chunk:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _amazon(self, method: str) -> None:
+        """Every Amazon request: LWA, SP-API operations and report documents, logged."""
+        sandbox = self.server.sandbox
+        body = self._body()
+        started = sandbox.clock.now()
+        real_start = time.monotonic()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        response = sandbox.amazon.handle(method, self.path, headers, body)
+        if response.log.get("connection_reset"):
+            self.close_connection = True  # the client sees the connection drop with no answer
+        sandbox.record(
+            {
+                "api": "amazon",
+                "method": method,
+                "path": self.path.split("?", 1)[0],
+                "status": response.status,
+                "sim_start": started,
+                "sim_end": sandbox.clock.now(),
+                "real_ms": round((time.monotonic() - real_start) * 1000, 2),
+                **response.log,
+            }
+        )
+        if not response.log.get("connection_reset"):
+            self._send(response)
+
+    def _amazon_faults(self, method: str) -> None:
+        amazon = self.server.sandbox.amazon
+        if method == "POST":
+            try:
+                changes = json.loads(self._body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the body must be a JSON object of fault counts")
+                if changes.pop("expire_tokens", False):
+                    amazon.lwa.expire_all()
+                if changes.pop("drain_buckets", False):
+                    amazon.plans.drain()
+                amazon.world.faults.add(changes)
+            except ValueError as err:
+                self._send(Response(400, {"error": str(err)}))
+                return
+        self._send(Response(200, amazon.world.faults.status()))
+
+    def _is_amazon(self) -> bool:
+        return self.path.startswith(AMAZON_PREFIXES)
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
     def do_GET(self) -> None:
         sandbox = self.server.sandbox
-        if self.path == "/_sandbox/health":
-            self._send(Response(200, {"ok": True, "shops": list(sandbox.shopify.shops)}))
+        if self._is_amazon():
+            self._amazon("GET")
+        elif self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("GET")
+        elif self.path == "/_sandbox/health":
+            base = "http://" + (self.headers.get("Host") or "localhost")
+            health = {"ok": True, "shops": list(sandbox.shopify.shops), "amazon": sandbox.amazon.describe(base)}
+            self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
         elif self.path == "/_sandbox/faults":
@@ -148,8 +234,20 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
+    def do_DELETE(self) -> None:
+        if self._is_amazon():
+            self._amazon("DELETE")
+        else:
+            self._send(Response(404, {"errors": "Not Found"}))
+
     def do_POST(self) -> None:
         sandbox = self.server.sandbox
+        if self._is_amazon():
+            self._amazon("POST")
+            return
+        if self.path == "/_sandbox/amazon/faults":
+            self._amazon_faults("POST")
+            return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
         if match:

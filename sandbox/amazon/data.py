@@ -1,0 +1,343 @@
+"""A deterministic, seeded Amazon seller: marketplaces, orders and their items.
+
+Like the Shopify shop, orders are kept as small facts and rendered on demand from a
+per-order seed, so 100,000 orders cost little memory. The seller lists the shared
+catalog's SKUs (same ASINs) on every marketplace it sells in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
+
+from sandbox.catalog import CATALOG, CatalogItem
+
+CENT = Decimal("0.01")
+SELLING_PARTNER_ID = "A2STRATUSDEMO01"
+STORE_NAME = "Stratus Outdoor Supply"
+COMMISSION_RATE = Decimal("0.15")
+FREE_SHIPPING_OVER = Decimal("35.00")
+SHIPPING_FEE = Decimal("5.99")
+PROMO_RATE = Decimal("0.10")
+# FBA per-unit fulfilment fee by product type (in the marketplace's currency).
+FBA_FEES = {
+    "Socks": Decimal("3.22"),
+    "Headwear": Decimal("3.86"),
+    "Apparel": Decimal("4.75"),
+    "Drinkware": Decimal("5.40"),
+    "Gear": Decimal("5.40"),
+    "Bags": Decimal("7.17"),
+}
+FULFILMENT_CENTRES = {"US": ("PHX6", "ONT8", "BFI4", "CMH1"), "CA": ("YYZ4", "YVR2")}
+ORDER_ID_PREFIX = {"US": "11", "CA": "70"}
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    id: str
+    name: str
+    country: str
+    currency: str
+    language: str
+    domain: str
+    tax_rate: Decimal
+    price_factor: Decimal
+    # Charset of this marketplace's report documents: CA stands in for the older
+    # ISO-8859-1 documents some marketplaces still serve.
+    charset: str
+
+    def price(self, item: CatalogItem) -> Decimal:
+        return money(item.price * self.price_factor)
+
+
+MARKETPLACES: dict[str, Marketplace] = {
+    m.id: m
+    for m in (
+        Marketplace(
+            "ATVPDKIKX0DER",
+            "Amazon.com",
+            "US",
+            "USD",
+            "en_US",
+            "www.amazon.com",
+            Decimal("0.0825"),
+            Decimal(1),
+            "UTF-8",
+        ),
+        Marketplace(
+            "A2EUQ1WTGCTBG2",
+            "Amazon.ca",
+            "CA",
+            "CAD",
+            "en_CA",
+            "www.amazon.ca",
+            Decimal("0.13"),
+            Decimal("1.36"),
+            "ISO-8859-1",
+        ),
+    )
+}
+
+_BUYERS = (
+    "Avery Chen",
+    "Zoë Brontë",
+    "José Núñez",
+    "Priya Raman",
+    "François Lefèvre",
+    "Sam O'Neill",
+    "Mia Schröder",
+    "Liam Walsh",
+)
+_PLACES = {
+    "US": (("Seattle", "WA", "98101"), ("Denver", "CO", "80202"), ("Austin", "TX", "78701"), ("Boston", "MA", "02108")),
+    "CA": (("Toronto", "ON", "M5V 2T6"), ("Montréal", "QC", "H2Y 1C6"), ("Vancouver", "BC", "V6B 1A1")),
+}
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    email: str
+    phone: str
+    address_line: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+@dataclass(frozen=True)
+class OrderFact:
+    """The few facts an order is rendered from; its items follow from `seed`."""
+
+    index: int
+    order_id: str
+    marketplace_id: str
+    channel: str  # AFN (fulfilled by Amazon) or MFN (by the seller)
+    purchased: datetime
+    updated: datetime
+    status: str  # Orders v0 OrderStatus: Pending, Unshipped, Shipped, Canceled
+    shipped: datetime | None
+    refunded: datetime | None
+    seed: int
+
+    @property
+    def seller_order_id(self) -> str:
+        return f"STR-{self.index:07d}"
+
+    @property
+    def fulfilment_centre(self) -> str:
+        centres = FULFILMENT_CENTRES[MARKETPLACES[self.marketplace_id].country]
+        return centres[self.seed % len(centres)]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One order item with every amount it carries (all exact, in the order's currency)."""
+
+    order_item_id: str
+    item: CatalogItem
+    quantity: int
+    unit_price: Decimal
+    principal: Decimal
+    tax: Decimal
+    shipping: Decimal
+    shipping_tax: Decimal
+    promotion: Decimal  # item promotion discount (positive)
+    shipping_promotion: Decimal
+    promotion_ids: tuple[str, ...]
+    commission: Decimal  # Amazon's referral fee (positive; charged as a negative amount)
+    fba_fee: Decimal  # zero for merchant-fulfilled
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.tax + self.shipping + self.shipping_tax - self.promotion - self.shipping_promotion
+
+
+@dataclass(frozen=True)
+class RenderedOrder:
+    fact: OrderFact
+    marketplace: Marketplace
+    lines: tuple[Line, ...]
+    buyer: Buyer
+    business: bool
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal("0.00"))
+
+
+def _order_id(country: str, rng: random.Random) -> str:
+    return (
+        f"{ORDER_ID_PREFIX[country]}{rng.randint(1, 4)}-{rng.randint(0, 9_999_999):07d}-{rng.randint(0, 9_999_999):07d}"
+    )
+
+
+def fnsku(item: CatalogItem) -> str:
+    return "X00" + hashlib.sha256(("fnsku:" + item.sku).encode()).hexdigest().upper()[:7]
+
+
+@dataclass
+class SellerData:
+    """One selling partner: its marketplaces and orders (sorted by purchase time)."""
+
+    selling_partner_id: str
+    marketplaces: tuple[Marketplace, ...]
+    anchor: datetime
+    start: datetime
+    orders: list[OrderFact] = field(default_factory=list)
+
+    @cached_property
+    def by_id(self) -> dict[str, OrderFact]:
+        return {o.order_id: o for o in self.orders}
+
+    @cached_property
+    def by_update(self) -> list[OrderFact]:
+        return sorted(self.orders, key=lambda o: (o.updated, o.order_id))
+
+    @cached_property
+    def _update_keys(self) -> list[datetime]:
+        return [o.updated for o in self.by_update]
+
+    def updated_between(self, after: datetime, before: datetime | None) -> list[OrderFact]:
+        """Orders last updated in [after, before], oldest change first."""
+        lo = bisect.bisect_left(self._update_keys, after)
+        hi = len(self.by_update) if before is None else bisect.bisect_right(self._update_keys, before)
+        return self.by_update[lo:hi]
+
+    @cached_property
+    def _purchase_keys(self) -> list[datetime]:
+        return [o.purchased for o in self.orders]
+
+    def created_between(self, after: datetime, before: datetime | None) -> list[OrderFact]:
+        """Orders purchased in [after, before], oldest first."""
+        keys = self._purchase_keys
+        lo = bisect.bisect_left(keys, after)
+        hi = len(self.orders) if before is None else bisect.bisect_right(keys, before)
+        return self.orders[lo:hi]
+
+    def marketplace(self, marketplace_id: str) -> Marketplace | None:
+        return next((m for m in self.marketplaces if m.id == marketplace_id), None)
+
+
+def generate_seller(
+    *,
+    seed: int = 42,
+    orders: int = 300,
+    days: int = 90,
+    anchor: datetime | None = None,
+    marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
+) -> SellerData:
+    """Orders fall in the `days` before `anchor` (default: today 00:00 UTC); state is as of `anchor`."""
+    if anchor is None:
+        anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    unknown = [m for m in marketplace_ids if m not in MARKETPLACES]
+    if unknown:
+        raise ValueError(f"amazon_marketplaces: unknown marketplace ids {unknown}; known: {sorted(MARKETPLACES)}")
+    rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}")
+    markets = tuple(MARKETPLACES[m] for m in marketplace_ids)
+    weights = [4 if m.country == "US" else 1 for m in markets]
+    start = anchor - timedelta(days=days)
+    span = (anchor - start).total_seconds()
+    seller = SellerData(SELLING_PARTNER_ID, markets, anchor, start)
+    purchases = sorted(start + timedelta(seconds=int(rng.uniform(0, span))) for _ in range(orders))
+    seen: set[str] = set()
+    for index, purchased in enumerate(purchases, start=1):
+        market = rng.choices(markets, weights)[0]
+        order_id = _order_id(market.country, rng)
+        while order_id in seen:
+            order_id = _order_id(market.country, rng)
+        seen.add(order_id)
+        channel = "AFN" if rng.random() < 0.65 else "MFN"
+        shipped: datetime | None = None
+        refunded: datetime | None = None
+        if rng.random() < 0.04:
+            status, updated = "Canceled", min(purchased + timedelta(minutes=rng.uniform(10, 1440)), anchor)
+        else:
+            ship_at = purchased + timedelta(hours=rng.uniform(4, 60))
+            if ship_at <= anchor:
+                status, updated, shipped = "Shipped", ship_at, ship_at
+                refund_at = ship_at + timedelta(days=rng.uniform(3, 25))
+                if rng.random() < 0.07 and refund_at <= anchor:
+                    refunded = refund_at
+            elif anchor - purchased < timedelta(minutes=30):
+                status, updated = "Pending", purchased
+            else:
+                status, updated = "Unshipped", purchased + timedelta(minutes=30)
+        seller.orders.append(
+            OrderFact(
+                index=index,
+                order_id=order_id,
+                marketplace_id=market.id,
+                channel=channel,
+                purchased=purchased,
+                updated=updated.replace(microsecond=0),
+                status=status,
+                shipped=shipped.replace(microsecond=0) if shipped else None,
+                refunded=refunded.replace(microsecond=0) if refunded else None,
+                seed=rng.getrandbits(48),
+            )
+        )
+    return seller
+
+
+def render(fact: OrderFact) -> RenderedOrder:
+    """An order's items and amounts, the same every time."""
+    rng = random.Random(fact.seed)
+    market = MARKETPLACES[fact.marketplace_id]
+    count = rng.choice((1, 1, 1, 1, 2, 2, 3))
+    picks = rng.sample(CATALOG, k=count)
+    quantities = [rng.choice((1, 1, 1, 2, 3)) for _ in picks]
+    principals = [market.price(item) * qty for item, qty in zip(picks, quantities, strict=True)]
+    promoted = rng.random() < 0.15
+    shipping = Decimal("0.00") if sum(principals) >= FREE_SHIPPING_OVER else SHIPPING_FEE
+    free_shipping = shipping > 0 and rng.random() < 0.3
+    lines = []
+    for number, (item, qty, principal) in enumerate(zip(picks, quantities, principals, strict=True)):
+        promo = money(principal * PROMO_RATE) if promoted else Decimal("0.00")
+        ship = shipping if number == 0 else Decimal("0.00")  # Amazon puts the order's shipping on one item
+        ship_promo = ship if free_shipping else Decimal("0.00")
+        ids = []
+        if promoted:
+            ids.append(f"PLM-STRATUS10-{market.country}")
+        if ship_promo:
+            ids.append(f"Free Shipping {market.country}")
+        lines.append(
+            Line(
+                order_item_id=f"{fact.index * 100 + number:014d}",
+                item=item,
+                quantity=qty,
+                unit_price=market.price(item),
+                principal=principal,
+                tax=money((principal - promo) * market.tax_rate),
+                shipping=ship,
+                shipping_tax=money((ship - ship_promo) * market.tax_rate),
+                promotion=promo,
+                shipping_promotion=ship_promo,
+                promotion_ids=tuple(ids),
+                commission=money((principal - promo) * COMMISSION_RATE),
+                fba_fee=FBA_FEES[item.product_type] * qty if fact.channel == "AFN" else Decimal("0.00"),
+            )
+        )
+    name = rng.choice(_BUYERS)
+    city, state, postal = rng.choice(_PLACES[market.country])
+    buyer = Buyer(
+        name=name,
+        email=f"{hashlib.sha256(fact.order_id.encode()).hexdigest()[:16]}@marketplace.{market.domain.removeprefix('www.')}",
+        phone=f"+1 555-01{rng.randint(0, 99):02d}",
+        address_line=f"{rng.randint(1, 999)} {rng.choice(('Pine', 'Cedar', 'Main', 'Rue Laurier'))} St",
+        city=city,
+        state=state,
+        postal_code=postal,
+        country=market.country,
+    )
+    return RenderedOrder(fact, market, tuple(lines), buyer, business=rng.random() < 0.05)

@@ -1,0 +1,71 @@
+"""Faults injected on demand: each counter says how many upcoming events go wrong."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+KINDS = (
+    "throttle",
+    "server_errors",
+    "connection_resets",
+    "fatal_reports",
+    "cancelled_reports",
+    "truncated_documents",
+)
+
+
+@dataclass
+class FaultPlan:
+    """How many of the next events fail, per kind (see KINDS)."""
+
+    throttle: int = 0  # SP-API calls answered 429 QuotaExceeded whatever the bucket holds
+    server_errors: int = 0  # SP-API calls answered 500/503
+    connection_resets: int = 0  # SP-API calls whose connection is closed with no response
+    fatal_reports: int = 0  # created reports that end FATAL
+    cancelled_reports: int = 0  # created reports that end CANCELLED
+    truncated_documents: int = 0  # report documents whose body stops half way
+    operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
+
+
+class Faults:
+    """Thread-safe fault counters, fed by SandboxOptions and the control endpoint."""
+
+    def __init__(self, plan: FaultPlan | None = None) -> None:
+        self._plan = plan or FaultPlan()
+        self._fired: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self._lock = threading.Lock()
+
+    def add(self, changes: dict[str, Any]) -> None:
+        """Add counts (and optionally replace the operation filter); raises ValueError on bad input."""
+        known = {f.name for f in fields(FaultPlan)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {sorted(known)}")
+        with self._lock:
+            for kind, value in changes.items():
+                if kind == "operations":
+                    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        raise ValueError("operations must be a list of operation names")
+                    self._plan.operations = tuple(value)
+                elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"{kind} must be a non-negative integer")
+                else:
+                    setattr(self._plan, kind, getattr(self._plan, kind) + value)
+
+    def take(self, kind: str, operation: str | None = None) -> bool:
+        """Consume one `kind` fault if one is pending (and applies to `operation`)."""
+        with self._lock:
+            if operation is not None and self._plan.operations and operation not in self._plan.operations:
+                return False
+            pending: int = getattr(self._plan, kind)
+            if pending <= 0:
+                return False
+            setattr(self._plan, kind, pending - 1)
+            self._fired[kind] += 1
+            return True
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {"pending": asdict(self._plan), "fired": dict(self._fired)}

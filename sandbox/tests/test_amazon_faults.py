@@ -1,0 +1,131 @@
+"""Faults on demand: 429 storms, 5xx bursts, token expiry mid-sync, FATAL/CANCELLED reports,
+truncated documents; from SandboxOptions or the control endpoint."""
+
+from __future__ import annotations
+
+import gzip
+import http.client as http_client
+import json
+import zlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sandbox.amazon.faults import FaultPlan
+from sandbox.tests.amazon_client import SPAPI, US, create, fetch_document, http, poll_until_final
+from sandbox.tests.test_amazon_reports import ALL_ORDERS
+
+ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
+PARTICIPATIONS = "/sellers/v1/marketplaceParticipations"
+
+
+def inject(base, **faults):
+    reply = http("POST", base + "/_sandbox/amazon/faults", json.dumps(faults).encode())
+    assert reply.status == 200, reply.raw
+    return reply.json
+
+
+@pytest.fixture
+def amazon(sandbox_factory):
+    sandbox, base = sandbox_factory(amazon_orders=200, shopify_orders=5, days=40, anchor=ANCHOR, time_scale=1)
+    return sandbox, base, SPAPI(base).login()
+
+
+def test_a_429_storm_throttles_the_next_calls_then_clears(amazon):
+    _, base, client = amazon
+    inject(base, throttle=3)
+    statuses = [client.get(PARTICIPATIONS).status for _ in range(4)]
+    assert statuses == [429, 429, 429, 200]
+    assert inject(base)["fired"]["throttle"] == 3
+
+
+def test_a_storm_can_target_one_operation(amazon):
+    _, base, client = amazon
+    inject(base, throttle=1, operations=["getReport"])
+    assert client.get(PARTICIPATIONS).status == 200
+    reply = client.get("/reports/2021-06-30/reports/123")
+    assert reply.status == 429
+    assert reply.json["errors"][0]["code"] == "QuotaExceeded"
+
+
+def test_server_errors_alternate_500_and_503(amazon):
+    _, base, client = amazon
+    inject(base, server_errors=2)
+    replies = [client.get(PARTICIPATIONS) for _ in range(3)]
+    assert [r.status for r in replies] == [500, 503, 200]
+    assert replies[0].json["errors"][0]["code"] == "InternalFailure"
+
+
+def test_token_expiry_mid_sync(amazon):
+    _, base, client = amazon
+    assert client.get(PARTICIPATIONS).status == 200
+    inject(base, expire_tokens=True)
+    reply = client.get(PARTICIPATIONS)
+    assert reply.status == 403
+    assert "expired" in reply.json["errors"][0]["message"]
+    assert client.login().get(PARTICIPATIONS).status == 200
+
+
+@pytest.mark.parametrize(("kind", "status"), [("fatal_reports", "FATAL"), ("cancelled_reports", "CANCELLED")])
+def test_reports_end_fatal_or_cancelled_on_demand(amazon, kind, status):
+    sandbox, base, client = amazon
+    inject(base, **{kind: 1})
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=10), ANCHOR - timedelta(days=1))
+    seen, report = poll_until_final(sandbox, client, report_id)
+    assert seen[-1] == status
+    assert "reportDocumentId" not in report
+    again = create(client, ALL_ORDERS, ANCHOR - timedelta(days=10), ANCHOR - timedelta(days=1))
+    assert poll_until_final(sandbox, client, again)[0][-1] == "DONE"
+
+
+def test_truncated_document_fails_to_decompress(amazon):
+    sandbox, base, client = amazon
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=25), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    inject(base, truncated_documents=1)
+    cut = http("GET", fetch_document(client, report))
+    assert cut.status == 200
+    with pytest.raises((EOFError, zlib.error)):
+        gzip.decompress(cut.raw)
+    whole = http("GET", fetch_document(client, report))
+    assert len(gzip.decompress(whole.raw).decode().splitlines()) > 1 + report_rows(cut.raw)
+
+
+def report_rows(partial: bytes) -> int:
+    """Rows in the readable part of a truncated gzip body."""
+    text = zlib.decompressobj(31).decompress(partial).decode("utf-8", "replace")
+    return len(text.splitlines()) - 1
+
+
+def test_faults_from_sandbox_options(sandbox_factory):
+    _, base = sandbox_factory(amazon_orders=20, shopify_orders=5, amazon_faults=FaultPlan(server_errors=1))
+    client = SPAPI(base).login()  # LWA itself is not faulted
+    assert client.get(PARTICIPATIONS).status == 500
+    assert client.get(PARTICIPATIONS).status == 200
+
+
+def test_control_endpoint_rejects_unknown_faults(amazon):
+    _, base, _ = amazon
+    reply = http("POST", base + "/_sandbox/amazon/faults", json.dumps({"meteor_strike": 1}).encode())
+    assert reply.status == 400
+    assert "meteor_strike" in reply.json["error"]
+    reply = http("POST", base + "/_sandbox/amazon/faults", json.dumps({"throttle": -1}).encode())
+    assert reply.status == 400
+
+
+def test_request_log_marks_throttled_calls(amazon):
+    sandbox, base, client = amazon
+    inject(base, throttle=1)
+    client.get(PARTICIPATIONS, marketplaceIds=US)
+    [entry] = [e for e in sandbox.requests() if e.get("operation") == "getMarketplaceParticipations"]
+    assert entry["status"] == 429 and entry["throttled"] is True
+
+
+def test_connection_reset_drops_the_call_without_an_answer(amazon):
+    sandbox, base, client = amazon
+    inject(base, connection_resets=1)
+    with pytest.raises((ConnectionError, http_client.RemoteDisconnected)):
+        client.get(PARTICIPATIONS)
+    assert client.get(PARTICIPATIONS).status == 200
+    resets = [e for e in sandbox.requests() if e.get("connection_reset")]
+    assert [e["operation"] for e in resets] == ["getMarketplaceParticipations"]

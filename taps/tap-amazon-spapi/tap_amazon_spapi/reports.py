@@ -1,0 +1,230 @@
+"""Flat-file reports as a resumable state machine.
+
+Per marketplace, the stream's state holds `reports`: `done_until` (data before it is loaded)
+and `pending`, the windows of the current backfill, each with the id of the report requested
+for it. Ids are written to state the moment Amazon returns them, so a run that stops while a
+report is in flight finds it again next time instead of requesting another. Several windows
+are requested ahead while the oldest is processed, so createReport's slow refill overlaps
+Amazon's processing. DONE reports are downloaded (the document URL is fetched just before
+the download, streamed, gunzipped and decoded on the fly); CANCELLED means no data, so the
+window is done; FATAL is requested again a few times and then stops the stream with one line
+naming the report, keeping state so the next run retries it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import requests
+import urllib3
+
+from tap_amazon_spapi.client import SPAPIStream
+from tap_amazon_spapi.errors import AmazonError
+from tap_amazon_spapi.flatfile import TruncatedDocument, charset_of, text_lines, tsv_rows
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+REPORTS = "/reports/2021-06-30"
+FATAL_RETRIES = 2
+DOWNLOAD_TRIES = 4
+# Amazon rejects data end times too close to now; reports also lag a little behind.
+END_LAG = timedelta(minutes=2)
+#: A shorter window is left for the next run rather than costing a report of its own.
+MIN_WINDOW = timedelta(hours=1)
+POLL_FIRST_S = 0.05
+POLL_MAX_S = 15.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def windows(start: datetime, end: datetime, days: int) -> list[tuple[datetime, datetime]]:
+    """[start, end) cut into consecutive windows of at most `days`."""
+    out = []
+    step = timedelta(days=days)
+    while start < end:
+        stop = min(end, start + step)
+        out.append((start, stop))
+        start = stop
+    return out
+
+
+class ReportStream(SPAPIStream):
+    """A stream read from one flat-file report type, window by window, per marketplace."""
+
+    report_type: ClassVar[str]
+    #: The longest data window Amazon accepts for one report of this type.
+    max_window_days: ClassVar[int] = 30
+    #: Reports requested ahead of the one being processed.
+    max_in_flight: ClassVar[int] = 15
+    operation = "createReport"
+    path = f"{REPORTS}/reports"
+    is_sorted = False
+    #: Whether the report's document holds personal data (then read with a restricted token).
+    restricted: ClassVar[bool] = False
+
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    # -- the window to read ---------------------------------------------------
+
+    def report_state(self, context: Context | None) -> dict[str, Any]:
+        state = self.get_context_state(context)
+        return state.setdefault("reports", {"done_until": None, "pending": []})  # type: ignore[no-any-return]
+
+    def read_from(self, context: Context | None) -> datetime:
+        """Where a new backfill starts: after the last loaded window, less the lookback."""
+        done = self.report_state(context).get("done_until")
+        lookback = timedelta(days=int(self.config.get("lookback_window_days") or 0))
+        if done:
+            return parse_iso(done) - lookback
+        return parse_iso(str(self.config["start_date"]))
+
+    def read_until(self, context: Context | None) -> datetime:  # noqa: ARG002 - streams may differ
+        return utc_now() - END_LAG
+
+    def plan(self, context: Context | None) -> list[dict[str, Any]]:
+        """The windows to read: those pending from an interrupted run first, then new ones."""
+        reports = self.report_state(context)
+        pending: list[dict[str, Any]] = reports["pending"]
+        start = parse_iso(pending[-1]["end"]) if pending else self.read_from(context)
+        for begin, end in windows(start, self.read_until(context), self.max_window_days):
+            if end - begin < MIN_WINDOW:
+                break  # too little to be worth a report yet: the next run takes it
+            pending.append({"start": iso(begin), "end": iso(end), "report_id": None, "fatal": 0})
+        return pending
+
+    # -- the state machine -----------------------------------------------------
+
+    def report_rows(self, context: Context | None) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+        """(window, row) for every row of every report of the plan, window by window, in order."""
+        reports = self.report_state(context)
+        pending = self.plan(context)
+        marketplace = context["marketplace_id"] if context else None
+        while pending:
+            self.request_ahead(pending, marketplace)
+            head = pending[0]
+            report = self.wait_for(head)
+            status = report["processingStatus"]
+            if status == "FATAL":
+                head["fatal"] += 1
+                if head["fatal"] > FATAL_RETRIES:
+                    raise AmazonError(
+                        f"{self.report_type} report {head['report_id']} for {marketplace} "
+                        f"({head['start']} to {head['end']}) failed (FATAL) {head['fatal']} times; "
+                        "the next run requests it again"
+                    )
+                self.logger.warning(
+                    "%s report %s came back FATAL; requesting it again", self.report_type, head["report_id"]
+                )
+                head["report_id"] = None
+                self.save_state()
+                continue
+            if status == "DONE":
+                for row in self.document_rows(report.get("reportDocumentId")):
+                    yield head, row
+            else:  # CANCELLED: Amazon had no data for the window
+                self.logger.info("%s report %s: no data (CANCELLED)", self.report_type, head["report_id"])
+            pending.pop(0)
+            reports["done_until"] = head["end"]
+            self.save_state()
+
+    def request_ahead(self, pending: list[dict[str, Any]], marketplace: str | None) -> None:
+        """Request the head's report, and later windows' while createReport has tokens to spare."""
+        for index, entry in enumerate(pending[: self.max_in_flight]):
+            if entry["report_id"]:
+                continue
+            if index > 0 and not self.limiter.available("createReport"):
+                return
+            spec: dict[str, Any] = {
+                "reportType": self.report_type,
+                "marketplaceIds": [marketplace] if marketplace else list(self.config["marketplace_ids"]),
+                "dataStartTime": entry["start"],
+                "dataEndTime": entry["end"],
+            }
+            created = self.call("createReport", "POST", f"{REPORTS}/reports", json_body=spec)
+            entry["report_id"] = str(created["reportId"])
+            self.save_state()
+
+    def wait_for(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """The report once it is DONE, CANCELLED or FATAL; polled at growing intervals."""
+        interval = POLL_FIRST_S
+        while True:
+            report = self.call("getReport", "GET", f"{REPORTS}/reports/{entry['report_id']}")
+            if report.get("processingStatus") in {"DONE", "CANCELLED", "FATAL"}:
+                return report
+            self.sleep(interval)
+            interval = min(POLL_MAX_S, interval * 1.5)
+
+    def save_state(self) -> None:
+        """Emit state now, so report ids survive an interruption."""
+        self.state_manager.is_flushed = False
+        self._write_state_message()
+
+    # -- documents ----------------------------------------------------------------
+
+    def document_rows(self, document_id: str | None) -> Generator[dict[str, str], None, None]:
+        """The rows of a report document, streamed; a broken download resumes after the last row read."""
+        if not document_id:
+            return
+        read = 0
+        for attempt in range(1, DOWNLOAD_TRIES + 1):
+            # Fetched now, not earlier: the URL expires minutes after it is issued.
+            document = self.call(
+                "getReportDocument",
+                "GET",
+                f"{REPORTS}/documents/{document_id}",
+                data_elements=[] if self.restricted and self.pii else None,
+            )
+            try:
+                for index, row in enumerate(self.download(document)):
+                    if index >= read:
+                        read += 1
+                        yield row
+                return
+            except (TruncatedDocument, EOFError, requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                if attempt == DOWNLOAD_TRIES:
+                    raise AmazonError(
+                        f"report document {document_id} of {self.report_type} could not be read whole "
+                        f"after {attempt} tries: {exc}"
+                    ) from None
+                self.logger.warning("report document %s broke off (%s); fetching it again", document_id, exc)
+                self.sleep(min(30.0, 2.0**attempt))
+
+    def download(self, document: dict[str, Any]) -> Iterator[dict[str, str]]:
+        # A presigned URL: no access token goes with it.
+        with self.requests_session.get(str(document["url"]), stream=True, timeout=self.timeout) as response:
+            if response.status_code >= 400:
+                raise requests.HTTPError(f"HTTP {response.status_code} downloading the report document")
+            gzipped = document.get("compressionAlgorithm") == "GZIP" or (
+                response.headers.get("Content-Encoding", "").lower() == "gzip"
+            )
+            lines = text_lines(
+                response.raw.stream(64 * 1024, decode_content=False),
+                gzip=gzipped,
+                charset=charset_of(response.headers.get("Content-Type")),
+            )
+            yield from tsv_rows(lines)
+
+    def record_from(self, row: dict[str, str]) -> dict[str, Any] | None:
+        """The record of one report row (None to skip it, with a warning said why)."""
+        raise NotImplementedError
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for _window, row in self.report_rows(context):
+            record = self.record_from(row)
+            if record is not None:
+                yield record

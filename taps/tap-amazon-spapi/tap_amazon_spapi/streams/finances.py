@@ -1,0 +1,227 @@
+"""Financial event groups and financial events (Finances API v0)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import requests
+from singer_sdk import typing as th
+from singer_sdk.pagination import JSONPathPaginator
+
+from tap_amazon_spapi.client import SPAPIStream
+from tap_amazon_spapi.flatfile import parse_date
+from tap_amazon_spapi.reports import END_LAG, iso, parse_iso, utc_now, windows
+from tap_amazon_spapi.schemas import IDENTITY, Money
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+FINANCES = "/finances/v0"
+#: listFinancialEvents accepts at most 180 days between PostedAfter and PostedBefore.
+EVENT_WINDOW_DAYS = 180
+PAGE_SIZE = 100
+#: Known marketplaces: id -> (the name the Finances API writes, the currency it settles in).
+MARKETPLACES = {
+    "ATVPDKIKX0DER": ("Amazon.com", "USD"),
+    "A2EUQ1WTGCTBG2": ("Amazon.ca", "CAD"),
+    "A1AM78C64UM0Y8": ("Amazon.com.mx", "MXN"),
+    "A2Q3Y263D00KWC": ("Amazon.com.br", "BRL"),
+    "A1F83G8C2ARO7P": ("Amazon.co.uk", "GBP"),
+    "A1PA6795UKMFR9": ("Amazon.de", "EUR"),
+    "A13V1IB3VIYZZH": ("Amazon.fr", "EUR"),
+    "APJ6JRA9NG5V4": ("Amazon.it", "EUR"),
+    "A1RKKUPIHCS9HS": ("Amazon.es", "EUR"),
+    "A1805IZSGTT6HS": ("Amazon.nl", "EUR"),
+    "A1VC38T7YXB528": ("Amazon.co.jp", "JPY"),
+    "A39IBJ37TRP1C6": ("Amazon.com.au", "AUD"),
+}
+MARKETPLACE_NAMES = {name: marketplace_id for marketplace_id, (name, _) in MARKETPLACES.items()}
+
+
+def marketplace_by_currency(currency: str | None, configured: list[str]) -> str | None:
+    """The one configured marketplace settling in `currency`; None when none or several do."""
+    matches = [m for m in configured if currency and MARKETPLACES.get(m, ("", ""))[1] == currency]
+    return matches[0] if len(matches) == 1 else None
+
+
+def currency_amount(money: Any) -> tuple[Decimal | None, str | None]:
+    if not isinstance(money, dict) or money.get("CurrencyAmount") in (None, ""):
+        return None, None
+    return Decimal(str(money["CurrencyAmount"])), money.get("CurrencyCode")
+
+
+def lookback_start(stream: SPAPIStream, context: Context | None) -> Any:
+    start = stream.get_starting_timestamp(context) or parse_iso(str(stream.config["start_date"]))
+    return start - timedelta(days=int(stream.config.get("lookback_window_days") or 0))
+
+
+def group_record(group: dict[str, Any], configured: list[str]) -> dict[str, Any]:
+    """One financial event group, its amounts exact and its marketplace where the currency tells."""
+    original, original_currency = currency_amount(group.get("OriginalTotal"))
+    converted, converted_currency = currency_amount(group.get("ConvertedTotal"))
+    beginning, beginning_currency = currency_amount(group.get("BeginningBalance"))
+    return {
+        "financial_event_group_id": group.get("FinancialEventGroupId"),
+        # Groups name no marketplace; their currency does when only one marketplace uses it.
+        "marketplace_id": marketplace_by_currency(original_currency, configured),
+        "processing_status": group.get("ProcessingStatus"),
+        "fund_transfer_status": group.get("FundTransferStatus"),
+        "original_total": original,
+        "original_currency": original_currency,
+        "converted_total": converted,
+        "converted_currency": converted_currency,
+        "beginning_balance": beginning,
+        "beginning_balance_currency": beginning_currency,
+        "fund_transfer_date": parse_date(group.get("FundTransferDate")),
+        "trace_id": group.get("TraceId"),
+        "account_tail": group.get("AccountTail"),
+        "financial_event_group_start": parse_date(group.get("FinancialEventGroupStart")),
+        "financial_event_group_end": parse_date(group.get("FinancialEventGroupEnd")),
+    }
+
+
+class FinancialEventGroupsStream(SPAPIStream):
+    """Settlement periods (open and closed) with their totals."""
+
+    name = "financial_event_groups"
+    path = f"{FINANCES}/financialEventGroups"
+    primary_keys = ("financial_event_group_id",)
+    replication_key = "financial_event_group_start"
+    is_sorted = False
+    operation = "listFinancialEventGroups"
+    role = "Finance and Accounting"
+    per_marketplace = False
+    records_jsonpath = "$.payload.FinancialEventGroupList[*]"
+
+    schema = th.PropertiesList(
+        th.Property("financial_event_group_id", th.StringType, required=True),
+        *IDENTITY,
+        th.Property("processing_status", th.StringType),
+        th.Property("fund_transfer_status", th.StringType),
+        th.Property("original_total", Money),
+        th.Property("original_currency", th.StringType),
+        th.Property("converted_total", Money),
+        th.Property("converted_currency", th.StringType),
+        th.Property("beginning_balance", Money),
+        th.Property("beginning_balance_currency", th.StringType),
+        th.Property("fund_transfer_date", th.DateTimeType),
+        th.Property("trace_id", th.StringType),
+        th.Property("account_tail", th.StringType),
+        th.Property("financial_event_group_start", th.DateTimeType),
+        th.Property("financial_event_group_end", th.DateTimeType),
+    ).to_dict()
+
+    def get_new_paginator(self) -> JSONPathPaginator:
+        return JSONPathPaginator("$.payload.NextToken")
+
+    def get_url_params(self, context: Context | None, next_page_token: Any | None) -> dict[str, Any]:
+        if next_page_token:
+            return {"NextToken": next_page_token}
+        # Groups stay open for about 14 days and change meanwhile: the lookback reads them again.
+        return {
+            "MaxResultsPerPage": PAGE_SIZE,
+            "FinancialEventGroupStartedAfter": iso(lookback_start(self, context)),
+            "FinancialEventGroupStartedBefore": iso(utc_now() - END_LAG),
+        }
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+        configured = list(self.config["marketplace_ids"])
+        for group in super().parse_response(response):
+            yield group_record(group, configured)
+
+
+def amounts_in(value: Any) -> Iterator[tuple[Decimal, str | None]]:
+    """Every CurrencyAmount inside an event, wherever it is nested."""
+    if isinstance(value, dict):
+        if "CurrencyAmount" in value:
+            amount, currency = currency_amount(value)
+            if amount is not None:
+                yield amount, currency
+            return
+        for inner in value.values():
+            yield from amounts_in(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from amounts_in(inner)
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def flatten_events(events: dict[str, Any], configured: list[str]) -> Iterator[dict[str, Any]]:
+    """One record per event of every `...EventList`, typed by the list it came from."""
+    for list_name, listed in sorted(events.items()):
+        if not list_name.endswith("EventList") or not isinstance(listed, list):
+            continue
+        kind = list_name.removesuffix("List")
+        for event in listed:
+            if not isinstance(event, dict):
+                continue
+            amounts = list(amounts_in(event))
+            currencies = {currency for _, currency in amounts if currency}
+            currency = currencies.pop() if len(currencies) == 1 else None
+            marketplace_name = event.get("MarketplaceName")
+            yield {
+                # No id in the API: the hash of the event's kind and content is stable across reads.
+                "event_id": hashlib.sha256(f"{kind}|{canonical(event)}".encode()).hexdigest()[:32],
+                "event_type": kind,
+                "amazon_order_id": event.get("AmazonOrderId"),
+                "seller_order_id": event.get("SellerOrderId"),
+                "posted_date": parse_date(event.get("PostedDate")),
+                "marketplace_name": marketplace_name,
+                "marketplace_id": MARKETPLACE_NAMES.get(str(marketplace_name))
+                or marketplace_by_currency(currency, configured),
+                "seller_sku": event.get("SellerSKU"),
+                "amount": sum((a for a, _ in amounts), Decimal(0)) if amounts else None,
+                "currency": currency,
+                "event": event,
+            }
+
+
+class FinancialEventsStream(SPAPIStream):
+    """listFinancialEvents flattened: one record per event, with its kind, order, date and amount."""
+
+    name = "financial_events"
+    path = f"{FINANCES}/financialEvents"
+    primary_keys = ("event_id",)
+    replication_key = "posted_date"
+    is_sorted = False
+    operation = "listFinancialEvents"
+    role = "Finance and Accounting"
+    per_marketplace = False
+
+    schema = th.PropertiesList(
+        th.Property("event_id", th.StringType, required=True),
+        *IDENTITY,
+        th.Property("event_type", th.StringType, description="e.g. ShipmentEvent, RefundEvent, ServiceFeeEvent"),
+        th.Property("amazon_order_id", th.StringType),
+        th.Property("seller_order_id", th.StringType),
+        th.Property("posted_date", th.DateTimeType),
+        th.Property("marketplace_name", th.StringType),
+        th.Property("seller_sku", th.StringType),
+        th.Property("amount", Money, description="Sum of every amount in the event (charges, fees, taxes)"),
+        th.Property("currency", th.StringType),
+        th.Property("event", th.ObjectType(), description="The event as the API returned it"),
+    ).to_dict()
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for start, end in windows(lookback_start(self, context), utc_now() - END_LAG, EVENT_WINDOW_DAYS):
+            params: dict[str, Any] = {
+                "PostedAfter": iso(start),
+                "PostedBefore": iso(end),
+                "MaxResultsPerPage": PAGE_SIZE,
+            }
+            while True:
+                body = self.call(self.operation, "GET", self.path, params=params, context=context)
+                payload = body.get("payload") or {}
+                yield from flatten_events(payload.get("FinancialEvents") or {}, list(self.config["marketplace_ids"]))
+                token = payload.get("NextToken")
+                if not token:
+                    break
+                params = {"NextToken": token}

@@ -1,0 +1,369 @@
+"""Orders and their items: the flat-file report for backfills, searchOrders for recent changes.
+
+Both paths emit the same records under the same keys (order: amazon_order_id; item:
+amazon_order_id + sku), so a loader that upserts keeps one row each. Windows older than
+RECENT come from GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL (minutes for years of
+orders); the last RECENT of changes, and every later incremental run, come from searchOrders,
+whose records carry what the report lacks (order item ids, totals, proceeds, programs).
+`done_until` in the partition's state is the watermark of both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from singer_sdk import typing as th
+
+from tap_amazon_spapi.client import CompanionStream
+from tap_amazon_spapi.flatfile import parse_amount, parse_bool, parse_date, parse_int
+from tap_amazon_spapi.handover import Handover
+from tap_amazon_spapi.reports import END_LAG, ReportStream, iso, parse_iso, utc_now
+from tap_amazon_spapi.schemas import IDENTITY, Money
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+ORDERS_PATH = "/orders/2026-01-01/orders"
+#: Changes newer than this come from searchOrders; older ones from the report.
+RECENT = timedelta(days=1)
+API_OVERLAP = timedelta(minutes=5)
+PAGE_SIZE = 100
+INCLUDED = ["PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION"]
+PERSONAL_INCLUDED = ["BUYER", "RECIPIENT"]
+ORDER_PERSONAL = ("buyer_name", "buyer_email", "ship_city", "ship_state", "ship_postal_code", "ship_country")
+
+
+# Flat-file statuses that the Orders API names differently.
+_REPORT_STATUSES = {"SHIPPING": "UNSHIPPED", "CANCELED": "CANCELLED"}
+
+
+def status_code(text: str | None) -> str | None:
+    """One vocabulary for both paths: `Shipped`, `Shipping`, `SHIPPED` -> `SHIPPED`, `UNSHIPPED`."""
+    if not text or not text.strip():
+        return None
+    code = text.strip().upper().replace(" ", "_")
+    return _REPORT_STATUSES.get(code, code)
+
+
+def channel(text: str | None) -> str | None:
+    """`Amazon`/`AFN`/`AMAZON` -> `AMAZON`; `Merchant`/`MFN`/`MERCHANT` -> `MERCHANT`."""
+    value = (text or "").strip().upper()
+    return {"AFN": "AMAZON", "MFN": "MERCHANT"}.get(value, value or None)
+
+
+def dig(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def amount(money: Any) -> Decimal | None:
+    value = dig(money, "amount")
+    return None if value in (None, "") else Decimal(str(value))
+
+
+# -- the report path -------------------------------------------------------------
+
+
+def order_from_report(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "amazon_order_id": row.get("amazon-order-id"),
+        "merchant_order_id": row.get("merchant-order-id") or None,
+        "purchase_date": parse_date(row.get("purchase-date")),
+        "last_updated_date": parse_date(row.get("last-updated-date")),
+        "order_status": status_code(row.get("order-status")),
+        "fulfillment_channel": channel(row.get("fulfillment-channel")),
+        "sales_channel": row.get("sales-channel") or None,
+        "ship_service_level": row.get("ship-service-level") or None,
+        "currency": row.get("currency") or None,
+        "order_total": None,
+        "is_business_order": parse_bool(row.get("is-business-order")),
+        "purchase_order_number": row.get("purchase-order-number") or None,
+        "programs": None,
+        "buyer_name": None,
+        "buyer_email": None,
+        "ship_city": row.get("ship-city") or None,
+        "ship_state": row.get("ship-state") or None,
+        "ship_postal_code": row.get("ship-postal-code") or None,
+        "ship_country": row.get("ship-country") or None,
+        "source": "report",
+    }
+
+
+def item_from_report(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "amazon_order_id": row.get("amazon-order-id"),
+        "sku": row.get("sku"),
+        "order_item_id": None,
+        "asin": row.get("asin") or None,
+        "product_name": row.get("product-name") or None,
+        "item_status": status_code(row.get("item-status")),
+        "quantity": parse_int(row.get("quantity")),
+        "currency": row.get("currency") or None,
+        "unit_price": None,
+        "item_price": parse_amount(row.get("item-price")),
+        "item_tax": parse_amount(row.get("item-tax")),
+        "shipping_price": parse_amount(row.get("shipping-price")),
+        "shipping_tax": parse_amount(row.get("shipping-tax")),
+        "gift_wrap_price": parse_amount(row.get("gift-wrap-price")),
+        "gift_wrap_tax": parse_amount(row.get("gift-wrap-tax")),
+        "item_promotion_discount": parse_amount(row.get("item-promotion-discount")),
+        "ship_promotion_discount": parse_amount(row.get("ship-promotion-discount")),
+        **dict.fromkeys(_SUBTOTALS.values()),
+        "proceeds_total": None,
+        "promotion_ids": row.get("promotion-ids") or None,
+        "purchase_date": parse_date(row.get("purchase-date")),
+        "last_updated_date": parse_date(row.get("last-updated-date")),
+        "source": "report",
+    }
+
+
+# -- the API path ------------------------------------------------------------------
+
+# Proceeds breakdown types -> their subtotal columns.
+_SUBTOTALS = {
+    "ITEM": "proceeds_item",
+    "SHIPPING": "proceeds_shipping",
+    "GIFT_WRAP": "proceeds_gift_wrap",
+    "TAX": "proceeds_tax",
+    "DISCOUNT": "proceeds_discount",
+}
+# (type, detailed subtype) -> the report's column, filled only when Amazon details it.
+_DETAILED = {
+    ("TAX", "ITEM"): "item_tax",
+    ("TAX", "SHIPPING"): "shipping_tax",
+    ("TAX", "GIFT_WRAP"): "gift_wrap_tax",
+    ("DISCOUNT", "ITEM"): "item_promotion_discount",
+    ("DISCOUNT", "SHIPPING"): "ship_promotion_discount",
+}
+PROCEEDS_COLUMNS = (*_SUBTOTALS.values(), *_DETAILED.values(), "shipping_price", "gift_wrap_price")
+
+
+def proceeds_columns(item: dict[str, Any]) -> dict[str, Decimal | None]:
+    """An item's proceeds: each breakdown's subtotal, and the report's columns where detailed.
+
+    Subtotals are Amazon's own aggregates (ITEM may be net of discounts), so they keep their
+    own columns rather than pretend to be the report's gross figures.
+    """
+    out: dict[str, Decimal | None] = dict.fromkeys(PROCEEDS_COLUMNS)
+    for breakdown in dig(item, "proceeds", "breakdowns") or []:
+        kind = breakdown.get("type")
+        if kind in _SUBTOTALS:
+            out[_SUBTOTALS[kind]] = amount(breakdown.get("subtotal"))
+        for detail in breakdown.get("detailedBreakdowns") or []:
+            column = _DETAILED.get((kind, detail.get("subtype")))
+            if column:
+                out[column] = amount(detail.get("value"))
+    return out
+
+
+def order_from_api(order: dict[str, Any]) -> dict[str, Any]:
+    aliases = {a.get("aliasType"): a.get("aliasId") for a in order.get("orderAliases") or []}
+    programs = order.get("programs") or []
+    address = dig(order, "recipient", "deliveryAddress") or {}
+    total = dig(order, "proceeds", "grandTotal")
+    return {
+        "amazon_order_id": order["orderId"],
+        "merchant_order_id": aliases.get("SELLER_ORDER_ID"),
+        "purchase_date": parse_date(order.get("createdTime")),
+        "last_updated_date": parse_date(order.get("lastUpdatedTime")),
+        "order_status": status_code(dig(order, "fulfillment", "fulfillmentStatus")),
+        "fulfillment_channel": channel(dig(order, "fulfillment", "fulfilledBy")),
+        "sales_channel": dig(order, "salesChannel", "marketplaceName"),
+        "ship_service_level": dig(order, "fulfillment", "fulfillmentServiceLevel"),
+        "currency": dig(total, "currencyCode"),
+        "order_total": amount(total),
+        "is_business_order": "AMAZON_BUSINESS" in programs,
+        "purchase_order_number": dig(order, "buyer", "buyerPurchaseOrderNumber"),
+        "programs": programs,
+        "buyer_name": dig(order, "buyer", "buyerName"),
+        "buyer_email": dig(order, "buyer", "buyerEmail"),
+        "ship_city": address.get("city"),
+        "ship_state": address.get("stateOrRegion"),
+        "ship_postal_code": address.get("postalCode"),
+        "ship_country": address.get("countryCode"),
+        "source": "api",
+    }
+
+
+def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for item in order.get("orderItems") or []:
+        product = item.get("product") or {}
+        unit = dig(product, "price", "unitPrice")
+        unit_price = amount(unit)
+        quantity = item.get("quantityOrdered")
+        total = dig(item, "proceeds", "proceedsTotal")
+        yield {
+            "amazon_order_id": record["amazon_order_id"],
+            "sku": product.get("sellerSku"),
+            "order_item_id": item.get("orderItemId"),
+            "asin": product.get("asin"),
+            "product_name": product.get("title"),
+            "item_status": record["order_status"],
+            "quantity": quantity,
+            "currency": dig(total, "currencyCode") or dig(unit, "currencyCode") or record["currency"],
+            "unit_price": unit_price,
+            # The report's item-price is the line's gross price: unit price times quantity.
+            "item_price": None if unit_price is None or quantity is None else unit_price * quantity,
+            **proceeds_columns(item),
+            "proceeds_total": amount(total),
+            "promotion_ids": ",".join(
+                p["promotionId"] for p in dig(item, "promotion", "breakdowns") or [] if p.get("promotionId")
+            )
+            or None,
+            "purchase_date": record["purchase_date"],
+            "last_updated_date": record["last_updated_date"],
+            "source": "api",
+        }
+
+
+class OrdersStream(ReportStream):
+    """Orders, per marketplace; their items go to order_items in the same pass."""
+
+    name = "orders"
+    primary_keys = ("amazon_order_id",)
+    replication_key = "last_updated_date"
+    report_type = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
+    max_window_days = 30
+    role = "Inventory and Order Tracking"
+
+    full_schema: ClassVar[dict[str, Any]] = th.PropertiesList(
+        th.Property("amazon_order_id", th.StringType, required=True),
+        *IDENTITY,
+        th.Property("merchant_order_id", th.StringType),
+        th.Property("purchase_date", th.DateTimeType),
+        th.Property("last_updated_date", th.DateTimeType),
+        th.Property("order_status", th.StringType),
+        th.Property("fulfillment_channel", th.StringType),
+        th.Property("sales_channel", th.StringType),
+        th.Property("ship_service_level", th.StringType),
+        th.Property("currency", th.StringType),
+        th.Property("order_total", Money),
+        th.Property("is_business_order", th.BooleanType),
+        th.Property("purchase_order_number", th.StringType),
+        th.Property("programs", th.ArrayType(th.StringType)),
+        th.Property("buyer_name", th.StringType),
+        th.Property("buyer_email", th.StringType),
+        th.Property("ship_city", th.StringType),
+        th.Property("ship_state", th.StringType),
+        th.Property("ship_postal_code", th.StringType),
+        th.Property("ship_country", th.StringType),
+        th.Property("source", th.StringType, description="report or api: the path the record came by"),
+    ).to_dict()
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """Buyer and address columns exist only when `pii` is true."""
+        if self.pii:
+            return self.full_schema
+        properties = {k: v for k, v in self.full_schema["properties"].items() if k not in ORDER_PERSONAL}
+        return {**self.full_schema, "properties": properties}
+
+    def read_until(self, context: Context | None) -> Any:  # noqa: ARG002
+        return utc_now() - RECENT
+
+    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:
+        if not self.pii:
+            for column in ORDER_PERSONAL:
+                row.pop(column, None)
+        return super().post_process(row, context)
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        handover = Handover(self.outbox, enabled=self.companions_selected)
+        reports = self.report_state(context)
+        done = reports["done_until"]
+        if reports["pending"] or not done or parse_iso(done) < utc_now() - RECENT:
+            yield from self.from_reports(context, handover)
+        yield from self.from_api(context, handover)
+
+    def from_reports(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        window_end = None
+        for window, row in self.report_rows(context):
+            if window["end"] != window_end:
+                window_end, seen = window["end"], set()
+                yield from handover.close()
+            order_id = row.get("amazon-order-id")
+            if not order_id:
+                self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
+                continue
+            handover.add([item_from_report(row)])
+            if order_id not in seen:
+                seen.add(order_id)
+                yield from handover.push(order_from_report(row))
+        yield from handover.close()
+
+    def from_api(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
+        reports = self.report_state(context)
+        # lastUpdated catches every change, so the API needs no lookback, only a little overlap.
+        done = reports["done_until"]
+        start = parse_iso(done) - API_OVERLAP if done else parse_iso(str(self.config["start_date"]))
+        until = utc_now() - END_LAG
+        params: dict[str, Any] = {
+            "lastUpdatedAfter": iso(start),
+            "lastUpdatedBefore": iso(until),
+            "marketplaceIds": context["marketplace_id"] if context else ",".join(self.config["marketplace_ids"]),
+            "maxResultsPerPage": PAGE_SIZE,
+            "includedData": ",".join(INCLUDED + (PERSONAL_INCLUDED if self.pii else [])),
+        }
+        while True:
+            page = self.call(
+                "searchOrders",
+                "GET",
+                ORDERS_PATH,
+                params=params,
+                data_elements=["buyerInfo", "shippingAddress"] if self.pii else None,
+            )
+            for order in page.get("orders") or []:
+                record = order_from_api(order)
+                handover.add(items_from_api(order, record))
+                yield from handover.push(record)
+            token = dig(page, "pagination", "nextToken")
+            if not token:
+                break
+            params = {"paginationToken": token, "marketplaceIds": params["marketplaceIds"]}
+        yield from handover.close()
+        reports["done_until"] = iso(max(until, parse_iso(reports["done_until"]) if reports["done_until"] else until))
+        self.save_state()
+
+
+class OrderItemsStream(CompanionStream):
+    """One record per order and SKU, from the orders report or searchOrders."""
+
+    name = "order_items"
+    parent_stream_type = OrdersStream
+    primary_keys = ("amazon_order_id", "sku")
+    operation = "searchOrders"
+    role = OrdersStream.role
+
+    schema = th.PropertiesList(
+        th.Property("amazon_order_id", th.StringType, required=True),
+        th.Property("sku", th.StringType, required=True),
+        *IDENTITY,
+        th.Property("order_item_id", th.StringType),
+        th.Property("asin", th.StringType),
+        th.Property("product_name", th.StringType),
+        th.Property("item_status", th.StringType),
+        th.Property("quantity", th.IntegerType),
+        th.Property("currency", th.StringType),
+        th.Property("unit_price", Money),
+        th.Property("item_price", Money),
+        th.Property("item_tax", Money),
+        th.Property("shipping_price", Money),
+        th.Property("shipping_tax", Money),
+        th.Property("gift_wrap_price", Money),
+        th.Property("gift_wrap_tax", Money),
+        th.Property("item_promotion_discount", Money),
+        th.Property("ship_promotion_discount", Money),
+        *(th.Property(name, Money, description="Proceeds subtotal (API only)") for name in _SUBTOTALS.values()),
+        th.Property("proceeds_total", Money),
+        th.Property("promotion_ids", th.StringType),
+        th.Property("purchase_date", th.DateTimeType),
+        th.Property("last_updated_date", th.DateTimeType),
+        th.Property("source", th.StringType),
+    ).to_dict()

@@ -1,0 +1,155 @@
+"""Settlement reports: one record per settlement (the summary row) and one per line.
+
+Amazon generates these on its own schedule (about every 14 days); they are listed with
+getReports, never requested. Each document's first row is the summary, every later row a line.
+The lines have no id of their own: a document never changes, so the settlement id and the
+line's position in it make a stable key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from singer_sdk import typing as th
+
+from tap_amazon_spapi.client import CompanionStream
+from tap_amazon_spapi.flatfile import parse_amount, parse_date, parse_int
+from tap_amazon_spapi.reports import REPORTS, ReportStream, iso, parse_iso, utc_now
+from tap_amazon_spapi.schemas import IDENTITY, Money
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+SETTLEMENT_REPORT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+#: Amazon keeps reports this long; asking for older ones is refused.
+RETENTION = timedelta(days=89)
+
+LINE_TEXT = (
+    "transaction-type",
+    "order-id",
+    "merchant-order-id",
+    "adjustment-id",
+    "shipment-id",
+    "marketplace-name",
+    "amount-type",
+    "amount-description",
+    "fulfillment-id",
+    "order-item-code",
+    "merchant-order-item-id",
+    "merchant-adjustment-item-id",
+    "sku",
+    "promotion-id",
+)
+
+
+def column(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def settlement_from(row: dict[str, str], report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "settlement_id": row.get("settlement-id"),
+        "settlement_start_date": parse_date(row.get("settlement-start-date")),
+        "settlement_end_date": parse_date(row.get("settlement-end-date")),
+        "deposit_date": parse_date(row.get("deposit-date")),
+        "total_amount": parse_amount(row.get("total-amount")),
+        "currency": row.get("currency") or None,
+        "report_id": report.get("reportId"),
+        "report_created_time": parse_date(report.get("createdTime")),
+    }
+
+
+def line_from(row: dict[str, str], settlement: dict[str, Any], number: int) -> dict[str, Any]:
+    return {
+        "settlement_id": settlement["settlement_id"],
+        "line_number": number,
+        "currency": settlement["currency"],
+        **{column(name): row.get(name) or None for name in LINE_TEXT},
+        "amount": parse_amount(row.get("amount")),
+        "quantity_purchased": parse_int(row.get("quantity-purchased")),
+        "posted_date": parse_date(row.get("posted-date")),
+        "posted_date_time": parse_date(row.get("posted-date-time")),
+    }
+
+
+class SettlementsStream(ReportStream):
+    name = "settlements"
+    primary_keys = ("settlement_id",)
+    replication_key = "report_created_time"
+    report_type = SETTLEMENT_REPORT
+    operation = "getReports"
+    role = "Finance and Accounting"
+
+    schema = th.PropertiesList(
+        th.Property("settlement_id", th.StringType, required=True),
+        *IDENTITY,
+        th.Property("settlement_start_date", th.DateTimeType),
+        th.Property("settlement_end_date", th.DateTimeType),
+        th.Property("deposit_date", th.DateTimeType),
+        th.Property("total_amount", Money),
+        th.Property("currency", th.StringType),
+        th.Property("report_id", th.StringType),
+        th.Property("report_created_time", th.DateTimeType),
+    ).to_dict()
+
+    def settlement_reports(self, context: Context | None) -> list[dict[str, Any]]:
+        """The DONE settlement reports created since the bookmark (less the lookback), oldest first."""
+        since = self.get_starting_timestamp(context) or parse_iso(str(self.config["start_date"]))
+        since -= timedelta(days=int(self.config.get("lookback_window_days") or 0))
+        params: dict[str, Any] = {
+            "reportTypes": self.report_type,
+            "processingStatuses": "DONE",
+            "createdSince": iso(max(since, utc_now() - RETENTION)),
+            "pageSize": 100,
+        }
+        if context:
+            params["marketplaceIds"] = context["marketplace_id"]
+        found: list[dict[str, Any]] = []
+        while True:
+            body = self.call("getReports", "GET", f"{REPORTS}/reports", params=params)
+            found.extend(body.get("reports") or [])
+            if not body.get("nextToken"):
+                break
+            params = {"nextToken": body["nextToken"]}
+        return sorted(found, key=lambda report: str(report.get("createdTime")))
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for report in self.settlement_reports(context):
+            rows = self.document_rows(report.get("reportDocumentId"))
+            summary = next(rows, None)
+            if summary is None:
+                self.logger.warning("settlement report %s has an empty document", report.get("reportId"))
+                continue
+            settlement = settlement_from(summary, report)
+            if self.companions_selected:
+                # The lines are read from the same open document while this record waits.
+                self.outbox.attach(settlement, self.lines(rows, settlement))
+            yield settlement
+            rows.close()
+
+    @staticmethod
+    def lines(rows: Iterator[dict[str, str]], settlement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        for number, row in enumerate(rows, start=1):
+            yield line_from(row, settlement, number)
+
+
+class SettlementLinesStream(CompanionStream):
+    name = "settlement_lines"
+    parent_stream_type = SettlementsStream
+    primary_keys = ("settlement_id", "line_number")
+    operation = "getReportDocument"
+    role = SettlementsStream.role
+
+    schema = th.PropertiesList(
+        th.Property("settlement_id", th.StringType, required=True),
+        th.Property("line_number", th.IntegerType, required=True, description="Position in the document, from 1"),
+        *IDENTITY,
+        *(th.Property(column(name), th.StringType) for name in LINE_TEXT),
+        th.Property("amount", Money),
+        th.Property("currency", th.StringType),
+        th.Property("quantity_purchased", th.IntegerType),
+        th.Property("posted_date", th.DateTimeType),
+        th.Property("posted_date_time", th.DateTimeType),
+    ).to_dict()

@@ -1,0 +1,134 @@
+"""Amazon into the warehouse: `meltano run tap-amazon-spapi target-postgres` against the sandbox,
+loading every stream into raw_amazon in a real Postgres (the embedded server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from stratus_warehouse import Warehouse
+
+from conftest import free_port
+from sandbox.server import Sandbox, SandboxOptions, running
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+MELTANO = ROOT / ".venv" / "bin" / "meltano"
+ORDERS = 160
+TABLES = (
+    "marketplace_participations",
+    "orders",
+    "order_items",
+    "fba_inventory",
+    "settlements",
+    "settlement_lines",
+    "financial_event_groups",
+    "financial_events",
+    "customer_returns",
+    "fba_shipments",
+)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    world = Sandbox(SandboxOptions(amazon_orders=ORDERS, days=60, time_scale=600))
+    with running(world) as url:
+        yield world, url
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="module")
+def meltano_env(sandbox, warehouse, tmp_path_factory):
+    _, url = sandbox
+    state = tmp_path_factory.mktemp("meltano")
+    env = dict(os.environ)
+    env.update(
+        {
+            # The dev environment, aimed at this test's sandbox, warehouse and system database.
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
+            "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
+            "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
+            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=65)).strftime("%Y-%m-%dT00:00:00Z"),
+            "TARGET_POSTGRES_PORT": str(warehouse.port),
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    return env
+
+
+def meltano(env, *args, check=True):
+    result = subprocess.run(
+        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
+    return result
+
+
+def query(warehouse, sql):
+    with psycopg.connect(warehouse.url()) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def loaded(meltano_env):
+    meltano(meltano_env, "run", "tap-amazon-spapi", "target-postgres")
+
+
+def test_every_stream_fills_its_raw_amazon_table(loaded, warehouse):
+    for table in TABLES:
+        [(rows, sellers)] = query(
+            warehouse, f"select count(*), count(distinct selling_partner_id) from raw_amazon.{table}"
+        )
+        assert rows > 0, table
+        assert sellers == 1, table
+
+
+def test_each_order_is_one_row_and_amounts_are_numeric(loaded, warehouse, sandbox):
+    world, _ = sandbox
+    [(orders, distinct)] = query(warehouse, "select count(*), count(distinct amazon_order_id) from raw_amazon.orders")
+    assert orders == distinct == len(world.amazon.world.seller.orders)
+    types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'raw_amazon' and table_name = 'order_items'",
+        )
+    )
+    assert types["item_price"] == "numeric"
+
+
+def test_settlement_lines_sum_to_totals_in_the_warehouse(loaded, warehouse):
+    mismatched = query(
+        warehouse,
+        "select s.settlement_id from raw_amazon.settlements s"
+        " join raw_amazon.settlement_lines l using (settlement_id)"
+        " group by s.settlement_id, s.total_amount having sum(l.amount) <> s.total_amount",
+    )
+    assert mismatched == []
+
+
+def test_a_second_run_adds_no_duplicate(loaded, meltano_env, warehouse):
+    before = {t: query(warehouse, f"select count(*) from raw_amazon.{t}")[0][0] for t in ("orders", "order_items")}
+    meltano(meltano_env, "run", "tap-amazon-spapi", "target-postgres")
+    after = {t: query(warehouse, f"select count(*) from raw_amazon.{t}")[0][0] for t in ("orders", "order_items")}
+    assert after == before
+
+
+def test_discovery_lists_the_streams(meltano_env):
+    result = meltano(meltano_env, "invoke", "tap-amazon-spapi", "--discover")
+    assert {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]} == set(TABLES)
