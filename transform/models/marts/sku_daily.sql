@@ -15,6 +15,8 @@
             )",
     )
 }}
+-- depends_on: {{ ref('order_items') }}
+-- depends_on: {{ ref('orders') }}
 
 select *
 from {{ ref('int_sku_daily__aggregated') }}
