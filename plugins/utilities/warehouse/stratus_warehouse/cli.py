@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("stop", help="stop the warehouse")
     sub.add_parser("status", help="exit 0 if the warehouse is running")
     sub.add_parser("url", help="print the connection URL")
-    sub.add_parser("summary", help="print revenue per day and channel, the settlements reconciled and row counts of the marts")
+    sub.add_parser("summary", help="print revenue per day and channel, settlements reconciled, rows per mart")
     sql = sub.add_parser("sql", help="run one SQL statement and print the result")
     sql.add_argument("query")
     args = parser.parse_args(argv)
