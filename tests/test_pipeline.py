@@ -122,7 +122,10 @@ def test_marts_hold_every_sandbox_order_once_and_to_the_cent(built, sandbox):
 def test_raw_shopify_holds_rows_for_every_stream(built, warehouse, sandbox):
     world, _ = sandbox
     ledger = world.shopify.shops[SHOP].entities.ledger
-    counts = {name: query(warehouse, f"select count(*) from raw_shopify.{name}")[0][0] for name in STREAMS}
+    counts = {
+        name: query(warehouse, f"select count(*) from raw_shopify.{name} where shop = '{SHOP}'")[0][0]
+        for name in STREAMS
+    }
     assert all(counts[name] > 0 for name in STREAMS), counts
     assert counts["balance_transactions"] == len(ledger.balance)
     # Payouts reconcile in the warehouse too: each equals the sum of its transactions.

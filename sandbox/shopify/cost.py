@@ -175,6 +175,7 @@ class LeakyBucket:
         self._available = maximum
         self._at = clock.now()
         self._lock = threading.Lock()
+        self._refuse_next = False
 
     def _refill(self) -> None:
         now = self.clock.now()
@@ -191,6 +192,11 @@ class LeakyBucket:
         """Take `cost` points if the bucket holds them; False means THROTTLED."""
         with self._lock:
             self._refill()
+            if self._refuse_next:
+                # Drained for this very query: what refilled while it was parsed does not count.
+                self._refuse_next = False
+                self._available = 0.0
+                return False
             if cost > self._available:
                 return False
             self._available -= cost
@@ -202,7 +208,8 @@ class LeakyBucket:
             self._available = min(self.maximum, self._available + points)
 
     def drain(self) -> None:
-        """Empty the bucket (used by fault injection to start a throttle storm)."""
+        """Empty the bucket, so that the next query is THROTTLED (fault injection)."""
         with self._lock:
             self._refill()
             self._available = 0.0
+            self._refuse_next = True

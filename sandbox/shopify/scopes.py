@@ -15,6 +15,8 @@ REQUIRED_SCOPES = {
     "orders": "read_orders",
     "order": "read_orders",
     "ordersCount": "read_orders",
+    "refund": "read_orders",
+    "fulfillment": "read_orders",
     "customers": "read_customers",
     "customer": "read_customers",
     "products": "read_products",

@@ -136,6 +136,15 @@ class TapShopify(Tap):
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
+    @property
+    def streams(self) -> dict[str, Stream]:
+        # The SDK orders streams by name; sync them in STREAM_TYPES order instead.
+        found = super().streams
+        ordered = dict(sorted(found.items(), key=lambda item: STREAM_TYPES.index(type(item[1]))))
+        if list(ordered) != list(found):
+            self._streams = ordered
+        return ordered
+
 
 def main() -> None:
     """Console entry point: known failures end with one line, not a traceback."""

@@ -43,6 +43,9 @@ class BufferedChildStream(Stream):
     state_partitioning_keys: ClassVar[list[str]] = []  # the parent's bookmark covers these rows
     replication_key = None
 
+    def _write_state_message(self) -> None:
+        """The parent writes state once a page and all its children are out."""
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         parent = next(s for s in self._tap.streams.values() if isinstance(s, self.parent_stream_type or ()))
         buffers: PageBuffers = parent.child_buffers  # type: ignore[attr-defined]
