@@ -13,7 +13,7 @@ DEMO_TIME_SCALE ?= 60
 export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo up test lint sql stop clean
+.PHONY: install demo up test lint bench sql stop clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
@@ -44,6 +44,9 @@ lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy sandbox taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi plugins/utilities/warehouse/stratus_warehouse
+
+bench: $(VENV)/.installed  ## Amazon orders: a two-year backfill and an incremental run, in simulated time
+	$(BIN)/python -m bench.amazon_orders
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

@@ -22,7 +22,7 @@ from typing import Any
 from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
 from sandbox.amazon.api import AmazonAPI
 from sandbox.amazon.data import MARKETPLACES
-from sandbox.amazon.faults import FaultPlan as AmazonFaultPlan
+from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
@@ -117,10 +117,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, response: Response | Stream, *, truncate: bool = False) -> None:
         if isinstance(response, Stream):
-            self._stream(response)
-            return
-        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
-        raw = body.encode()
+            if not truncate:
+                self._stream(response)
+                return
+            raw = b"".join(response.chunks)  # cut below like any other body
+        else:
+            body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+            raw = body.encode()
         if truncate:
             raw = raw[: len(raw) // 2]
         self.send_response(response.status)
@@ -131,30 +134,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(raw)
-
-    def _reset(self) -> None:
-        """Drop the connection with a TCP reset, as a crashed proxy would."""
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.close_connection = True
-
-    def _faulted(self, fault: Fault | None, entry: dict[str, Any], respond: Callable[[], Response]) -> None:
-        """Answer one API request, through the fault armed for it if any."""
-        sandbox = self.server.sandbox
-        started, real_start = sandbox.clock.now(), time.monotonic()
-        entry["sim_start"] = started
-        if fault is not None:
-            entry["fault"] = fault.kind
-        if fault is not None and fault.kind == "reset":
-            sandbox.record({**entry, "status": None})
-            self._reset()
-            return
-        if fault is not None and fault.kind == "http_error":
-            response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
-        else:
-            response = respond()
-        timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
-        sandbox.record({**entry, "status": response.status, **timing, **response.log})
-        self._send(response, truncate=fault is not None and fault.kind == "truncate")
 
     def _stream(self, response: Stream) -> None:
         """A body of unknown length, sent with chunked transfer encoding as it is produced."""
@@ -168,30 +147,61 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         self.wfile.write(b"0\r\n\r\n")
 
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset, as a crashed proxy would."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def _faulted(
+        self,
+        fault: Fault | None,
+        entry: dict[str, Any],
+        respond: Callable[[], Response | Stream],
+        injected: Callable[[Fault], Response] | None = None,
+    ) -> None:
+        """Answer one API request, through the fault armed for it if any.
+
+        `injected` shapes an injected error (http_error, and throttle when given) the way
+        that API shapes its own errors.
+        """
+        sandbox = self.server.sandbox
+        started, real_start = sandbox.clock.now(), time.monotonic()
+        entry["sim_start"] = started
+        if fault is not None:
+            entry["fault"] = fault.kind
+        if fault is not None and fault.kind == "reset":
+            sandbox.record({**entry, "status": None})
+            self._reset()
+            return
+        response: Response | Stream
+        if fault is not None and injected is not None and fault.kind in ("http_error", "throttle"):
+            response = injected(fault)
+        elif fault is not None and fault.kind == "http_error":
+            response = Response(fault.status, {"errors": f"HTTP {fault.status} (injected fault)"})
+        else:
+            response = respond()
+        timing = {"sim_end": sandbox.clock.now(), "real_ms": round((time.monotonic() - real_start) * 1000, 2)}
+        if response.log.get("connection_reset"):  # an API's own reset fault (Amazon's per operation)
+            sandbox.record({**entry, "status": None, **timing, **response.log})
+            self._reset()
+            return
+        sandbox.record({**entry, "status": response.status, **timing, **response.log})
+        self._send(response, truncate=fault is not None and fault.kind == "truncate")
+
     def _amazon(self, method: str) -> None:
-        """Every Amazon request: LWA, SP-API operations and report documents, logged."""
+        """Every Amazon request: LWA, SP-API operations and report documents."""
         sandbox = self.server.sandbox
         body = self._body()
-        started = sandbox.clock.now()
-        real_start = time.monotonic()
         headers = {k.lower(): v for k, v in self.headers.items()}
-        response = sandbox.amazon.handle(method, self.path, headers, body)
-        if response.log.get("connection_reset"):
-            self.close_connection = True  # the client sees the connection drop with no answer
-        sandbox.record(
-            {
-                "api": "amazon",
-                "method": method,
-                "path": self.path.split("?", 1)[0],
-                "status": response.status,
-                "sim_start": started,
-                "sim_end": sandbox.clock.now(),
-                "real_ms": round((time.monotonic() - real_start) * 1000, 2),
-                **response.log,
-            }
-        )
-        if not response.log.get("connection_reset"):
-            self._send(response)
+
+        def respond() -> Response | Stream:
+            return sandbox.amazon.handle(method, self.path, headers, body)
+
+        def injected(fault: Fault) -> Response:
+            return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
+
+        entry = {"api": "amazon", "method": method, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take("amazon"), entry, respond, injected)
 
     def _amazon_faults(self, method: str) -> None:
         amazon = self.server.sandbox.amazon

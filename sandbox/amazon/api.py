@@ -18,7 +18,7 @@ from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, World
 from .data import MARKETPLACES, generate_seller
-from .faults import FaultPlan, Faults
+from .faults import AmazonFaultPlan, AmazonFaults
 from .finances import FinancesAPI
 from .inventory import InventoryAPI
 from .ledger import Ledger
@@ -37,6 +37,13 @@ DOCUMENT_PREFIX = "/sp-api-documents/"
 PREFIXES = (LWA_PATH, API_PREFIX + "/", DOCUMENT_PREFIX)
 
 Handler = Callable[[Call], Response]
+_ERROR_CODES = {
+    400: "InvalidInput",
+    403: "Unauthorized",
+    404: "NotFound",
+    429: "QuotaExceeded",
+    503: "ServiceUnavailable",
+}
 
 
 class AmazonAPI:
@@ -51,12 +58,12 @@ class AmazonAPI:
         days: int = 90,
         anchor: datetime | None = None,
         marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
-        faults: FaultPlan | None = None,
+        faults: AmazonFaultPlan | None = None,
     ) -> None:
         seller = generate_seller(seed=seed, orders=orders, days=days, anchor=anchor, marketplace_ids=marketplace_ids)
         # Simulated wall time starts now (or at a fixed anchor), after every generated order.
         wall_start = anchor or datetime.now(UTC).replace(microsecond=0)
-        self.world = World(clock, seller, Ledger(seller), Faults(faults), wall_start)
+        self.world = World(clock, seller, Ledger(seller), AmazonFaults(faults), wall_start)
         self.lwa = LoginWithAmazon(clock, seller.selling_partner_id)
         self.plans = UsagePlans(clock)
         orders_api = OrdersAPI(self.world)
@@ -95,6 +102,26 @@ class AmazonAPI:
             "orders": len(self.world.seller.orders),
             "client_id": CLIENT_ID,
         }
+
+    def _operation(self, method: str, target: str) -> Operation | None:
+        path = urlsplit(target).path.removeprefix(API_PREFIX)
+        return next((op for op, _ in self.routes if op.method == method and op.pattern.match(path)), None)
+
+    def injected_error(self, kind: str, status: int, method: str, target: str) -> Response:
+        """An error armed through the sandbox-wide faults, shaped as SP-API shapes its own."""
+        op = self._operation(method, target)
+        limit = (op.rate if op else 1.0) * self.world.clock.time_scale
+        if kind == "throttle":
+            response = error(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
+            response.headers["Retry-After"] = retry_after_header(1 / limit)
+        else:
+            code = _ERROR_CODES.get(status, "InternalFailure")
+            response = error(status, code, f"Injected {status} fault.")
+        response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
+        if op is not None:
+            response.headers["x-amzn-RateLimit-Limit"] = rate_header(limit)
+        response.log["operation"] = op.name if op else None
+        return response
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Stream:
         """Answer one request; the result's `log` names the operation for the request log."""
@@ -154,7 +181,7 @@ class AmazonAPI:
             return error(403, "Unauthorized", "Access to requested resource is denied.", "RDT does not cover this path")
         faults = self.world.faults
         if faults.take("connection_resets", op.name):
-            return Response(0, "", log={"connection_reset": True})
+            return Response(0, "", log={"connection_reset": True})  # the server drops the connection
         if faults.take("server_errors", op.name):
             fired = faults.status()["fired"]["server_errors"]
             if fired % 2:
@@ -174,6 +201,9 @@ class AmazonAPI:
             response = error(400, "InvalidInput", str(err))
         except NotFoundError as err:
             response = error(404, "NotFound", str(err))
+        except Exception as err:  # a sandbox bug: answer as SP-API would, and leave a trace in the log
+            response = error(500, "InternalFailure", "We encountered an internal error. Please try again.")
+            response.log["exception"] = repr(err)
         response.headers["x-amzn-RateLimit-Limit"] = rate_header(decision.limit)
         return response
 

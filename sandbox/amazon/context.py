@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +14,7 @@ from typing import Any
 from sandbox.clock import SimClock
 
 from .data import Marketplace, SellerData
-from .faults import Faults
+from .faults import AmazonFaults
 from .ledger import Ledger
 from .lwa import Grant
 from .models import Operation
@@ -33,7 +36,7 @@ class World:
     clock: SimClock
     seller: SellerData
     ledger: Ledger
-    faults: Faults
+    faults: AmazonFaults
     wall_start: datetime  # the simulated wall time when the sandbox started
 
     def now(self) -> datetime:
@@ -112,15 +115,21 @@ def marketplaces(world: World, ids: list[str], name: str) -> list[Marketplace]:
     return out
 
 
+_TOKEN_KEY = secrets.token_bytes(16)  # paging tokens are opaque and cannot be forged
+
+
+def _token_mac(payload: str) -> str:
+    return hmac.new(_TOKEN_KEY, payload.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def encode_token(state: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+    payload = base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+    return f"{payload}.{_token_mac(payload)}"
 
 
 def decode_token(token: str, name: str) -> dict[str, Any]:
-    try:
-        state = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError:
-        raise InvalidInputError(f"Invalid {name}") from None
-    if not isinstance(state, dict):
+    payload, _, mac = token.partition(".")
+    if not hmac.compare_digest(mac, _token_mac(payload)):
         raise InvalidInputError(f"Invalid {name}")
+    state: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload.encode()))
     return state

@@ -240,6 +240,10 @@ def generate_seller(
     """Orders fall in the `days` before `anchor` (default: today 00:00 UTC); state is as of `anchor`."""
     if anchor is None:
         anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if orders < 0:
+        raise ValueError(f"amazon_orders: must not be negative, got {orders}")
+    if not marketplace_ids:
+        raise ValueError("amazon_marketplaces: name at least one marketplace")
     unknown = [m for m in marketplace_ids if m not in MARKETPLACES]
     if unknown:
         raise ValueError(f"amazon_marketplaces: unknown marketplace ids {unknown}; known: {sorted(MARKETPLACES)}")

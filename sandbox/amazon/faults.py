@@ -1,4 +1,4 @@
-"""Faults injected on demand: each counter says how many upcoming events go wrong."""
+"""AmazonFaults injected on demand: each counter says how many upcoming events go wrong."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ KINDS = (
 
 
 @dataclass
-class FaultPlan:
+class AmazonFaultPlan:
     """How many of the next events fail, per kind (see KINDS)."""
 
     throttle: int = 0  # SP-API calls answered 429 QuotaExceeded whatever the bucket holds
@@ -29,17 +29,17 @@ class FaultPlan:
     operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
 
 
-class Faults:
+class AmazonFaults:
     """Thread-safe fault counters, fed by SandboxOptions and the control endpoint."""
 
-    def __init__(self, plan: FaultPlan | None = None) -> None:
-        self._plan = plan or FaultPlan()
+    def __init__(self, plan: AmazonFaultPlan | None = None) -> None:
+        self._plan = plan or AmazonFaultPlan()
         self._fired: dict[str, int] = dict.fromkeys(KINDS, 0)
         self._lock = threading.Lock()
 
     def add(self, changes: dict[str, Any]) -> None:
         """Add counts (and optionally replace the operation filter); raises ValueError on bad input."""
-        known = {f.name for f in fields(FaultPlan)}
+        known = {f.name for f in fields(AmazonFaultPlan)}
         unknown = set(changes) - known
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {sorted(known)}")

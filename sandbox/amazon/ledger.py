@@ -147,7 +147,7 @@ def _refund_amounts(order: RenderedOrder) -> list[Amount]:
 
 def _fee_amounts(posting: Posting) -> list[Amount]:
     market = MARKETPLACES[posting.marketplace_id]
-    storage = Decimal(20 + int(_digest(posting.key)[:4], 16) % 6000) / 100
+    storage = money(Decimal(20 + int(_digest(posting.key)[:4], 16) % 6000) / 100)
     amounts = [Amount("other-transaction", "FBAStorageFee", -storage)]
     if market.country == "US":
         amounts.append(Amount("other-transaction", "Subscription", -SUBSCRIPTION_FEE))

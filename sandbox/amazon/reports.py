@@ -43,7 +43,6 @@ class Job:
     rows: int
     document_id: str | None
     cancelled_at: float | None = None
-    truncate: bool = False
 
     def status(self, now: float) -> str:
         if self.cancelled_at is not None:

@@ -1,4 +1,4 @@
-"""Faults on demand: 429 storms, 5xx bursts, token expiry mid-sync, FATAL/CANCELLED reports,
+"""AmazonFaults on demand: 429 storms, 5xx bursts, token expiry mid-sync, FATAL/CANCELLED reports,
 truncated documents; from SandboxOptions or the control endpoint."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sandbox.amazon.faults import FaultPlan
+from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.tests.amazon_client import SPAPI, US, create, fetch_document, http, poll_until_final
 from sandbox.tests.test_amazon_reports import ALL_ORDERS
 
@@ -98,7 +98,7 @@ def report_rows(partial: bytes) -> int:
 
 
 def test_faults_from_sandbox_options(sandbox_factory):
-    _, base = sandbox_factory(amazon_orders=20, shopify_orders=5, amazon_faults=FaultPlan(server_errors=1))
+    _, base = sandbox_factory(amazon_orders=20, shopify_orders=5, amazon_faults=AmazonFaultPlan(server_errors=1))
     client = SPAPI(base).login()  # LWA itself is not faulted
     assert client.get(PARTICIPATIONS).status == 500
     assert client.get(PARTICIPATIONS).status == 200
@@ -129,3 +129,36 @@ def test_connection_reset_drops_the_call_without_an_answer(amazon):
     assert client.get(PARTICIPATIONS).status == 200
     resets = [e for e in sandbox.requests() if e.get("connection_reset")]
     assert [e["operation"] for e in resets] == ["getMarketplaceParticipations"]
+
+
+def arm(base, **spec):
+    reply = http("POST", base + "/_sandbox/faults", json.dumps(spec).encode())
+    assert reply.status == 200, reply.raw
+
+
+def test_sandbox_wide_faults_answer_in_sp_api_shape(amazon):
+    sandbox, base, client = amazon
+    arm(base, api="amazon", kind="http_error", status=503)
+    arm(base, api="amazon", kind="throttle")
+    unavailable = client.get(PARTICIPATIONS)
+    assert unavailable.status == 503
+    assert unavailable.json["errors"][0]["code"] == "ServiceUnavailable"
+    throttled = client.get(PARTICIPATIONS)
+    assert throttled.status == 429
+    assert throttled.json["errors"][0]["code"] == "QuotaExceeded"
+    assert throttled.headers["x-amzn-ratelimit-limit"] == "0.016"
+    assert client.get(PARTICIPATIONS).status == 200
+    faulted = [(e["operation"], e["fault"]) for e in sandbox.requests() if "fault" in e]
+    assert faulted == [("getMarketplaceParticipations", "http_error"), ("getMarketplaceParticipations", "throttle")]
+
+
+def test_sandbox_wide_truncation_cuts_a_report_document(amazon):
+    sandbox, base, client = amazon
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=25), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    url = fetch_document(client, report)
+    arm(base, api="amazon", kind="truncate")
+    cut = http("GET", url)
+    assert cut.status == 200
+    with pytest.raises((EOFError, zlib.error)):
+        gzip.decompress(cut.raw)

@@ -79,6 +79,7 @@ def test_search_filters_by_marketplace_and_fulfilment(amazon):
         {"createdAfter": "2026-01-01T00:00:00Z", "maxResultsPerPage": 101},
         {"createdAfter": "2026-01-01T00:00:00Z", "marketplaceIds": "A1PA6795UKMFR9"},
         {"createdAfter": ANCHOR.isoformat()},  # not two minutes before the request
+        {"paginationToken": "e30.0123456789abcdef"},  # a forged token
     ],
 )
 def test_search_rejects_invalid_parameters(amazon, params):
@@ -91,7 +92,9 @@ def test_search_rejects_invalid_parameters(amazon, params):
 def test_proceeds_add_up_to_the_v0_amounts(amazon):
     sandbox, client = amazon
     fact = next(o for o in sandbox.amazon.world.seller.orders if o.status == "Shipped")
-    searched = client.get(f"{SEARCH}/{fact.order_id}", includedData="PROCEEDS").json["order"]
+    reply = client.get(f"{SEARCH}/{fact.order_id}", includedData="PROCEEDS")
+    validate(reply, "orders_2026-01-01", "GetOrderResponse")
+    searched = reply.json["order"]
     v0 = client.get(f"/orders/v0/orders/{fact.order_id}")
     items = client.get(f"/orders/v0/orders/{fact.order_id}/orderItems")
     validate(v0, "ordersV0", "GetOrderResponse")

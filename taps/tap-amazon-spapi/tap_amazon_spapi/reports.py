@@ -1,8 +1,8 @@
 """Flat-file reports as a resumable state machine.
 
-Per marketplace, the stream's state holds `reports`: `done_until` (data before it is loaded)
-and `pending`, the windows of the current backfill, each with the id of the report requested
-for it. Ids are written to state the moment Amazon returns them, so a run that stops while a
+The stream's state holds `reports`: `done_until` per marketplace (data before it is loaded)
+and `pending`, the windows of the current backfill, each with its marketplaces and the id of
+the report requested for it. Ids are written to state the moment Amazon returns them, so a run that stops while a
 report is in flight finds it again next time instead of requesting another. Several windows
 are requested ahead while the oldest is processed, so createReport's slow refill overlaps
 Amazon's processing. DONE reports are downloaded (the document URL is fetched just before
@@ -24,6 +24,7 @@ import urllib3
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.flatfile import TruncatedDocument, charset_of, text_lines, tsv_rows
+from tap_amazon_spapi.marketplaces import marketplace_by_name
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -64,58 +65,83 @@ def windows(start: datetime, end: datetime, days: int) -> list[tuple[datetime, d
 
 
 class ReportStream(SPAPIStream):
-    """A stream read from one flat-file report type, window by window, per marketplace."""
+    """A stream read from one flat-file report type, window by window.
+
+    Each marketplace has its own watermark (`done_until`). Marketplaces whose watermarks agree
+    share each window's report when the report names every row's marketplace (a column), which
+    divides the createReport calls by the number of marketplaces; otherwise each marketplace
+    gets reports of its own.
+    """
 
     report_type: ClassVar[str]
     #: The longest data window Amazon accepts for one report of this type.
     max_window_days: ClassVar[int] = 30
     #: Reports requested ahead of the one being processed.
     max_in_flight: ClassVar[int] = 15
+    #: The column naming each row's marketplace; None when a report may serve one marketplace only.
+    marketplace_column: ClassVar[str | None] = None
     operation = "createReport"
     path = f"{REPORTS}/reports"
     is_sorted = False
+    per_marketplace = False
     #: Whether the report's document holds personal data (then read with a restricted token).
     restricted: ClassVar[bool] = False
 
     sleep: Callable[[float], None] = staticmethod(time.sleep)
 
-    # -- the window to read ---------------------------------------------------
+    # -- the windows to read ---------------------------------------------------
 
-    def report_state(self, context: Context | None) -> dict[str, Any]:
-        state = self.get_context_state(context)
-        return state.setdefault("reports", {"done_until": None, "pending": []})  # type: ignore[no-any-return]
+    @property
+    def marketplaces(self) -> list[str]:
+        return list(self.config["marketplace_ids"])
 
-    def read_from(self, context: Context | None) -> datetime:
-        """Where a new backfill starts: after the last loaded window, less the lookback."""
-        done = self.report_state(context).get("done_until")
-        lookback = timedelta(days=int(self.config.get("lookback_window_days") or 0))
-        if done:
-            return parse_iso(done) - lookback
-        return parse_iso(str(self.config["start_date"]))
+    def report_state(self) -> dict[str, Any]:
+        reports: dict[str, Any] = self.stream_state.setdefault("reports", {"done_until": {}, "pending": []})
+        return reports
 
-    def read_until(self, context: Context | None) -> datetime:  # noqa: ARG002 - streams may differ
+    def watermark(self, marketplace: str) -> datetime | None:
+        done = self.report_state()["done_until"].get(marketplace)
+        return parse_iso(done) if done else None
+
+    def read_from(self, marketplace: str) -> datetime:
+        """Where a new backfill of `marketplace` starts: its watermark less the lookback, or start_date."""
+        done = self.watermark(marketplace)
+        if done is None:
+            return parse_iso(str(self.config["start_date"]))
+        return done - timedelta(days=int(self.config.get("lookback_window_days") or 0))
+
+    def read_until(self) -> datetime:
         return utc_now() - END_LAG
 
-    def plan(self, context: Context | None) -> list[dict[str, Any]]:
+    def plan(self) -> list[dict[str, Any]]:
         """The windows to read: those pending from an interrupted run first, then new ones."""
-        reports = self.report_state(context)
-        pending: list[dict[str, Any]] = reports["pending"]
-        start = parse_iso(pending[-1]["end"]) if pending else self.read_from(context)
-        for begin, end in windows(start, self.read_until(context), self.max_window_days):
-            if end - begin < MIN_WINDOW:
-                break  # too little to be worth a report yet: the next run takes it
-            pending.append({"start": iso(begin), "end": iso(end), "report_id": None, "fatal": 0})
+        pending: list[dict[str, Any]] = self.report_state()["pending"]
+        starts: dict[str, datetime] = {m: self.read_from(m) for m in self.marketplaces}
+        for window in pending:
+            for marketplace in window["marketplaces"]:
+                starts[marketplace] = max(starts.get(marketplace, parse_iso(window["end"])), parse_iso(window["end"]))
+        groups: dict[Any, list[str]] = {}
+        for marketplace, start in starts.items():
+            if marketplace in self.marketplaces:
+                groups.setdefault(start if self.marketplace_column else marketplace, []).append(marketplace)
+        until = self.read_until()
+        for group in groups.values():
+            for begin, end in windows(starts[group[0]], until, self.max_window_days):
+                if end - begin < MIN_WINDOW:
+                    break  # too little to be worth a report yet: the next run takes it
+                pending.append(
+                    {"marketplaces": group, "start": iso(begin), "end": iso(end), "report_id": None, "fatal": 0}
+                )
         return pending
 
     # -- the state machine -----------------------------------------------------
 
-    def report_rows(self, context: Context | None) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+    def report_rows(self) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
         """(window, row) for every row of every report of the plan, window by window, in order."""
-        reports = self.report_state(context)
-        pending = self.plan(context)
-        marketplace = context["marketplace_id"] if context else None
+        reports = self.report_state()
+        pending = self.plan()
         while pending:
-            self.request_ahead(pending, marketplace)
+            self.request_ahead(pending)
             head = pending[0]
             report = self.wait_for(head)
             status = report["processingStatus"]
@@ -123,7 +149,7 @@ class ReportStream(SPAPIStream):
                 head["fatal"] += 1
                 if head["fatal"] > FATAL_RETRIES:
                     raise AmazonError(
-                        f"{self.report_type} report {head['report_id']} for {marketplace} "
+                        f"{self.report_type} report {head['report_id']} for {','.join(head['marketplaces'])} "
                         f"({head['start']} to {head['end']}) failed (FATAL) {head['fatal']} times; "
                         "the next run requests it again"
                     )
@@ -139,10 +165,16 @@ class ReportStream(SPAPIStream):
             else:  # CANCELLED: Amazon had no data for the window
                 self.logger.info("%s report %s: no data (CANCELLED)", self.report_type, head["report_id"])
             pending.pop(0)
-            reports["done_until"] = head["end"]
+            for marketplace in head["marketplaces"]:
+                reports["done_until"][marketplace] = head["end"]
             self.save_state()
 
-    def request_ahead(self, pending: list[dict[str, Any]], marketplace: str | None) -> None:
+    def row_marketplace(self, window: dict[str, Any], row: dict[str, str]) -> str | None:
+        """The marketplace of one report row: its named column, or the window's only marketplace."""
+        name = row.get(self.marketplace_column) if self.marketplace_column else None
+        return marketplace_by_name(name, window["marketplaces"])
+
+    def request_ahead(self, pending: list[dict[str, Any]]) -> None:
         """Request the head's report, and later windows' while createReport has tokens to spare."""
         for index, entry in enumerate(pending[: self.max_in_flight]):
             if entry["report_id"]:
@@ -151,7 +183,7 @@ class ReportStream(SPAPIStream):
                 return
             spec: dict[str, Any] = {
                 "reportType": self.report_type,
-                "marketplaceIds": [marketplace] if marketplace else list(self.config["marketplace_ids"]),
+                "marketplaceIds": entry["marketplaces"],
                 "dataStartTime": entry["start"],
                 "dataEndTime": entry["end"],
             }
@@ -223,8 +255,9 @@ class ReportStream(SPAPIStream):
         """The record of one report row (None to skip it, with a warning said why)."""
         raise NotImplementedError
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        for _window, row in self.report_rows(context):
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+        for window, row in self.report_rows():
             record = self.record_from(row)
             if record is not None:
+                record["marketplace_id"] = self.row_marketplace(window, row)
                 yield record

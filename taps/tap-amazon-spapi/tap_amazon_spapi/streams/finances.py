@@ -15,6 +15,7 @@ from singer_sdk.pagination import JSONPathPaginator
 
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.flatfile import parse_date
+from tap_amazon_spapi.marketplaces import MARKETPLACE_NAMES, marketplace_by_currency
 from tap_amazon_spapi.reports import END_LAG, iso, parse_iso, utc_now, windows
 from tap_amazon_spapi.schemas import IDENTITY, Money
 
@@ -25,28 +26,6 @@ FINANCES = "/finances/v0"
 #: listFinancialEvents accepts at most 180 days between PostedAfter and PostedBefore.
 EVENT_WINDOW_DAYS = 180
 PAGE_SIZE = 100
-#: Known marketplaces: id -> (the name the Finances API writes, the currency it settles in).
-MARKETPLACES = {
-    "ATVPDKIKX0DER": ("Amazon.com", "USD"),
-    "A2EUQ1WTGCTBG2": ("Amazon.ca", "CAD"),
-    "A1AM78C64UM0Y8": ("Amazon.com.mx", "MXN"),
-    "A2Q3Y263D00KWC": ("Amazon.com.br", "BRL"),
-    "A1F83G8C2ARO7P": ("Amazon.co.uk", "GBP"),
-    "A1PA6795UKMFR9": ("Amazon.de", "EUR"),
-    "A13V1IB3VIYZZH": ("Amazon.fr", "EUR"),
-    "APJ6JRA9NG5V4": ("Amazon.it", "EUR"),
-    "A1RKKUPIHCS9HS": ("Amazon.es", "EUR"),
-    "A1805IZSGTT6HS": ("Amazon.nl", "EUR"),
-    "A1VC38T7YXB528": ("Amazon.co.jp", "JPY"),
-    "A39IBJ37TRP1C6": ("Amazon.com.au", "AUD"),
-}
-MARKETPLACE_NAMES = {name: marketplace_id for marketplace_id, (name, _) in MARKETPLACES.items()}
-
-
-def marketplace_by_currency(currency: str | None, configured: list[str]) -> str | None:
-    """The one configured marketplace settling in `currency`; None when none or several do."""
-    matches = [m for m in configured if currency and MARKETPLACES.get(m, ("", ""))[1] == currency]
-    return matches[0] if len(matches) == 1 else None
 
 
 def currency_amount(money: Any) -> tuple[Decimal | None, str | None]:

@@ -8,7 +8,7 @@ from singer_sdk import typing as th
 
 from tap_amazon_spapi.flatfile import parse_amount, parse_date, parse_int
 from tap_amazon_spapi.reports import ReportStream
-from tap_amazon_spapi.schemas import IDENTITY, Money
+from tap_amazon_spapi.schemas import IDENTITY, Money, PersonalColumns
 
 
 def column(name: str) -> str:
@@ -59,7 +59,7 @@ class CustomerReturnsStream(ReportStream):
         }
 
 
-class FbaShipmentsStream(ReportStream):
+class FbaShipmentsStream(PersonalColumns, ReportStream):
     name = "fba_shipments"
     primary_keys = ("amazon_order_id", "shipment_id", "shipment_item_id")
     replication_key = "reporting_date"
@@ -67,6 +67,7 @@ class FbaShipmentsStream(ReportStream):
     max_window_days = 30
     role = "Amazon Fulfillment"
     restricted = True
+    marketplace_column = "sales-channel"
 
     TEXT = (
         "amazon-order-id",
@@ -119,22 +120,18 @@ class FbaShipmentsStream(ReportStream):
         "bill-country",
     )
 
-    @property
-    def schema(self) -> dict[str, Any]:
-        personal = self.PERSONAL if self.config.get("pii") else ()
-        return th.PropertiesList(
-            *(
-                th.Property(
-                    column(n), th.StringType, required=n in {"amazon-order-id", "shipment-id", "shipment-item-id"}
-                )
-                for n in self.TEXT
-            ),
-            *IDENTITY,
-            *(th.Property(column(n), th.DateTimeType) for n in self.DATES),
-            *(th.Property(column(n), Money) for n in self.AMOUNTS),
-            th.Property("quantity_shipped", th.IntegerType),
-            *(th.Property(column(n), th.StringType) for n in personal),
-        ).to_dict()
+    personal_columns = tuple(column(n) for n in PERSONAL)
+    full_schema = th.PropertiesList(
+        *(
+            th.Property(column(n), th.StringType, required=n in {"amazon-order-id", "shipment-id", "shipment-item-id"})
+            for n in TEXT
+        ),
+        *IDENTITY,
+        *(th.Property(column(n), th.DateTimeType) for n in DATES),
+        *(th.Property(column(n), Money) for n in AMOUNTS),
+        th.Property("quantity_shipped", th.IntegerType),
+        *(th.Property(column(n), th.StringType) for n in PERSONAL),
+    ).to_dict()
 
     def record_from(self, row: dict[str, str]) -> dict[str, Any] | None:
         if not row.get("amazon-order-id") or not row.get("shipment-id"):

@@ -11,7 +11,7 @@ whose records carry what the report lacks (order item ids, totals, proceeds, pro
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +21,7 @@ from tap_amazon_spapi.client import CompanionStream
 from tap_amazon_spapi.flatfile import parse_amount, parse_bool, parse_date, parse_int
 from tap_amazon_spapi.handover import Handover
 from tap_amazon_spapi.reports import END_LAG, ReportStream, iso, parse_iso, utc_now
-from tap_amazon_spapi.schemas import IDENTITY, Money
+from tap_amazon_spapi.schemas import IDENTITY, Money, PersonalColumns
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 ORDERS_PATH = "/orders/2026-01-01/orders"
 #: Changes newer than this come from searchOrders; older ones from the report.
 RECENT = timedelta(days=1)
-API_OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 100
 INCLUDED = ["PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION"]
 PERSONAL_INCLUDED = ["BUYER", "RECIPIENT"]
@@ -222,7 +221,7 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
         }
 
 
-class OrdersStream(ReportStream):
+class OrdersStream(PersonalColumns, ReportStream):
     """Orders, per marketplace; their items go to order_items in the same pass."""
 
     name = "orders"
@@ -231,6 +230,7 @@ class OrdersStream(ReportStream):
     report_type = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
     max_window_days = 30
     role = "Inventory and Order Tracking"
+    personal_columns = ORDER_PERSONAL
 
     full_schema: ClassVar[dict[str, Any]] = th.PropertiesList(
         th.Property("amazon_order_id", th.StringType, required=True),
@@ -256,35 +256,31 @@ class OrdersStream(ReportStream):
         th.Property("source", th.StringType, description="report or api: the path the record came by"),
     ).to_dict()
 
-    @property
-    def schema(self) -> dict[str, Any]:
-        """Buyer and address columns exist only when `pii` is true."""
-        if self.pii:
-            return self.full_schema
-        properties = {k: v for k, v in self.full_schema["properties"].items() if k not in ORDER_PERSONAL}
-        return {**self.full_schema, "properties": properties}
+    marketplace_column = "sales-channel"
 
-    def read_until(self, context: Context | None) -> Any:  # noqa: ARG002
+    def read_from(self, marketplace: str) -> datetime:
+        # Rows are selected by last update, so a change is never missed: no lookback needed.
+        done = self.watermark(marketplace)
+        return done if done else parse_iso(str(self.config["start_date"]))
+
+    def read_until(self) -> datetime:
         return utc_now() - RECENT
 
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:
-        if not self.pii:
-            for column in ORDER_PERSONAL:
-                row.pop(column, None)
-        return super().post_process(row, context)
+        return super().post_process(self.drop_personal(row), context)
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         handover = Handover(self.outbox, enabled=self.companions_selected)
-        reports = self.report_state(context)
-        done = reports["done_until"]
-        if reports["pending"] or not done or parse_iso(done) < utc_now() - RECENT:
-            yield from self.from_reports(context, handover)
-        yield from self.from_api(context, handover)
+        stale = [m for m in self.marketplaces if (self.watermark(m) or utc_now()) < utc_now() - RECENT]
+        unstarted = [m for m in self.marketplaces if self.watermark(m) is None]
+        if self.report_state()["pending"] or stale or unstarted:
+            yield from self.from_reports(handover)
+        yield from self.from_api(handover)
 
-    def from_reports(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
+    def from_reports(self, handover: Handover) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
         window_end = None
-        for window, row in self.report_rows(context):
+        for window, row in self.report_rows():
             if window["end"] != window_end:
                 window_end, seen = window["end"], set()
                 yield from handover.close()
@@ -292,22 +288,36 @@ class OrdersStream(ReportStream):
             if not order_id:
                 self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
                 continue
-            handover.add([item_from_report(row)])
+            marketplace = self.row_marketplace(window, row)
+            handover.add([{**item_from_report(row), "marketplace_id": marketplace}])
             if order_id not in seen:
                 seen.add(order_id)
-                yield from handover.push(order_from_report(row))
+                yield from handover.push({**order_from_report(row), "marketplace_id": marketplace})
         yield from handover.close()
 
-    def from_api(self, context: Context | None, handover: Handover) -> Iterator[dict[str, Any]]:
-        reports = self.report_state(context)
-        # lastUpdated catches every change, so the API needs no lookback, only a little overlap.
-        done = reports["done_until"]
-        start = parse_iso(done) - API_OVERLAP if done else parse_iso(str(self.config["start_date"]))
+    def from_api(self, handover: Handover) -> Iterator[dict[str, Any]]:
+        """Changes since each marketplace's watermark; marketplaces at the same watermark share calls."""
+        groups: dict[datetime, list[str]] = {}
+        for marketplace in self.marketplaces:
+            done = self.watermark(marketplace)
+            # lastUpdated catches every change and each call names its end (lastUpdatedBefore), so the
+            # next call starts exactly there: no gap, no overlap, no lookback.
+            start = done or parse_iso(str(self.config["start_date"]))
+            groups.setdefault(start, []).append(marketplace)
         until = utc_now() - END_LAG
+        for start, group in groups.items():
+            yield from self.search_orders(start, until, group, handover)
+            for marketplace in group:
+                self.report_state()["done_until"][marketplace] = iso(until)
+            self.save_state()
+
+    def search_orders(
+        self, start: datetime, until: datetime, marketplaces: list[str], handover: Handover
+    ) -> Iterator[dict[str, Any]]:
         params: dict[str, Any] = {
             "lastUpdatedAfter": iso(start),
             "lastUpdatedBefore": iso(until),
-            "marketplaceIds": context["marketplace_id"] if context else ",".join(self.config["marketplace_ids"]),
+            "marketplaceIds": ",".join(marketplaces),
             "maxResultsPerPage": PAGE_SIZE,
             "includedData": ",".join(INCLUDED + (PERSONAL_INCLUDED if self.pii else [])),
         }
@@ -320,16 +330,17 @@ class OrdersStream(ReportStream):
                 data_elements=["buyerInfo", "shippingAddress"] if self.pii else None,
             )
             for order in page.get("orders") or []:
-                record = order_from_api(order)
-                handover.add(items_from_api(order, record))
+                marketplace = dig(order, "salesChannel", "marketplaceId") or (
+                    marketplaces[0] if len(marketplaces) == 1 else None
+                )
+                record = {**order_from_api(order), "marketplace_id": marketplace}
+                handover.add({**item, "marketplace_id": marketplace} for item in items_from_api(order, record))
                 yield from handover.push(record)
             token = dig(page, "pagination", "nextToken")
             if not token:
                 break
-            params = {"paginationToken": token, "marketplaceIds": params["marketplaceIds"]}
+            params = {"paginationToken": token}
         yield from handover.close()
-        reports["done_until"] = iso(max(until, parse_iso(reports["done_until"]) if reports["done_until"] else until))
-        self.save_state()
 
 
 class OrderItemsStream(CompanionStream):

@@ -81,6 +81,7 @@ class SettlementsStream(ReportStream):
     report_type = SETTLEMENT_REPORT
     operation = "getReports"
     role = "Finance and Accounting"
+    per_marketplace = True
 
     schema = th.PropertiesList(
         th.Property("settlement_id", th.StringType, required=True),

@@ -6,10 +6,10 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from sandbox.amazon.data import render
+from spapi_sandbox import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now, windows
 
-from .conftest import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, sync, tap_config
+from sandbox.amazon.data import render
 
 STREAMS = {
     "marketplace_participations",
@@ -43,6 +43,7 @@ def test_every_order_and_item_arrives_once_with_exact_amounts():
     out = sync(tap_config(), streams={"orders", "order_items"})
     expected = sandbox_orders(SESSION_SANDBOX)
     orders = out.records["orders"]
+    # Each order once, though both paths ran: the report up to a day ago, the API after.
     assert sorted(o["amazon_order_id"] for o in orders) == sorted(expected)
     items = out.records["order_items"]
     keys = [(i["amazon_order_id"], i["sku"]) for i in items]
@@ -104,18 +105,26 @@ def test_incremental_run_reads_only_recent_changes_in_a_handful_of_calls(sandbox
     assert len(second.records["orders"]) < len(first.records["orders"])
 
 
-def test_backfill_requests_one_report_per_window_per_marketplace(sandbox_factory):
+def test_marketplaces_share_each_orders_report_and_keep_their_own_watermarks(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=150, days=90, time_scale=600)
     config = tap_config(url)
     out = sync(config, streams={"orders", "order_items"})
-    state = out.state["bookmarks"]["orders"]["partitions"]
-    assert {p["context"]["marketplace_id"] for p in state} == set(MARKETPLACES)
-    for partition in state:
-        assert partition["reports"]["pending"] == []
-        assert partition["reports"]["done_until"]
-    created = calls(sandbox, "createReport")
-    assert len(created) == len(MARKETPLACES) * len(windows_of(config))
+    reports = out.state["bookmarks"]["orders"]["reports"]
+    assert reports["pending"] == []
+    assert set(reports["done_until"]) == set(MARKETPLACES)
+    # One report per 30-day window serves both marketplaces: half the createReport calls.
+    days = windows(parse_iso(config["start_date"]), utc_now() - timedelta(days=1), 30)
+    assert len(calls(sandbox, "createReport")) == len(days)
+    marketplaces = {o["marketplace_id"] for o in out.records["orders"] if o["source"] == "report"}
+    assert marketplaces == set(MARKETPLACES)
 
 
-def windows_of(config):
-    return windows(parse_iso(config["start_date"]), utc_now() - timedelta(days=1), 30)
+def test_a_new_marketplace_is_backfilled_from_the_start_date(sandbox_factory):
+    sandbox, url = sandbox_factory(amazon_orders=150, days=90, time_scale=600)
+    first = sync(tap_config(url, marketplace_ids=MARKETPLACES[:1]), streams={"orders", "order_items"})
+    assert {o["marketplace_id"] for o in first.records["orders"]} == {MARKETPLACES[0]}
+    sandbox.clear_log()
+    second = sync(tap_config(url), state=first.state, streams={"orders", "order_items"})
+    fresh = {f.order_id for f in sandbox.amazon.world.seller.orders if f.marketplace_id == MARKETPLACES[1]}
+    assert fresh <= {o["amazon_order_id"] for o in second.records["orders"]}
+    assert calls(sandbox, "createReport")

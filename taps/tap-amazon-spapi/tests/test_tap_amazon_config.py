@@ -5,9 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from spapi_sandbox import catalog_for, tap_config
 from tap_amazon_spapi.tap import config_problems
-
-from .conftest import tap_config
 
 
 @pytest.mark.parametrize(
@@ -79,3 +78,18 @@ def test_a_refused_refresh_token_ends_with_one_line_and_no_secret(tmp_path):
     assert "Traceback" not in result.stderr
     assert "revoked-token" not in result.stderr + result.stdout
     assert "stratus-sandbox-secret" not in result.stderr + result.stdout
+
+
+def test_a_refusal_that_a_fresh_token_does_not_cure_names_the_role(tmp_path, sandbox_factory):
+    # Tokens from another sandbox's login are valid tokens that this API does not accept.
+    sandbox, url = sandbox_factory(amazon_orders=20, days=10, time_scale=600)
+    _, other = sandbox_factory(amazon_orders=20, days=10, time_scale=600)
+    config = tap_config(url, lwa_token_url=f"{other}/lwa/auth/o2/token")
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog_for(config, {"fba_inventory"})))
+    result = run_tap(tmp_path, config, "--catalog", str(path))
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("tap-amazon-spapi: Amazon refused getInventorySummaries for fba_inventory (HTTP 403")
+    assert last.endswith("the app probably lacks the Amazon Fulfillment role, or the seller did not authorise it")
+    assert [c["status"] for c in sandbox.requests() if c.get("operation") == "getInventorySummaries"] == [403, 403]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from spapi_sandbox import calls, sync, tap_config
 from tap_amazon_spapi.streams.fulfillment import FbaShipmentsStream
 from tap_amazon_spapi.streams.orders import ORDER_PERSONAL
-
-from .conftest import calls, sync, tap_config
 
 STREAMS = {"orders", "order_items", "fba_shipments"}
 SHIPMENT_PERSONAL = {name.replace("-", "_") for name in FbaShipmentsStream.PERSONAL}

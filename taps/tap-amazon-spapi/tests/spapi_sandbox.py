@@ -1,4 +1,4 @@
-"""A sandbox selling partner for the tap's tests, served over real HTTP for the whole session."""
+"""A sandbox selling partner for the tap's tests, served over real HTTP for the whole session, and helpers."""
 
 from __future__ import annotations
 
