@@ -82,7 +82,9 @@ def meltano_env(sandbox, warehouse, tmp_path_factory):
             "TAP_SHOPIFY_SAFETY_LAG_MINUTES": "0",
             "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
             "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
-            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=DAYS + 5)).strftime("%Y-%m-%dT00:00:00Z"),
+            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=DAYS + 5)).strftime(
+                "%Y-%m-%dT00:00:00Z"
+            ),
             "TARGET_POSTGRES_PORT": str(warehouse.port),
             "DBT_POSTGRES_PORT": str(warehouse.port),
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -96,7 +98,9 @@ def meltano(env, *args, check=True):
         [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
     )
     if check and result.returncode != 0:
-        pytest.fail(f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
+        pytest.fail(
+            f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
+        )
     return result
 
 
@@ -134,12 +138,22 @@ def test_every_mart_is_built_and_typed(built, warehouse):
             " where table_schema = 'warehouse'",
         )
     )
-    for column in ("orders.total", "order_items.price", "settlements.net", "settlement_lines.amount", "daily_sales.net"):
+    for column in (
+        "orders.total",
+        "order_items.price",
+        "settlements.net",
+        "settlement_lines.amount",
+        "daily_sales.net",
+    ):
         assert types[column] == "numeric", column
     for column in ("orders.purchase_date", "settlements.deposit_date", "inventory.updated_at", "shipments.shipped_at"):
         assert types[column] == "timestamp with time zone", column
     accounts = set(query(warehouse, "select source, account_id from warehouse.accounts"))
-    assert accounts == {("shopify", SHOP), ("amazon", f"{SELLER}:ATVPDKIKX0DER"), ("amazon", f"{SELLER}:A2EUQ1WTGCTBG2")}
+    assert accounts == {
+        ("shopify", SHOP),
+        ("amazon", f"{SELLER}:ATVPDKIKX0DER"),
+        ("amazon", f"{SELLER}:A2EUQ1WTGCTBG2"),
+    }
 
 
 def test_orders_hold_the_sandbox_orders_to_the_cent(built, sandbox, warehouse):
@@ -154,7 +168,9 @@ def test_orders_hold_the_sandbox_orders_to_the_cent(built, sandbox, warehouse):
     for fact in world.amazon.world.seller.orders:
         order = render(fact)
         amazon[order.marketplace.currency] += order.total
-    rows = dict(query(warehouse, "select currency, sum(total) from warehouse.orders where source = 'amazon' group by 1"))
+    rows = dict(
+        query(warehouse, "select currency, sum(total) from warehouse.orders where source = 'amazon' group by 1")
+    )
     assert rows == dict(amazon)
     [(amazon_orders,)] = query(warehouse, "select count(*) from warehouse.orders where source = 'amazon'")
     assert amazon_orders == len(world.amazon.world.seller.orders)
@@ -246,7 +262,9 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
     first_new = len(shop.orders) + 1
     shop.orders.append(refunded_order(shop, first_new, now))
     for number in range(first_new + 1, first_new + 4):
-        shop.orders.append(replace(shop.orders[-1], number=1000 + number, legacy_id=LEGACY_ID_BASE + number, seed=number))
+        shop.orders.append(
+            replace(shop.orders[-1], number=1000 + number, legacy_id=LEGACY_ID_BASE + number, seed=number)
+        )
     edited, victim = shop.live_orders()[1], shop.live_orders()[2]
     shop.touch_order(edited.legacy_id, now)
     shop.delete("ORDER", gid("Order", victim.legacy_id), now)
@@ -262,7 +280,9 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
     assert query(warehouse, "select count(*) from warehouse.orders where order_id = %s", (str(victim.legacy_id),)) == [
         (0,)
     ]
-    [(updated_at,)] = query(warehouse, "select updated_at from warehouse.orders where order_id = %s", (str(edited.legacy_id),))
+    [(updated_at,)] = query(
+        warehouse, "select updated_at from warehouse.orders where order_id = %s", (str(edited.legacy_id),)
+    )
     assert updated_at == now
     assert incremental["orders"] != before["orders"] and incremental["daily_sales"] != before["daily_sales"]
 
