@@ -42,6 +42,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--time-scale", type=_positive_float, default=1.0, help="simulated seconds per real second")
         cmd.add_argument("--shop", action="append", dest="shops", help="a shop domain to serve (repeatable)")
         cmd.add_argument("--amazon-orders", type=_positive_int, default=300, help="orders of the Amazon seller")
+        cmd.add_argument(
+            "--amazon-live-orders-per-day",
+            type=_non_negative_float,
+            default=0.0,
+            help="Amazon orders a day that keep arriving as simulated time passes (default: none)",
+        )
         cmd.add_argument(
             "--amazon-marketplace",
             action="append",
@@ -87,6 +100,7 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         days=args.days,
         time_scale=args.time_scale,
         amazon_orders=args.amazon_orders,
+        amazon_live_orders_per_day=args.amazon_live_orders_per_day,
     )
     if args.shops:
         options.shops = tuple(args.shops)
@@ -139,6 +153,8 @@ def start(args: argparse.Namespace) -> int:
         str(args.time_scale),
         "--amazon-orders",
         str(args.amazon_orders),
+        "--amazon-live-orders-per-day",
+        str(args.amazon_live_orders_per_day),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]

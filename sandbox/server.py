@@ -54,6 +54,8 @@ class SandboxOptions:
     amazon_orders: int = 300
     amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
     amazon_faults: AmazonFaultPlan | None = None
+    # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
+    amazon_live_orders_per_day: float = 0.0
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Sandbox:
             anchor=self.options.anchor,
             marketplace_ids=self.options.amazon_marketplaces,
             faults=self.options.amazon_faults,
+            live_orders_per_day=self.options.amazon_live_orders_per_day,
         )
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -273,12 +276,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
         sandbox = self.server.sandbox
         fault = sandbox.faults.take("shopify")
-        if fault is not None and fault.kind == "throttle":
-            sandbox.shopify.drain(shop)
+        storm = fault is not None and fault.kind == "throttle"
         headers = {k.lower(): v for k, v in self.headers.items()}
 
         def respond() -> Response:
-            return sandbox.shopify.handle(shop, version, headers, body)
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
 
         self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
 

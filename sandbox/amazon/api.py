@@ -17,11 +17,10 @@ from sandbox.clock import SimClock
 from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, World
-from .data import MARKETPLACES, generate_seller
+from .data import MARKETPLACES, generate_history
 from .faults import AmazonFaultPlan, AmazonFaults
 from .finances import FinancesAPI
 from .inventory import InventoryAPI
-from .ledger import Ledger
 from .lwa import CLIENT_ID, LoginWithAmazon
 from .models import Operation, operation
 from .orders import OrdersAPI
@@ -59,12 +58,20 @@ class AmazonAPI:
         anchor: datetime | None = None,
         marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
         faults: AmazonFaultPlan | None = None,
+        live_orders_per_day: float = 0.0,
     ) -> None:
-        seller = generate_seller(seed=seed, orders=orders, days=days, anchor=anchor, marketplace_ids=marketplace_ids)
-        # Simulated wall time starts now (or at a fixed anchor), after every generated order.
+        history = generate_history(
+            seed=seed,
+            orders=orders,
+            days=days,
+            anchor=anchor,
+            marketplace_ids=marketplace_ids,
+            live_orders_per_day=live_orders_per_day,
+        )
+        # Simulated wall time starts now (or at a fixed anchor), after every historic order.
         wall_start = anchor or datetime.now(UTC).replace(microsecond=0)
-        self.world = World(clock, seller, Ledger(seller), AmazonFaults(faults), wall_start)
-        self.lwa = LoginWithAmazon(clock, seller.selling_partner_id)
+        self.world = World(clock, history, AmazonFaults(faults), wall_start)
+        self.lwa = LoginWithAmazon(clock, history.selling_partner_id)
         self.plans = UsagePlans(clock)
         orders_api = OrdersAPI(self.world)
         self.reports = ReportsAPI(self.world)

@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.clock import SimClock
 
-from .data import Marketplace, SellerData
+from .data import Marketplace, SellerData, SellerHistory
 from .faults import AmazonFaults
 from .ledger import Ledger
 from .lwa import Grant
@@ -29,15 +30,53 @@ class NotFoundError(LookupError):
     """The addressed resource does not exist: a 404 NotFound."""
 
 
-@dataclass
-class World:
-    """One sandbox's Amazon side: the seller's data, its ledger and simulated wall time."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The seller and its ledger as the API saw them at one moment (what a report is made from)."""
 
-    clock: SimClock
     seller: SellerData
     ledger: Ledger
-    faults: AmazonFaults
-    wall_start: datetime  # the simulated wall time when the sandbox started
+    history_anchor: datetime
+
+
+class World:
+    """One sandbox's Amazon side: the seller's history, seen at the current simulated time."""
+
+    def __init__(self, clock: SimClock, history: SellerHistory, faults: AmazonFaults, wall_start: datetime) -> None:
+        self.clock = clock
+        self.history = history
+        self.faults = faults
+        self.wall_start = wall_start  # the simulated wall time when the sandbox started
+        self._lock = threading.Lock()
+        self._moment: datetime | None = None
+        self._seller = history.view(history.anchor)
+        self._ledger = Ledger(self._seller)
+
+    def _refresh(self) -> None:
+        """Live sellers change as simulated time passes: re-read them once a simulated minute."""
+        if not self.history.live:
+            return
+        moment = self.now().replace(second=0, microsecond=0)
+        with self._lock:
+            if moment != self._moment:
+                self._moment = moment
+                self._seller = self.history.view(moment)
+                self._ledger = Ledger(self._seller)
+
+    def snapshot(self) -> Snapshot:
+        self._refresh()
+        with self._lock:
+            return Snapshot(self._seller, self._ledger, self.history.anchor)
+
+    @property
+    def seller(self) -> SellerData:
+        self._refresh()
+        return self._seller
+
+    @property
+    def ledger(self) -> Ledger:
+        self._refresh()
+        return self._ledger
 
     def now(self) -> datetime:
         return self.wall(self.clock.now())

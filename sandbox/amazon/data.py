@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
+from typing import Any
 
 from sandbox.catalog import CATALOG, CatalogItem
 
@@ -229,19 +230,97 @@ class SellerData:
         return next((m for m in self.marketplaces if m.id == marketplace_id), None)
 
 
-def generate_seller(
+PAYMENT_DELAY = timedelta(minutes=30)  # Pending until payment is authorised, then Unshipped
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything that will happen to one order; `at` says what has happened by a moment."""
+
+    index: int
+    order_id: str
+    marketplace_id: str
+    channel: str
+    purchased: datetime
+    cancel_at: datetime | None
+    ship_at: datetime | None
+    refund_at: datetime | None
+    seed: int
+
+    def at(self, moment: datetime) -> OrderFact | None:
+        """The order as the API shows it at `moment` (None before it is placed)."""
+        if self.purchased > moment:
+            return None
+        shipped = refunded = None
+        if self.cancel_at is not None and self.cancel_at <= moment:
+            status, updated = "Canceled", self.cancel_at
+        elif self.ship_at is not None and self.ship_at <= moment:
+            status, updated, shipped = "Shipped", self.ship_at, self.ship_at
+            if self.refund_at is not None and self.refund_at <= moment:
+                refunded = self.refund_at
+        elif moment - self.purchased < PAYMENT_DELAY:
+            status, updated = "Pending", self.purchased
+        else:
+            status, updated = "Unshipped", self.purchased + PAYMENT_DELAY
+        return OrderFact(
+            index=self.index,
+            order_id=self.order_id,
+            marketplace_id=self.marketplace_id,
+            channel=self.channel,
+            purchased=self.purchased,
+            updated=updated,
+            status=status,
+            shipped=shipped,
+            refunded=refunded,
+            seed=self.seed,
+        )
+
+
+@dataclass
+class SellerHistory:
+    """A seller's orders over time: the history before `anchor` and, when `live`, the orders
+    that keep arriving (and changing) after it as simulated time passes."""
+
+    selling_partner_id: str
+    marketplaces: tuple[Marketplace, ...]
+    anchor: datetime
+    start: datetime
+    timelines: list[Timeline]
+    live: bool
+
+    def view(self, moment: datetime) -> SellerData:
+        """The seller as the API shows it at `moment`."""
+        seller = SellerData(self.selling_partner_id, self.marketplaces, moment, self.start)
+        for timeline in self.timelines:
+            fact = timeline.at(moment)
+            if fact is None:
+                break  # timelines are in purchase order
+            seller.orders.append(fact)
+        return seller
+
+
+def _second(ts: datetime) -> datetime:
+    return ts.replace(microsecond=0)
+
+
+def generate_history(
     *,
     seed: int = 42,
     orders: int = 300,
     days: int = 90,
     anchor: datetime | None = None,
     marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
-) -> SellerData:
-    """Orders fall in the `days` before `anchor` (default: today 00:00 UTC); state is as of `anchor`."""
+    live_orders_per_day: float = 0.0,
+    live_days: int = 30,
+) -> SellerHistory:
+    """`orders` placed in the `days` before `anchor` (default: today 00:00 UTC), and with
+    `live_orders_per_day` more placed over the `live_days` after it."""
     if anchor is None:
         anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if orders < 0:
         raise ValueError(f"amazon_orders: must not be negative, got {orders}")
+    if live_orders_per_day < 0:
+        raise ValueError(f"amazon_live_orders_per_day: must not be negative, got {live_orders_per_day}")
     if not marketplace_ids:
         raise ValueError("amazon_marketplaces: name at least one marketplace")
     unknown = [m for m in marketplace_ids if m not in MARKETPLACES]
@@ -252,8 +331,12 @@ def generate_seller(
     weights = [4 if m.country == "US" else 1 for m in markets]
     start = anchor - timedelta(days=days)
     span = (anchor - start).total_seconds()
-    seller = SellerData(SELLING_PARTNER_ID, markets, anchor, start)
     purchases = sorted(start + timedelta(seconds=int(rng.uniform(0, span))) for _ in range(orders))
+    live_span = timedelta(days=live_days).total_seconds()
+    live_count = round(live_orders_per_day * live_days)
+    live_rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}:live")  # the history is the same with or without
+    purchases += sorted(anchor + timedelta(seconds=1 + int(live_rng.uniform(0, live_span))) for _ in range(live_count))
+    timelines = []
     seen: set[str] = set()
     for index, purchased in enumerate(purchases, start=1):
         market = rng.choices(markets, weights)[0]
@@ -262,36 +345,24 @@ def generate_seller(
             order_id = _order_id(market.country, rng)
         seen.add(order_id)
         channel = "AFN" if rng.random() < 0.65 else "MFN"
-        shipped: datetime | None = None
-        refunded: datetime | None = None
+        cancel_at = ship_at = refund_at = None
         if rng.random() < 0.04:
-            status, updated = "Canceled", min(purchased + timedelta(minutes=rng.uniform(10, 1440)), anchor)
+            cancel_at = _second(purchased + timedelta(minutes=rng.uniform(10, 1440)))
         else:
-            ship_at = purchased + timedelta(hours=rng.uniform(4, 60))
-            if ship_at <= anchor:
-                status, updated, shipped = "Shipped", ship_at, ship_at
-                refund_at = ship_at + timedelta(days=rng.uniform(3, 25))
-                if rng.random() < 0.07 and refund_at <= anchor:
-                    refunded = refund_at
-            elif anchor - purchased < timedelta(minutes=30):
-                status, updated = "Pending", purchased
-            else:
-                status, updated = "Unshipped", purchased + timedelta(minutes=30)
-        seller.orders.append(
-            OrderFact(
-                index=index,
-                order_id=order_id,
-                marketplace_id=market.id,
-                channel=channel,
-                purchased=purchased,
-                updated=updated.replace(microsecond=0),
-                status=status,
-                shipped=shipped.replace(microsecond=0) if shipped else None,
-                refunded=refunded.replace(microsecond=0) if refunded else None,
-                seed=rng.getrandbits(48),
-            )
+            ship_at = _second(purchased + timedelta(hours=rng.uniform(4, 60)))
+            refund_delay = timedelta(days=rng.uniform(3, 25))
+            if rng.random() < 0.07:
+                refund_at = _second(ship_at + refund_delay)
+        timelines.append(
+            Timeline(index, order_id, market.id, channel, purchased, cancel_at, ship_at, refund_at, rng.getrandbits(48))
         )
-    return seller
+    return SellerHistory(SELLING_PARTNER_ID, markets, anchor, start, timelines, live=live_count > 0)
+
+
+def generate_seller(**options: Any) -> SellerData:
+    """The seller as of its anchor (see generate_history for the options)."""
+    history = generate_history(**options)
+    return history.view(history.anchor)
 
 
 def render(fact: OrderFact) -> RenderedOrder:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sandbox.catalog import CATALOG
 
-from .context import World
+from .context import Snapshot
 from .data import MARKETPLACES, Marketplace, fnsku, render
 from .inventory import summary
 from .ledger import Period, amounts
@@ -91,7 +91,7 @@ class Window:
     period: Period | None = None  # settlement reports only
 
 
-def all_orders_rows(world: World, window: Window) -> Iterator[Row]:
+def all_orders_rows(world: Snapshot, window: Window) -> Iterator[Row]:
     for fact in world.seller.updated_between(window.start, window.end):
         if fact.marketplace_id not in window.marketplace_ids:
             continue
@@ -137,7 +137,7 @@ def all_orders_rows(world: World, window: Window) -> Iterator[Row]:
             ]
 
 
-def returns_rows(world: World, window: Window) -> Iterator[Row]:
+def returns_rows(world: Snapshot, window: Window) -> Iterator[Row]:
     for fact in world.seller.orders:
         if fact.refunded is None or fact.channel != "AFN" or fact.marketplace_id not in window.marketplace_ids:
             continue
@@ -163,7 +163,7 @@ def returns_rows(world: World, window: Window) -> Iterator[Row]:
         ]
 
 
-def shipments_rows(world: World, window: Window) -> Iterator[Row]:
+def shipments_rows(world: Snapshot, window: Window) -> Iterator[Row]:
     for fact in world.seller.orders:
         if fact.shipped is None or fact.channel != "AFN" or fact.marketplace_id not in window.marketplace_ids:
             continue
@@ -224,11 +224,11 @@ def shipments_rows(world: World, window: Window) -> Iterator[Row]:
             ]
 
 
-def inventory_rows(world: World, window: Window) -> Iterator[Row]:
+def inventory_rows(world: Snapshot, window: Window) -> Iterator[Row]:
     """Current FBA inventory, one row per SKU: the same numbers as getInventorySummaries."""
     market = MARKETPLACES[window.marketplace_ids[0]]
     for item in CATALOG:
-        stock = summary(world.seller.anchor, market, item, details=True)
+        stock = summary(world.history_anchor, market, item, details=True)
         details = stock["inventoryDetails"]
         unsellable = details["unfulfillableQuantity"]["totalUnfulfillableQuantity"]
         reserved = details["reservedQuantity"]["totalReservedQuantity"]
@@ -258,7 +258,7 @@ def inventory_rows(world: World, window: Window) -> Iterator[Row]:
         ]
 
 
-def settlement_rows(world: World, window: Window) -> Iterator[Row]:
+def settlement_rows(world: Snapshot, window: Window) -> Iterator[Row]:
     """The summary row, then one row per amount of every posting in the period."""
     period = window.period
     assert period is not None
@@ -310,7 +310,7 @@ def settlement_rows(world: World, window: Window) -> Iterator[Row]:
 class ReportType:
     name: str
     columns: tuple[str, ...]
-    rows: Callable[[World, Window], Iterator[Row]]
+    rows: Callable[[Snapshot, Window], Iterator[Row]]
     max_days: int  # longest data window one request may ask for
     requestable: bool = True  # False: Amazon generates it on its own schedule
 

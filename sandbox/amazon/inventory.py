@@ -95,7 +95,7 @@ class InventoryAPI:
                 "offset": 0,
             }
         market = marketplaces(self.world, [state["market"]], "marketplaceIds")[0]
-        anchor = self.world.seller.anchor
+        anchor = self.world.history.anchor
         rows = [summary(anchor, market, item, bool(state["details"])) for item in CATALOG]
         if state["skus"]:
             rows = [r for r in rows if r["sellerSku"] in state["skus"]]

@@ -18,7 +18,7 @@ from typing import Any
 
 from sandbox.shopify.api import Response
 
-from .context import Call, InvalidInputError, NotFoundError, World, decode_token, encode_token, marketplaces
+from .context import Call, InvalidInputError, NotFoundError, Snapshot, World, decode_token, encode_token, marketplaces
 from .data import MARKETPLACES
 from .documents import REPORT_TYPES, SETTLEMENT, Window, gzip_document
 from .ledger import Period
@@ -42,6 +42,7 @@ class Job:
     outcome: str  # DONE, CANCELLED or FATAL once processing ends
     rows: int
     document_id: str | None
+    snapshot: Snapshot
     cancelled_at: float | None = None
 
     def status(self, now: float) -> str:
@@ -98,6 +99,7 @@ class ReportsAPI:
                 outcome="DONE",
                 rows=1,
                 document_id=f"amzn1.spdoc.1.4.na.settlement.{period.settlement_id}",
+                snapshot=self.world.snapshot(),
             )
             self._add(job)
 
@@ -151,7 +153,8 @@ class ReportsAPI:
         if end - start > timedelta(days=kind.max_days):
             raise InvalidInputError(f"{kind.name} covers at most {kind.max_days} days per request")
         window = Window(tuple(m.id for m in markets), start, min(end, now))
-        rows = sum(1 for _ in kind.rows(self.world, window))
+        snapshot = self.world.snapshot()  # the report shows the data as it is when requested
+        rows = sum(1 for _ in kind.rows(snapshot, window))
         report_id = self._next_id()
         digest = int(hashlib.sha256(report_id.encode()).hexdigest()[:8], 16)
         outcome = "DONE" if rows else "CANCELLED"
@@ -169,6 +172,7 @@ class ReportsAPI:
             outcome=outcome,
             rows=rows,
             document_id=f"amzn1.spdoc.1.4.na.{secrets.token_hex(16)}" if outcome == "DONE" else None,
+            snapshot=snapshot,
         )
         self._add(job)
         return json_response(202, {"reportId": report_id})
@@ -270,7 +274,7 @@ class ReportsAPI:
         kind = REPORT_TYPES[job.report_type]
         charset = MARKETPLACES[job.window.marketplace_ids[0]].charset
         truncate = self.world.faults.take("truncated_documents")
-        rows = kind.rows(self.world, job.window)
+        rows = kind.rows(job.snapshot, job.window)
         headers = {"Content-Type": f"text/plain; charset={charset}"}
         if "content-encoding" in query:
             headers["Content-Encoding"] = "gzip"

@@ -88,13 +88,10 @@ class ShopifyAPI:
     def default_shop(self) -> str:
         return next(iter(self.shops))
 
-    def drain(self, shop_domain: str | None) -> None:
-        """Empty a shop's cost bucket, so its next queries are THROTTLED until it refills."""
-        shop = self.shops.get(shop_domain or self.default_shop)
-        if shop is not None:
-            shop.bucket.drain()
-
-    def handle(self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(
+        self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes, *, storm: bool = False
+    ) -> Response:
+        """Answer one request; in a `storm` the bucket is drained first, so it is THROTTLED."""
         domain = shop_domain or self.default_shop
         shop = self.shops.get(domain)
         if shop is None:
@@ -118,13 +115,20 @@ class ShopifyAPI:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
-        result = self._run(shop, load_schema(served), query, variables, operation_name)
+        result = self._run(shop, load_schema(served), query, variables, operation_name, storm=storm)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
         return result
 
     def _run(
-        self, shop: Shop, schema: GraphQLSchema, query: str, variables: dict[str, Any], operation_name: str | None
+        self,
+        shop: Shop,
+        schema: GraphQLSchema,
+        query: str,
+        variables: dict[str, Any],
+        operation_name: str | None,
+        *,
+        storm: bool = False,
     ) -> Response:
         try:
             document = parse(query)
@@ -161,7 +165,9 @@ class ShopifyAPI:
                 },
                 log={"requested_cost": requested, "max_cost_exceeded": True},
             )
-        if not shop.bucket.take(requested):
+        if storm:
+            shop.bucket.drain()
+        if storm or not shop.bucket.take(requested):
             cost = {
                 "requestedQueryCost": requested,
                 "actualQueryCost": None,

@@ -28,7 +28,7 @@ BALANCE_ID_BASE = 80_000_000
 PAYOUT_ID_BASE = 70_000_000
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerStats:
     orders: int = 0
     spent: Decimal = Decimal("0.00")
@@ -37,7 +37,7 @@ class CustomerStats:
     last_order_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BalanceTransaction:
     number: int
     kind: str  # CHARGE | REFUND | ADJUSTMENT
