@@ -4,7 +4,8 @@
 
 Prints the simulated API time of a two-year backfill (first request to last answer, in the
 sandbox's clock, which runs `time-scale` times faster than real time and so also counts the
-tap's own processing, scaled) and the calls per operation of the incremental run after it.
+tap's own processing, scaled), then waits one simulated hour while the live seller keeps
+selling, and prints the calls per operation of the incremental run that reads that hour.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import time
 from collections import Counter
 from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
@@ -68,18 +70,29 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--time-scale", type=float, default=20.0)
+    parser.add_argument("--live-orders-per-day", type=float, default=48.0)
     args = parser.parse_args()
-    sandbox = Sandbox(SandboxOptions(amazon_orders=args.orders, days=args.days, time_scale=args.time_scale))
+    sandbox = Sandbox(
+        SandboxOptions(
+            amazon_orders=args.orders,
+            days=args.days,
+            time_scale=args.time_scale,
+            amazon_live_orders_per_day=args.live_orders_per_day,
+        )
+    )
     with running(sandbox) as url:
         settings = config(url, args.days)
         records, state = run(settings, None)
         span, calls, throttled = summary(sandbox)
         print(f"backfill: {records['orders']} orders, {records['order_items']} items")
         print(f"  simulated API time {span / 60:.1f} min; {throttled} refused (429); calls {dict(calls)}")
+        hour_from = sandbox.clock.now()
+        while sandbox.clock.now() - hour_from < 3600:
+            time.sleep(0.5)
         sandbox.clear_log()
         records, _ = run(settings, state)
         span, calls, throttled = summary(sandbox)
-        print(f"incremental: {records['orders']} orders, {records['order_items']} items")
+        print(f"incremental after one simulated hour: {records['orders']} orders, {records['order_items']} items")
         print(f"  simulated API time {span / 60:.1f} min; {throttled} refused (429); calls {dict(calls)}")
 
 

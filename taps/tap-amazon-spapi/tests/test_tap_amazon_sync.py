@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from spapi_sandbox import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, sync, tap_config
+from spapi_sandbox import MARKETPLACES, SELLER, SESSION_SANDBOX, calls, start_date, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now, windows
 
 from sandbox.amazon.data import render
@@ -128,3 +129,22 @@ def test_a_new_marketplace_is_backfilled_from_the_start_date(sandbox_factory):
     fresh = {f.order_id for f in sandbox.amazon.world.seller.orders if f.marketplace_id == MARKETPLACES[1]}
     assert fresh <= {o["amazon_order_id"] for o in second.records["orders"]}
     assert calls(sandbox, "createReport")
+
+
+def test_an_hour_of_new_orders_takes_one_call_and_no_report(sandbox_factory):
+    # A live seller at 3600x: about one simulated hour of new and changed orders per real second.
+    sandbox, url = sandbox_factory(amazon_orders=100, days=60, time_scale=3600, amazon_live_orders_per_day=240)
+    config = tap_config(url, start_date=start_date(62))
+    first = sync(config, streams={"orders", "order_items"})
+    before = sandbox.clock.now()
+    while sandbox.clock.now() - before < 3600:
+        time.sleep(0.1)
+    sandbox.clear_log()
+    second = sync(config, state=first.state, streams={"orders", "order_items"})
+    made = Counter(c["operation"] for c in calls(sandbox))
+    assert made["searchOrders"] == 1
+    assert not made["createReport"]
+    new = {o["amazon_order_id"] for o in second.records["orders"]}
+    assert new and all(o["source"] == "api" for o in second.records["orders"])
+    assert new - {o["amazon_order_id"] for o in first.records["orders"]}  # orders placed meanwhile
+    assert {i["amazon_order_id"] for i in second.records["order_items"]} == new

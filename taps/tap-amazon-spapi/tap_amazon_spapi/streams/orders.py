@@ -10,7 +10,7 @@ whose records carry what the report lacks (order item ids, totals, proceeds, pro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -300,27 +300,30 @@ class OrdersStream(PersonalColumns, ReportStream):
         groups: dict[datetime, list[str]] = {}
         for marketplace in self.marketplaces:
             done = self.watermark(marketplace)
-            # lastUpdated catches every change and each call names its end (lastUpdatedBefore), so the
-            # next call starts exactly there: no gap, no overlap, no lookback.
             start = done or parse_iso(str(self.config["start_date"]))
             groups.setdefault(start, []).append(marketplace)
-        until = utc_now() - END_LAG
         for start, group in groups.items():
-            yield from self.search_orders(start, until, group, handover)
+            ended = yield from self.search_orders(start, group, handover)
             for marketplace in group:
-                self.report_state()["done_until"][marketplace] = iso(until)
+                self.report_state()["done_until"][marketplace] = ended
             self.save_state()
 
     def search_orders(
-        self, start: datetime, until: datetime, marketplaces: list[str], handover: Handover
-    ) -> Iterator[dict[str, Any]]:
+        self, start: datetime, marketplaces: list[str], handover: Handover
+    ) -> Generator[dict[str, Any], None, str]:
+        """Orders changed since `start`; returns where Amazon's window ended.
+
+        lastUpdatedBefore is left to Amazon (two minutes before its own clock) and read back from
+        the response, so the next call starts exactly there whatever the local clock says: no
+        gap, no overlap, and no lookback needed (lastUpdated catches every change).
+        """
         params: dict[str, Any] = {
             "lastUpdatedAfter": iso(start),
-            "lastUpdatedBefore": iso(until),
             "marketplaceIds": ",".join(marketplaces),
             "maxResultsPerPage": PAGE_SIZE,
             "includedData": ",".join(INCLUDED + (PERSONAL_INCLUDED if self.pii else [])),
         }
+        ended: str | None = None
         while True:
             page = self.call(
                 "searchOrders",
@@ -329,6 +332,9 @@ class OrdersStream(PersonalColumns, ReportStream):
                 params=params,
                 data_elements=["buyerInfo", "shippingAddress"] if self.pii else None,
             )
+            if ended is None:
+                stated = page.get("lastUpdatedBefore")
+                ended = iso(parse_iso(stated) if stated else utc_now() - END_LAG)
             for order in page.get("orders") or []:
                 marketplace = dig(order, "salesChannel", "marketplaceId") or (
                     marketplaces[0] if len(marketplaces) == 1 else None
@@ -341,6 +347,7 @@ class OrdersStream(PersonalColumns, ReportStream):
                 break
             params = {"paginationToken": token}
         yield from handover.close()
+        return ended or iso(utc_now() - END_LAG)
 
 
 class OrderItemsStream(CompanionStream):
