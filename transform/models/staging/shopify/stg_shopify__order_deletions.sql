@@ -4,6 +4,6 @@ select distinct on (shop, id)
     {{ to_utc('created_at') }}                      as created_at,
     {{ to_utc('_sdc_deleted_at') }}                 as deleted_at,
     _sdc_batched_at                                 as _loaded_at
-from {{ source('shopify', 'orders') }}
+from {{ raw_source('shopify', 'orders') }}
 where _sdc_deleted_at is not null
 order by shop, id, _sdc_deleted_at desc
