@@ -1,7 +1,9 @@
 """The sandbox's HTTP server: routes, a request log, and a small control API.
 
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
-query cost and simulated API time; `/_sandbox/health` answers when the server is up.
+query cost and simulated API time; `/_sandbox/health` answers when the server is up;
+`/_sandbox/bulk-results/…` serves bulk operation results and `POST /_sandbox/shopify/bulk-faults`
+arms a fault for the next bulk operation.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
+from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.data import generate_shop
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+_BULK_RESULT_PATH = "/_sandbox/bulk-results/"
+_BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
 
@@ -50,6 +55,9 @@ class SandboxOptions:
     restore_rate: float = 100.0
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
+    # Bulk operations: simulated processing speed, and faults for the next operations (see bulk.FAULTS).
+    bulk_objects_per_second: float = 500.0
+    bulk_faults: tuple[str, ...] = ()
     # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
     amazon_orders: int = 300
     amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
@@ -72,7 +80,13 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         self.clock = SimClock(self.options.time_scale)
-        self.shopify = ShopifyAPI(self.clock)
+        bulk = BulkOperations(
+            self.clock,
+            objects_per_second=self.options.bulk_objects_per_second,
+            faults=self.options.bulk_faults,
+            seed=self.options.seed,
+        )
+        self.shopify = ShopifyAPI(self.clock, bulk)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
                 generate_shop(
@@ -244,8 +258,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
         elif self.path == "/_sandbox/faults":
             self._send(Response(200, {"armed": sandbox.faults.armed()}))
+        elif self.path.startswith(_BULK_RESULT_PATH):
+            self._send_bulk_result(self.path.removeprefix(_BULK_RESULT_PATH))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
+
+    def _send_bulk_result(self, name: str) -> None:
+        """Stream a bulk operation's JSONL from disk; an expired URL is refused as storage refuses it."""
+        sandbox = self.server.sandbox
+        path, expired = sandbox.shopify.bulk.result_file(name)
+        status = 404 if path is None else 403 if expired else 200
+        sandbox.record(
+            {"api": "shopify-bulk-result", "path": self.path, "status": status, "sim_start": sandbox.clock.now()}
+        )
+        if path is None or expired:
+            body = b"Request has expired" if expired else b"Not Found"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/jsonl")
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.end_headers()
+        with path.open("rb") as fh:
+            while chunk := fh.read(64 * 1024):
+                self.wfile.write(chunk)
 
     def do_DELETE(self) -> None:
         if self._is_amazon():
@@ -270,6 +310,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, {"ok": True}))
         elif self.path == "/_sandbox/faults":
             self._arm_faults(body)
+        elif self.path == _BULK_FAULT_PATH:
+            # {"fault": "FAILED:TIMEOUT" | "CANCELED" | "EXPIRED" | ...}: applies to the next bulk operation.
+            try:
+                sandbox.shopify.bulk.arm(str(json.loads(body or b"{}").get("fault")))
+            except (ValueError, AttributeError) as err:
+                self._send(Response(400, {"errors": str(err)}))
+                return
+            self._send(Response(200, {"ok": True}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 

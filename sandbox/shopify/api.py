@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
     GraphQLResolveInfo,
@@ -20,6 +21,7 @@ from graphql import (
 from sandbox.clock import SimClock
 from sandbox.shopify import cost as costs
 from sandbox.shopify import events
+from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate
 from sandbox.shopify.data import OrderFact, ShopData, iso
 from sandbox.shopify.entities import ShopEntities, graphql_order
@@ -67,9 +69,10 @@ def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ..
 class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: SimClock, bulk: BulkOperations | None = None) -> None:
         self.clock = clock
         self.shops: dict[str, Shop] = {}
+        self.bulk = bulk or BulkOperations(clock)
 
     def add_shop(
         self,
@@ -115,7 +118,10 @@ class ShopifyAPI:
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
-        result = self._run(shop, load_schema(served), query, variables, operation_name, storm=storm)
+        # Result URLs of bulk operations point back at this server, as the client reached it.
+        base_url = f"http://{headers.get('host') or 'localhost'}"
+        request = _Request(served, load_schema(served), base_url)
+        result = self._run(shop, request, query, variables, operation_name, storm=storm)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
         return result
@@ -123,13 +129,14 @@ class ShopifyAPI:
     def _run(
         self,
         shop: Shop,
-        schema: GraphQLSchema,
+        request: _Request,
         query: str,
         variables: dict[str, Any],
         operation_name: str | None,
         *,
         storm: bool = False,
     ) -> Response:
+        schema = request.schema
         try:
             document = parse(query)
         except GraphQLError as err:
@@ -185,7 +192,7 @@ class ShopifyAPI:
         result: ExecutionResult = execute_sync(
             schema,
             document,
-            root_value=self._root(shop, search_warnings),
+            root_value=self._root(shop, search_warnings, request),
             variable_values=variables,
             operation_name=operation_name,
         )
@@ -205,22 +212,27 @@ class ShopifyAPI:
         if search_warnings:
             extensions["search"] = search_warnings
         body["extensions"] = extensions
-        return Response(200, body, log={"requested_cost": requested, "actual_cost": actual})
+        top = costs.selected_fields(schema, document, costs.operation(document, operation_name).selection_set, None)
+        fields = [f.name.value for f, _ in top]
+        return Response(200, body, log={"requested_cost": requested, "actual_cost": actual, "fields": fields})
 
-    def _root(self, shop: Shop, search_warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    def _root(self, shop: Shop, search_warnings: list[dict[str, Any]], request: _Request) -> dict[str, Any]:
         data = shop.data
 
-        def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-            terms, warnings = parse_query(args.get("query"), ORDER_DATE_FIELDS)
+        def select_orders(field: str, query: str | None) -> list[OrderFact]:
+            terms, warnings = parse_query(query, ORDER_DATE_FIELDS)
             if warnings:
-                search_warnings.append({"path": ["orders"], "query": args.get("query"), "warnings": warnings})
-            selected = [
+                search_warnings.append({"path": [field], "query": query, "warnings": warnings})
+            return [
                 o
                 for o in data.live_orders()
                 if matches(
                     terms, {"created_at": o.created_at, "processed_at": o.created_at, "updated_at": o.updated_at}
                 )
             ]
+
+        def orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            selected = select_orders("orders", args.get("query"))
             try:
                 return paginate(
                     selected,
@@ -250,13 +262,45 @@ class ShopifyAPI:
             except ConnectionArgumentError as err:
                 raise GraphQLError(str(err)) from err
 
+        def orders_count(
+            _info: GraphQLResolveInfo, query: str | None = None, limit: int | None = 10000, **_: Any
+        ) -> dict[str, Any]:
+            count = len(select_orders("ordersCount", query))
+            if limit is not None and count > limit:
+                return {"count": limit, "precision": "AT_LEAST"}
+            return {"count": count, "precision": "EXACT"}
+
+        def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
+            return execute_sync(
+                request.schema, document, root_value=self._root(shop, [], request), variable_values=variables
+            )
+
+        bulk = self.bulk.resolvers(data.domain, request.version, request.schema, request.base_url, execute_bulk)
+
+        def node(info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            if id.startswith("gid://shopify/BulkOperation/"):
+                return bulk["bulkOperation"](info, id)  # type: ignore[no-any-return]
+            return order(info, id)
+
         return {
             "shop": data.shop_object,
             "orders": orders,
             "order": order,
+            "ordersCount": orders_count,
             "events": deletion_events,
+            "node": node,
+            **bulk,
             **shop.entities.resolvers(search_warnings),
         }
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a request's resolvers need to know beyond the shop: its API version and base URL."""
+
+    version: str
+    schema: GraphQLSchema
+    base_url: str
 
 
 def _error(err: GraphQLError, code: str) -> dict[str, Any]:

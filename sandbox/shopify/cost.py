@@ -1,8 +1,8 @@
 """Shopify's calculated query cost and its leaky bucket.
 
 Scalars and enums cost 0, objects 1, connections 2 plus `first`/`last` times the cost of
-one node. The requested cost is computed before execution from the query; the actual
-cost afterwards from what was returned. A query may not cost more than 1000.
+one node; a mutation costs 10 plus what its payload selects. The requested cost is computed
+before execution from the query; the actual cost afterwards from what was returned. A query may not cost more than 1000.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     get_named_type,
     is_leaf_type,
@@ -29,6 +30,7 @@ from graphql import (
 from sandbox.clock import SimClock
 
 MAX_SINGLE_QUERY_COST = 1000
+MUTATION_COST = 10
 
 
 class MissingPageSizeError(ValueError):
@@ -39,11 +41,32 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
+def operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
     ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name:
         return next(op for op in ops if op.name and op.name.value == name)
     return ops[0]
+
+
+def _root(schema: GraphQLSchema, op: OperationDefinitionNode) -> tuple[Any, int]:
+    """The root type of `op`, and what each of its top-level fields costs beyond an object's 1."""
+    if op.operation == OperationType.MUTATION:
+        return schema.mutation_type, MUTATION_COST - 1
+    return schema.query_type, 0
+
+
+def selected_fields(
+    schema: GraphQLSchema, document: DocumentNode, selection_set: SelectionSetNode | None, parent: Any
+) -> list[tuple[FieldNode, Any]]:
+    """The fields a selection set selects, fragments flattened, each with the type that owns it."""
+    return _Walker(schema, document, {}).fields(selection_set, parent)
+
+
+def node_selections(
+    schema: GraphQLSchema, document: DocumentNode, conn_node: FieldNode, conn_type: GraphQLObjectType
+) -> list[tuple[SelectionSetNode | None, Any, bool]]:
+    """Where a connection field selects its nodes: (selection, node type, whether under edges.node)."""
+    return _Walker(schema, document, {}).node_selections(conn_node, conn_type)
 
 
 def _is_connection(type_: Any) -> bool:
@@ -56,7 +79,7 @@ class _Walker:
         self.fragments = _fragments(document)
         self.variables = variables
 
-    def _fields(self, selection_set: SelectionSetNode | None, parent: Any) -> list[tuple[FieldNode, Any]]:
+    def fields(self, selection_set: SelectionSetNode | None, parent: Any) -> list[tuple[FieldNode, Any]]:
         """Flatten fragments into (field node, parent type) pairs."""
         out: list[tuple[FieldNode, Any]] = []
         if selection_set is None:
@@ -66,10 +89,10 @@ class _Walker:
                 out.append((sel, parent))
             elif isinstance(sel, InlineFragmentNode):
                 cond = self.schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-                out.extend(self._fields(sel.selection_set, cond))
+                out.extend(self.fields(sel.selection_set, cond))
             elif isinstance(sel, FragmentSpreadNode):
                 frag = self.fragments[sel.name.value]
-                out.extend(self._fields(frag.selection_set, self.schema.get_type(frag.type_condition.name.value)))
+                out.extend(self.fields(frag.selection_set, self.schema.get_type(frag.type_condition.name.value)))
         return out
 
     def _page_size(self, node: FieldNode) -> int:
@@ -80,23 +103,24 @@ class _Walker:
                     return int(value)
         raise MissingPageSizeError(f"you must provide one of first or last on the '{node.name.value}' connection")
 
-    def _node_selection(
+    def node_selections(
         self, conn_node: FieldNode, conn_type: GraphQLObjectType
-    ) -> list[tuple[SelectionSetNode | None, Any]]:
+    ) -> list[tuple[SelectionSetNode | None, Any, bool]]:
+        """Where a connection selects its nodes: (selection, node type, whether under edges.node)."""
         node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
-        out: list[tuple[SelectionSetNode | None, Any]] = []
-        for field, _ in self._fields(conn_node.selection_set, conn_type):
+        out: list[tuple[SelectionSetNode | None, Any, bool]] = []
+        for field, _ in self.fields(conn_node.selection_set, conn_type):
             if field.name.value == "nodes":
-                out.append((field.selection_set, node_type))
+                out.append((field.selection_set, node_type, False))
             elif field.name.value == "edges":
-                for sub, _ in self._fields(field.selection_set, None):
+                for sub, _ in self.fields(field.selection_set, None):
                     if sub.name.value == "node":
-                        out.append((sub.selection_set, node_type))
+                        out.append((sub.selection_set, node_type, True))
         return out
 
     def requested(self, selection_set: SelectionSetNode | None, parent: Any) -> int:
         total = 0
-        for field, owner in self._fields(selection_set, parent):
+        for field, owner in self.fields(selection_set, parent):
             name = field.name.value
             if name.startswith("__") or owner is None or name not in getattr(owner, "fields", {}):
                 continue
@@ -104,7 +128,7 @@ class _Walker:
             if is_leaf_type(ftype):
                 continue
             if _is_connection(ftype):
-                per_node = sum(1 + self.requested(sel, t) for sel, t in self._node_selection(field, ftype))
+                per_node = sum(1 + self.requested(sel, t) for sel, t, _ in self.node_selections(field, ftype))
                 total += 2 + self._page_size(field) * per_node
             else:
                 total += 1 + self.requested(field.selection_set, ftype)
@@ -114,7 +138,7 @@ class _Walker:
         if not isinstance(value, dict):
             return 0
         total = 0
-        for field, owner in self._fields(selection_set, parent):
+        for field, owner in self.fields(selection_set, parent):
             name = field.name.value
             if name.startswith("__") or owner is None or name not in getattr(owner, "fields", {}):
                 continue
@@ -124,7 +148,7 @@ class _Walker:
                 continue
             if _is_connection(ftype):
                 total += 2
-                for sel, node_type in self._node_selection(field, ftype):
+                for sel, node_type, _ in self.node_selections(field, ftype):
                     nodes = child.get("nodes") or [e.get("node") for e in child.get("edges") or []]
                     total += sum(1 + self.actual(sel, node_type, n) for n in nodes if n is not None)
                 continue
@@ -136,8 +160,10 @@ class _Walker:
 def requested_cost(
     schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], operation_name: str | None = None
 ) -> int:
-    op = _operation(document, operation_name)
-    return _Walker(schema, document, variables).requested(op.selection_set, schema.query_type)
+    op = operation(document, operation_name)
+    root, extra = _root(schema, op)
+    walker = _Walker(schema, document, variables)
+    return walker.requested(op.selection_set, root) + extra * len(walker.fields(op.selection_set, root))
 
 
 def actual_cost(
@@ -147,8 +173,10 @@ def actual_cost(
     data: dict[str, Any] | None,
     operation_name: str | None = None,
 ) -> int:
-    op = _operation(document, operation_name)
-    return _Walker(schema, document, variables).actual(op.selection_set, schema.query_type, data or {})
+    op = operation(document, operation_name)
+    root, extra = _root(schema, op)
+    walker = _Walker(schema, document, variables)
+    return walker.actual(op.selection_set, root, data or {}) + extra * len(walker.fields(op.selection_set, root))
 
 
 @dataclass
@@ -175,7 +203,6 @@ class LeakyBucket:
         self._available = maximum
         self._at = clock.now()
         self._lock = threading.Lock()
-        self._refuse_next = False
 
     def _refill(self) -> None:
         now = self.clock.now()
@@ -192,11 +219,6 @@ class LeakyBucket:
         """Take `cost` points if the bucket holds them; False means THROTTLED."""
         with self._lock:
             self._refill()
-            if self._refuse_next:
-                # Drained for this very query: what refilled while it was parsed does not count.
-                self._refuse_next = False
-                self._available = 0.0
-                return False
             if cost > self._available:
                 return False
             self._available -= cost
@@ -208,8 +230,7 @@ class LeakyBucket:
             self._available = min(self.maximum, self._available + points)
 
     def drain(self) -> None:
-        """Empty the bucket, so that the next query is THROTTLED (fault injection)."""
+        """Empty the bucket (used by fault injection to start a throttle storm)."""
         with self._lock:
             self._refill()
             self._available = 0.0
-            self._refuse_next = True

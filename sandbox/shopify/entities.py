@@ -249,4 +249,14 @@ class ShopEntities:
             "refund": lambda _info, id: self._child_of_order(id, "Refund", "refunds"),  # noqa: A006
             "fulfillment": lambda _info, id: self._child_of_order(id, "Fulfillment", "fulfillments"),  # noqa: A006
             "shopifyPaymentsAccount": account,
+            "nodes": lambda _info, ids: [self.node(i) for i in ids],
         }
+
+    def node(self, object_gid: str) -> dict[str, Any] | None:
+        """An order's refund or fulfillment, or the order, by global id (for `nodes(ids:)`)."""
+        if object_gid.startswith("gid://shopify/Refund/"):
+            return self._child_of_order(object_gid, "Refund", "refunds")
+        if object_gid.startswith("gid://shopify/Fulfillment/"):
+            return self._child_of_order(object_gid, "Fulfillment", "fulfillments")
+        fact = self.data.order_by_gid(object_gid)
+        return None if fact is None else graphql_order(self.data, fact)

@@ -115,8 +115,8 @@ class ShopifyStream(GraphQLStream[str | None]):
             bookmark = state.get("replication_key_value")
             start_date = self.config.get("start_date")
             self._windows[key] = sync_window(
-                bookmark=_parse_time(bookmark) if bookmark else None,
-                start_date=_parse_time(start_date) if start_date else None,
+                bookmark=parse_time(bookmark) if bookmark else None,
+                start_date=parse_time(start_date) if start_date else None,
                 lookback_days=int(self.config.get("lookback_window_days") or 0),
                 started_at=self._tap.started_at,  # type: ignore[attr-defined]
                 safety_lag_minutes=float(self.config.get("safety_lag_minutes", 5)),
@@ -153,7 +153,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         read_to = state.get(DELETIONS_READ_TO)
         if read_to and window.start is not None and shopify_time(window.start) < read_to:
             # An earlier or interrupted run already read deletions up to there.
-            window = Window(start=_parse_time(read_to), end=window.end)
+            window = Window(start=parse_time(read_to), end=window.end)
         query = f"action:destroy AND subject_type:{self.deletion_subject} AND " + window.search("created_at")
         after = None
         while True:
@@ -378,10 +378,10 @@ class ShopifyStream(GraphQLStream[str | None]):
         return payload
 
 
-def _parse_time(value: Any) -> datetime:
+def parse_time(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
 def _normal_time(value: Any) -> str | None:
     """A timestamp as the state stores it, for exact comparison."""
-    return None if value is None else shopify_time(_parse_time(value))
+    return None if value is None else shopify_time(parse_time(value))

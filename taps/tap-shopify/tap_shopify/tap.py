@@ -11,6 +11,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_shopify.bulk import BULK_PROPERTIES, bulk_config_problems
 from tap_shopify.client import ShopifyError
 from tap_shopify.streams import STREAM_TYPES
 from tap_shopify.throttle import CostThrottle
@@ -42,7 +43,7 @@ def config_problems(config: dict[str, Any]) -> list[str]:
     api_url = str(config.get("api_url") or "")
     if api_url and not api_url.startswith(("https://", "http://")):
         problems.append(f"api_url: expected an http(s) URL, got {api_url!r}")
-    return problems
+    return problems + bulk_config_problems(config)
 
 
 def version_age_warning(version: str, today: date) -> str | None:
@@ -117,6 +118,7 @@ class TapShopify(Tap):
             title="API URL",
             description="Base URL of the Admin API, default https://{shop}; {shop} is replaced by the shop domain",
         ),
+        *BULK_PROPERTIES,
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -140,7 +142,8 @@ class TapShopify(Tap):
     def streams(self) -> dict[str, Stream]:
         # The SDK orders streams by name; sync them in STREAM_TYPES order instead.
         found = super().streams
-        ordered = dict(sorted(found.items(), key=lambda item: STREAM_TYPES.index(type(item[1]))))
+        rank = {stream_type: index for index, stream_type in enumerate(STREAM_TYPES)}
+        ordered = dict(sorted(found.items(), key=lambda item: rank.get(type(item[1]), len(rank))))
         if list(ordered) != list(found):
             self._streams = ordered
         return ordered

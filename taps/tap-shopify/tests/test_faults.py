@@ -56,7 +56,8 @@ def test_a_missing_access_scope_ends_with_one_line(sandbox_factory, tmp_path):
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last == (
-        f"tap-shopify: access denied reading orders from {SHOP}: Access denied for orders field. "
+        # The first orders request is the count that chooses between bulk and paged reads.
+        f"tap-shopify: access denied reading orders from {SHOP}: Access denied for ordersCount field. "
         "Required access: `read_orders` access scope. (grant the app that access scope)"
     )
     assert "Traceback" not in result.stderr

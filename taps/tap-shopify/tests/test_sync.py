@@ -70,8 +70,9 @@ def test_steady_sync_paces_itself_and_is_never_throttled(sandbox_factory):
 
 def test_a_drained_bucket_is_waited_out_and_every_record_arrives(sandbox_factory):
     sandbox, url = sandbox_factory(shopify_orders=60, time_scale=40, bucket_size=1000, restore_rate=50)
-    sandbox.shopify.shops[SHOP].bucket.drain()
-    runner = sync(tap_config(url))
+    sandbox.faults.arm("throttle", "shopify", count=1)  # the first query finds the bucket drained
+    # Paged reads: the first request is an expensive page, refused until the tap has seen the bucket.
+    runner = sync(tap_config(url, bulk_mode="never"))
     assert len(runner.records["orders"]) == 60
     throttled = [e for e in sandbox.log if e.get("throttled")]
     assert len(throttled) == 1  # once, before the tap had seen the bucket; then it paced

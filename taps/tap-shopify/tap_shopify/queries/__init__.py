@@ -11,6 +11,8 @@ _FRAGMENT_FILES = {
     "OrderFields": "order_fields",
     "LineItemFields": "line_item_fields",
     "RefundFields": "refund_fields",
+    "RefundScalarFields": "refund_scalar_fields",
+    "FulfillmentScalarFields": "fulfillment_scalar_fields",
     "RefundLineItemFields": "refund_line_item_fields",
     "RefundShippingLineFields": "refund_shipping_line_fields",
     "OrderAdjustmentFields": "order_adjustment_fields",

@@ -17,7 +17,7 @@ from singer_sdk import typing as th
 
 from tap_shopify.client import ShopifyStream, money
 from tap_shopify.pagination import dig
-from tap_shopify.streams.nested import all_nodes
+from tap_shopify.streams.nested import all_nodes, fill_unread
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -243,6 +243,21 @@ def fulfillment_record(stream: ShopifyStream, node: dict[str, Any], order: dict[
             for li in lines
         ],
     }
+
+
+REFUND_CONNECTIONS = ("refundLineItems", "refundShippingLines", "orderAdjustments")
+# Requested cost of one id in refund_nodes / fulfillment_nodes (connection 2 + first x node).
+REFUND_NODE_COST = 1 + (2 + 10 * 9) + (2 + 2 * 5) + (2 + 5 * 5)
+FULFILLMENT_NODE_COST = 1 + (2 + 20 * 2)
+
+
+def fill_unread_children(stream: ShopifyStream, nodes: list[dict[str, Any]]) -> None:
+    """Give refunds and fulfillments that came without their connections (bulk) those
+    connections, a batch of objects a request."""
+    refunds = [r for n in nodes for r in n.get("refunds") or []]
+    fulfillments = [f for n in nodes for f in n.get("fulfillments") or []]
+    fill_unread(stream, refunds, REFUND_CONNECTIONS, "refund_nodes", REFUND_NODE_COST)
+    fill_unread(stream, fulfillments, ("fulfillmentLineItems",), "fulfillment_nodes", FULFILLMENT_NODE_COST)
 
 
 def buffer_order_children(

@@ -17,10 +17,11 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import ShopifyStream, money, to_decimal
+from tap_shopify.bulk import BulkStream
+from tap_shopify.client import money, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import PageBuffers
-from tap_shopify.streams.order_activity import buffer_order_children
+from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
 
 LINE_ITEMS_PER_ORDER = 5  # inline in the orders query (cost grows with it); more are fetched per order
 LINE_ITEMS_PAGE = 50
@@ -98,9 +99,12 @@ LINE_ITEM_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
-class OrdersStream(ShopifyStream):
+class OrdersStream(BulkStream):
     name = "orders"
     query_name = "orders"
+    bulk_query_name = "orders_bulk"
+    bulk_count_query_name = "orders_count"
+    bulk_children: ClassVar[dict[str, dict[str, str]]] = {"Order": {"LineItem": "lineItems"}}
     result_path = ("orders",)
     primary_keys = ("shop", "id")
     replication_key = "updated_at"
@@ -119,11 +123,15 @@ class OrdersStream(ShopifyStream):
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:
         variables = super().variables(context, next_page_token)
         variables["lineItems"] = LINE_ITEMS_PER_ORDER
-        variables["query"] = self.window(context).search(self.search_field)
+        variables["query"] = self.search_filter(context)
         return variables
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        nodes = list(self.nodes(response))
+        yield from self.records_from_nodes(list(self.nodes(response)))
+
+    def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """Orders of one page (or bulk batch); their line items are buffered for the child stream."""
+        fill_unread_children(self, nodes)  # bulk batches: refunds' and fulfillments' connections
         for index, node in enumerate(nodes):
             order = self.order_record(node)
             self._page_lines.extend(self.line_item_records(node, order))

@@ -1,0 +1,506 @@
+"""Bulk query operations: `bulkOperationRunQuery`, polling, and JSONL results over HTTP.
+
+A bulk query is checked against Shopify's documented rules (one top-level connection, at most
+five connections, at most two levels of nesting, no connection inside a list), then run in a
+background thread that pages through the shop with the ordinary resolvers and writes JSONL the
+way the 2026 API versions do with `groupObjects: false`: every node on its own line, nested
+connection nodes carrying `__parentId`, and no promise that children follow their parent (each
+block of lines is shuffled, deterministically, so clients cannot depend on the order).
+
+Status moves CREATED → RUNNING → COMPLETED in simulated time (objects are "processed" at
+`objects_per_second`), and a result URL expires `result_ttl_s` simulated seconds after the
+operation ends. Faults are armed on demand and apply to the next operations created:
+`FAILED[:CODE]` (a partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED),
+`CANCELED` and `EXPIRED`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    IntValueNode,
+    NamedTypeNode,
+    NameNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableDefinitionNode,
+    VariableNode,
+    get_named_type,
+    parse,
+    validate,
+)
+
+from sandbox.clock import SimClock
+from sandbox.shopify.connection import MAX_PAGE_SIZE
+from sandbox.shopify.cost import node_selections, selected_fields
+
+MAX_CONNECTIONS = 5
+MAX_NESTING = 2
+FAULTS = ("FAILED", "FAILED:INTERNAL_SERVER_ERROR", "FAILED:TIMEOUT", "FAILED:ACCESS_DENIED", "CANCELED", "EXPIRED")
+_PAGE_INFO = "_bulkPageInfo"  # injected alias; never appears in results
+_AFTER = "bulkAfter"
+_PAGE_ARGS = {"first", "last", "after", "before"}
+_BLOCK_ROOTS = MAX_PAGE_SIZE  # root objects per shuffled block of lines
+
+Executor = Callable[[DocumentNode, dict[str, Any]], ExecutionResult]
+
+
+class BulkQueryError(ValueError):
+    """A bulk query Shopify would refuse; the message is its userError."""
+
+
+def concurrency_limit(version: str) -> int:
+    """Bulk queries one app may run at once per shop: five since 2026-01, one before."""
+    return 5 if version == "unstable" or version >= "2026-01" else 1
+
+
+@dataclass
+class _Connection:
+    """A connection in the bulk query: where it sits under its parent node, and what it nests."""
+
+    ast: FieldNode
+    path: tuple[str, ...]  # response keys from the parent node (or the data root) to the connection
+    via_edges: bool
+    nested: list[_Connection] = field(default_factory=list)
+
+
+def _key(node: FieldNode) -> str:
+    return node.alias.value if node.alias else node.name.value
+
+
+class _Planner:
+    """Finds the connections of a bulk query and checks Shopify's bulk rules on the way."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+        self.schema = schema
+        self.document = document
+        self.count = 0
+
+    def fields(self, selection_set: SelectionSetNode | None, parent: Any) -> list[tuple[FieldNode, Any]]:
+        return selected_fields(self.schema, self.document, selection_set, parent)
+
+    def connections(
+        self, selection_set: SelectionSetNode | None, parent: Any, path: tuple[str, ...], depth: int, in_list: bool
+    ) -> list[_Connection]:
+        found: list[_Connection] = []
+        for node, owner in self.fields(selection_set, parent):
+            name = node.name.value
+            if name.startswith("__") or name not in getattr(owner, "fields", {}):
+                continue
+            ftype = owner.fields[name].type
+            named = get_named_type(ftype)
+            if not isinstance(named, GraphQLObjectType):
+                continue
+            here = (*path, _key(node))
+            if named.name.endswith("Connection"):
+                if in_list:
+                    raise BulkQueryError(
+                        "Queries that contain a connection field within a list field are not currently supported."
+                    )
+                found.append(self.connection(node, named, here, depth + 1))
+            else:
+                inner = ftype.of_type if isinstance(ftype, GraphQLNonNull) else ftype
+                found += self.connections(
+                    node.selection_set, named, here, depth, in_list or isinstance(inner, GraphQLList)
+                )
+        return found
+
+    def connection(
+        self, node: FieldNode, conn_type: GraphQLObjectType, path: tuple[str, ...], depth: int
+    ) -> _Connection:
+        self.count += 1
+        if self.count > MAX_CONNECTIONS:
+            raise BulkQueryError(f"Bulk queries cannot contain more than {MAX_CONNECTIONS} connections.")
+        if depth > MAX_NESTING:
+            raise BulkQueryError(f"Bulk queries cannot contain connections nested more than {MAX_NESTING} levels deep.")
+        selections = node_selections(self.schema, self.document, node, conn_type)
+        if len(selections) != 1:
+            raise BulkQueryError(
+                f"The connection '{_key(node)}' must select its objects once, with nodes or edges.node."
+            )
+        selection, node_type, via_edges = selections[0]
+        nested = self.connections(selection, node_type, (), depth, False)
+        if nested and "id" not in {_key(f) for f, _ in self.fields(selection, node_type)}:
+            raise BulkQueryError(
+                f"The connection '{_key(node)}' has nested connections, so its objects must select id."
+            )
+        return _Connection(node, path, via_edges, nested)
+
+
+def plan(schema: GraphQLSchema, query: str) -> tuple[DocumentNode, _Connection]:
+    """Parse and check a bulk query; returns its document and its top-level connection."""
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        raise BulkQueryError(f"Invalid bulk query: {err.message}") from err
+    problems = validate(schema, document)
+    if problems:
+        raise BulkQueryError(f"Invalid bulk query: {problems[0].message}")
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation != OperationType.QUERY:
+        raise BulkQueryError("Bulk queries must contain exactly one query operation.")
+    if operations[0].variable_definitions:
+        raise BulkQueryError("Bulk queries cannot use variables.")
+    planner = _Planner(schema, document)
+    roots = planner.fields(operations[0].selection_set, schema.query_type)
+    if len(roots) != 1:
+        raise BulkQueryError("Bulk queries must select exactly one top-level field.")
+    if roots[0][0].name.value in ("node", "nodes"):
+        raise BulkQueryError("The top-level node and nodes fields can't be used in bulk queries.")
+    found = planner.connections(operations[0].selection_set, schema.query_type, (), 0, False)
+    if not found:
+        raise BulkQueryError("Bulk queries must contain at least one connection.")
+    if found[0].path != (_key(roots[0][0]),):
+        raise BulkQueryError("The sandbox runs bulk queries whose top-level field is a connection.")
+    return document, found[0]
+
+
+def _name(value: str) -> NameNode:
+    return NameNode(value=value)
+
+
+def _page_info() -> FieldNode:
+    leaves = tuple(FieldNode(name=_name(n), arguments=(), directives=()) for n in ("hasNextPage", "endCursor"))
+    return FieldNode(
+        alias=_name(_PAGE_INFO),
+        name=_name("pageInfo"),
+        arguments=(),
+        directives=(),
+        selection_set=SelectionSetNode(selections=leaves),
+    )
+
+
+def _paged(document: DocumentNode, root: _Connection) -> None:
+    """Rewrite the query in place to page with the ordinary resolvers: full pages, cursor `$bulkAfter`."""
+
+    def rewrite(conn: _Connection, top: bool) -> None:
+        args = [a for a in conn.ast.arguments if a.name.value not in _PAGE_ARGS]
+        args.append(ArgumentNode(name=_name("first"), value=IntValueNode(value=str(MAX_PAGE_SIZE))))
+        if top:
+            args.append(ArgumentNode(name=_name("after"), value=VariableNode(name=_name(_AFTER))))
+        conn.ast.arguments = tuple(args)
+        assert conn.ast.selection_set is not None
+        conn.ast.selection_set.selections = (*conn.ast.selection_set.selections, _page_info())
+        for child in conn.nested:
+            rewrite(child, False)
+
+    rewrite(root, True)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    operation.variable_definitions = (
+        VariableDefinitionNode(
+            variable=VariableNode(name=_name(_AFTER)), type=NamedTypeNode(name=_name("String")), directives=()
+        ),
+    )
+
+
+class _IncompleteError(RuntimeError):
+    """A nested connection had more objects than one page; the sandbox does not page nested connections."""
+
+
+def _objects(connection: dict[str, Any], via_edges: bool) -> list[dict[str, Any]]:
+    if via_edges:
+        return [e["node"] for e in connection.get("edges") or [] if e and e.get("node") is not None]
+    return [n for n in connection.get("nodes") or [] if n is not None]
+
+
+def _lines(node: dict[str, Any], conn: _Connection, parent_id: str | None) -> Iterator[dict[str, Any]]:
+    """One object as its JSONL line, then its nested connections' objects, with `__parentId`."""
+    children: list[tuple[_Connection, dict[str, Any]]] = []
+    for child in conn.nested:
+        holder: Any = node
+        for key in child.path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        value = holder.pop(child.path[-1], None) if isinstance(holder, dict) else None
+        if value is not None:
+            if (value.get(_PAGE_INFO) or {}).get("hasNextPage"):
+                raise _IncompleteError(child.path[-1])
+            children.append((child, value))
+    if parent_id is not None:
+        node["__parentId"] = parent_id
+    yield node
+    for child, value in children:
+        for obj in _objects(value, child.via_edges):
+            yield from _lines(obj, child, node.get("id"))
+
+
+@dataclass
+class BulkOperation:
+    number: int
+    shop: str
+    query: str
+    created_at: float  # simulated seconds
+    fault: str | None
+    result_token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    partial_token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    written: int = 0
+    roots: int = 0
+    file_size: int = 0
+    finished_at: float | None = None  # simulated time the generation thread ended
+    error_code: str | None = None
+    partial: bool = False
+    cancel_at: float | None = None
+
+    @property
+    def gid(self) -> str:
+        return f"gid://shopify/BulkOperation/{self.number}"
+
+
+class BulkOperations:
+    """Every bulk query of one sandbox: creation, simulated progress, results on disk."""
+
+    def __init__(
+        self,
+        clock: SimClock,
+        *,
+        objects_per_second: float = 500.0,
+        startup_s: float = 1.0,
+        cancel_delay_s: float = 1.0,
+        result_ttl_s: float = 7 * 86400.0,
+        faults: tuple[str, ...] = (),
+        seed: int = 42,
+    ) -> None:
+        self.clock = clock
+        self.objects_per_second = objects_per_second
+        self.startup_s = startup_s
+        self.cancel_delay_s = cancel_delay_s
+        self.result_ttl_s = result_ttl_s
+        self.seed = seed
+        self.epoch = datetime.now(UTC)  # wall time of simulated second 0
+        self._faults: deque[str] = deque()
+        self._ops: dict[int, BulkOperation] = {}
+        self._lock = threading.Lock()
+        for fault in faults:
+            self.arm(fault)
+        self._dir = tempfile.TemporaryDirectory(prefix="sandbox-bulk-")
+
+    # -- control -------------------------------------------------------------------
+
+    def arm(self, fault: str) -> None:
+        """Make the next operation created fail in this way."""
+        if fault not in FAULTS:
+            raise ValueError(f"unknown bulk fault {fault!r}; expected one of {', '.join(FAULTS)}")
+        with self._lock:
+            self._faults.append(fault)
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def status(self, op: BulkOperation, now: float) -> str:
+        if op.cancel_at is not None and now >= op.cancel_at:
+            return "CANCELED" if now >= op.cancel_at + self.cancel_delay_s else "CANCELING"
+        if now < op.created_at + self.startup_s:
+            return "CREATED"
+        ends = self._ends_at(op)
+        if ends is None or now < ends:
+            return "RUNNING"
+        if op.error_code:
+            return "FAILED"
+        return "EXPIRED" if now > ends + self._ttl(op) else "COMPLETED"
+
+    def _ends_at(self, op: BulkOperation) -> float | None:
+        if op.finished_at is None:
+            return None
+        return max(op.finished_at, op.created_at + self.startup_s + op.written / self.objects_per_second)
+
+    def _ttl(self, op: BulkOperation) -> float:
+        return 0.0 if op.fault == "EXPIRED" else self.result_ttl_s
+
+    def _path(self, op: BulkOperation, partial: bool = False) -> Path:
+        return Path(self._dir.name) / f"{op.number}{'-partial' if partial else ''}.jsonl"
+
+    def run_query(
+        self, shop: str, version: str, schema: GraphQLSchema, query: str, executor: Executor
+    ) -> BulkOperation:
+        """Check and start a bulk query; raises BulkQueryError with Shopify's userError."""
+        document, root = plan(schema, query)
+        now = self.clock.now()
+        with self._lock:
+            running = [
+                o
+                for o in self._ops.values()
+                if o.shop == shop and self.status(o, now) in ("CREATED", "RUNNING", "CANCELING")
+            ]
+            limit = concurrency_limit(version)
+            if len(running) >= limit:
+                if limit == 1:
+                    raise BulkQueryError(
+                        f"A bulk query operation for this app and shop is already in progress: {running[0].gid}.",
+                        "OPERATION_IN_PROGRESS",
+                    )
+                raise BulkQueryError(
+                    f"Bulk operations limit reached: {limit} bulk query operations are already running. "
+                    "Please try again later.",
+                    "LIMIT_REACHED",
+                )
+            fault = self._faults.popleft() if self._faults else None
+            op = BulkOperation(number=len(self._ops) + 1, shop=shop, query=query, created_at=now, fault=fault)
+            if fault == "CANCELED":
+                op.cancel_at = now + self.startup_s
+            self._ops[op.number] = op
+        _paged(document, root)
+        threading.Thread(
+            target=self._generate, args=(op, document, root, executor), name=f"bulk-{op.number}", daemon=True
+        ).start()
+        return op
+
+    def cancel(self, shop: str, gid: str) -> BulkOperation:
+        op = self.find(shop, gid)
+        if op is None:
+            raise BulkQueryError("Bulk operation does not exist", "INVALID")
+        now = self.clock.now()
+        if self.status(op, now) not in ("CREATED", "RUNNING"):
+            raise BulkQueryError(
+                f"A bulk operation cannot be canceled when it is {self.status(op, now).lower()}", "INVALID"
+            )
+        op.cancel_at = now
+        return op
+
+    def _generate(self, op: BulkOperation, document: DocumentNode, root: _Connection, executor: Executor) -> None:
+        """Write the JSONL result block by block (one page of root objects each), shuffling each block."""
+        failing = None
+        if op.fault and op.fault.startswith("FAILED"):
+            failing = op.fault.partition(":")[2] or "INTERNAL_SERVER_ERROR"
+        path = self._path(op, partial=bool(failing))
+        after: str | None = None
+        block = 0
+        try:
+            with path.open("w", encoding="utf-8") as out:
+                while True:
+                    if failing == "ACCESS_DENIED" or op.cancel_at is not None:
+                        break
+                    result = executor(document, {_AFTER: after})
+                    if result.errors or not result.data:
+                        failing = "INTERNAL_SERVER_ERROR"
+                        break
+                    connection = result.data[root.path[0]]
+                    objects = _objects(connection, root.via_edges)
+                    lines = [line for obj in objects for line in _lines(obj, root, None)]
+                    random.Random(f"{self.seed}:{op.number}:{block}").shuffle(lines)
+                    for line in lines:
+                        out.write(json.dumps(line, separators=(",", ":")) + "\n")
+                    op.written += len(lines)
+                    op.roots += len(objects)
+                    block += 1
+                    page = connection.get(_PAGE_INFO) or {}
+                    if failing or not page.get("hasNextPage"):
+                        break  # a failing operation stops after its first block: that block is its partial data
+                    after = page.get("endCursor")
+        except _IncompleteError:
+            failing = "INTERNAL_SERVER_ERROR"
+        op.file_size = path.stat().st_size
+        op.partial = bool(failing) and failing != "ACCESS_DENIED" and op.written > 0
+        op.error_code = failing
+        op.finished_at = self.clock.now()
+
+    # -- reads ---------------------------------------------------------------------
+
+    def find(self, shop: str, gid: str) -> BulkOperation | None:
+        kind, _, number = gid.removeprefix("gid://shopify/").partition("/")
+        op = self._ops.get(int(number)) if kind == "BulkOperation" and number.isdigit() else None
+        return op if op is not None and op.shop == shop else None
+
+    def current(self, shop: str) -> BulkOperation | None:
+        mine = [o for o in self._ops.values() if o.shop == shop]
+        return mine[-1] if mine else None
+
+    def _iso(self, sim: float) -> str:
+        return (self.epoch + timedelta(seconds=sim)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def as_graphql(self, op: BulkOperation, base_url: str) -> dict[str, Any]:
+        """The operation as the Admin API's `BulkOperation` object, as of now."""
+        now = self.clock.now()
+        status = self.status(op, now)
+        ends = self._ends_at(op)
+        done = status in ("COMPLETED", "FAILED", "EXPIRED")
+        running_for = max(0.0, now - op.created_at - self.startup_s)
+        count = op.written if done else min(op.written, int(running_for * self.objects_per_second))
+        return {
+            "__typename": "BulkOperation",
+            "id": op.gid,
+            "type": "QUERY",
+            "status": status,
+            "errorCode": op.error_code if status == "FAILED" else None,
+            "createdAt": self._iso(op.created_at),
+            "completedAt": self._iso(ends) if done and ends is not None else None,
+            "objectCount": str(count),
+            "rootObjectCount": str(op.roots if done else 0),
+            "fileSize": str(op.file_size) if status == "COMPLETED" and op.written else None,
+            "url": f"{base_url}/_sandbox/bulk-results/{op.result_token}.jsonl"
+            if status == "COMPLETED" and op.written
+            else None,
+            "partialDataUrl": f"{base_url}/_sandbox/bulk-results/{op.partial_token}.jsonl"
+            if status == "FAILED" and op.partial
+            else None,
+            "query": op.query,
+        }
+
+    def result_file(self, name: str) -> tuple[Path | None, bool]:
+        """The file behind a result URL's last path segment, and whether that URL has expired."""
+        token = name.removesuffix(".jsonl")
+        now = self.clock.now()
+        for op in list(self._ops.values()):
+            if secrets.compare_digest(token, op.result_token) and op.finished_at is not None and not op.error_code:
+                return self._path(op), self.status(op, now) == "EXPIRED"
+            if secrets.compare_digest(token, op.partial_token) and op.partial:
+                ends = self._ends_at(op) or now
+                return self._path(op, partial=True), now > ends + self._ttl(op)
+        return None, False
+
+    # -- GraphQL -------------------------------------------------------------------
+
+    def resolvers(
+        self, shop: str, version: str, schema: GraphQLSchema, base_url: str, executor: Executor
+    ) -> dict[str, Any]:
+        """Root fields of the Admin API this module answers, for one request."""
+
+        def payload(run: Callable[[], BulkOperation]) -> dict[str, Any]:
+            try:
+                op = run()
+            except BulkQueryError as err:
+                code = err.args[1] if len(err.args) > 1 else "INVALID"
+                return {
+                    "bulkOperation": None,
+                    "userErrors": [{"field": ["query"], "message": err.args[0], "code": code}],
+                }
+            return {"bulkOperation": self.as_graphql(op, base_url), "userErrors": []}
+
+        def run_query(_info: Any, query: str, groupObjects: bool = False) -> dict[str, Any]:  # noqa: N803, ARG001 - GraphQL
+            return payload(lambda: self.run_query(shop, version, schema, query, executor))
+
+        def cancel(_info: Any, id: str) -> dict[str, Any]:  # noqa: A002 - GraphQL argument
+            return payload(lambda: self.cancel(shop, id))
+
+        def by_id(_info: Any, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            op = self.find(shop, id)
+            return None if op is None else self.as_graphql(op, base_url)
+
+        def current(_info: Any, type: str = "QUERY") -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
+            op = self.current(shop) if type == "QUERY" else None
+            return None if op is None else self.as_graphql(op, base_url)
+
+        return {
+            "bulkOperationRunQuery": run_query,
+            "bulkOperationCancel": cancel,
+            "bulkOperation": by_id,
+            "currentBulkOperation": current,
+        }
