@@ -177,7 +177,8 @@ class ShopEntities:
 
     def customers(self) -> list[dict[str, Any]]:
         stats = self.ledger.customers
-        return [customer_object(self.data, n, stats.get(n)) for n in range(1, self.customer_count() + 1)]
+        everyone = (customer_object(self.data, n, stats.get(n)) for n in range(1, self.customer_count() + 1))
+        return [c for c in everyone if c["id"] not in self.data.deleted_ids]
 
     # -- root fields -------------------------------------------------------------
 
@@ -191,7 +192,8 @@ class ShopEntities:
 
         def products(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             indexes = sorted({item.product_index for item in CATALOG})
-            chosen = self._filtered("products", args, [self.product(i) for i in indexes], warnings)
+            live = [p for p in map(self.product, indexes) if p["id"] not in data.deleted_ids]
+            chosen = self._filtered("products", args, live, warnings)
             return self._sorted_page(
                 chosen, args, {"UPDATED_AT": "updatedAt", "CREATED_AT": "createdAt", "TITLE": "title"}
             )
@@ -200,7 +202,9 @@ class ShopEntities:
             number = _number(id, "Product")
             indexes = {item.product_index for item in CATALOG}
             index = None if number is None else number - PRODUCT_ID_BASE
-            return self.product(index) if index in indexes and index is not None else None
+            if index not in indexes or index is None or id in data.deleted_ids:
+                return None
+            return self.product(index)
 
         def inventory_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             chosen = self._filtered("inventoryItems", args, [self.inventory_item(i) for i in CATALOG], warnings)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
+from singer_sdk import typing as th
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.streams import GraphQLStream
@@ -30,6 +31,15 @@ IDS_AT_BOOKMARK = "ids_at_bookmark"
 #: State key: deletion events are read up to this time (they need no lookback).
 DELETIONS_READ_TO = "deletions_read_to"
 EVENTS_PAGE = 250
+
+
+def deleted_at_property(kind: str) -> th.Property[Any]:
+    """The column target-postgres reads as a row's deletion mark."""
+    return th.Property(
+        "_sdc_deleted_at",
+        th.DateTimeType,
+        description=f"When the {kind} was deleted in Shopify (from its destroy event); other fields are then empty",
+    )
 
 
 class ShopifyError(FatalAPIError):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from tap_shopify.window import shopify_time, sync_window
 
 from sandbox.shopify.data import gid
@@ -139,3 +140,17 @@ def test_an_interrupted_sync_resumes_without_gaps_or_duplicates(sandbox_factory,
 
     assert len(first) < len(clean)
     assert sorted(keyed(first) + keyed(second)) == sorted(keyed(clean))
+
+
+@pytest.mark.parametrize(("stream", "subject"), [("products", "PRODUCT"), ("customers", "CUSTOMER")])
+def test_deleted_products_and_customers_arrive_as_deleted_rows(sandbox_factory, stream, subject):
+    sandbox, url = sandbox_factory(shopify_orders=60, time_scale=500)
+    data = sandbox.shopify.shops[SHOP].data
+    first = sync(tap_config(url, safety_lag_minutes=0, bulk_mode="never"))
+    victim = first.records[stream][3]["id"]
+    data.delete(subject, victim, datetime.now(UTC))
+    second = sync(tap_config(url, safety_lag_minutes=0, bulk_mode="never"), state=first.state_messages[-1]["value"])
+    [row] = [r for r in second.records[stream] if r.get("_sdc_deleted_at")]
+    assert row["id"] == victim and row["shop"] == SHOP
+    third = sync(tap_config(url, safety_lag_minutes=0, bulk_mode="never"))
+    assert victim not in {r["id"] for r in live(third.records[stream])}

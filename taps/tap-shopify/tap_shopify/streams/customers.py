@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from singer_sdk import typing as th
 
-from tap_shopify.client import to_decimal
+from tap_shopify.client import deleted_at_property, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
@@ -21,6 +21,7 @@ class CustomersStream(UpdatedAtStream):
     result_path = ("customers",)
     primary_keys = ("shop", "id")
     is_sorted = True  # sortKey: UPDATED_AT
+    deletion_subject = "CUSTOMER"
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -37,6 +38,7 @@ class CustomersStream(UpdatedAtStream):
         th.Property("last_order_id", th.StringType),
         th.Property("created_at", th.DateTimeType),
         th.Property("updated_at", th.DateTimeType, required=True),
+        deleted_at_property("customer"),
     ).to_dict()
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:

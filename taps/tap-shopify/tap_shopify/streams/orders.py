@@ -18,7 +18,7 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_shopify.bulk import BulkStream
-from tap_shopify.client import money, to_decimal
+from tap_shopify.client import deleted_at_property, money, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import PageBuffers
 from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
@@ -57,11 +57,7 @@ ORDER_SCHEMA = th.PropertiesList(
     th.Property("total_price", MONEY),
     th.Property("current_total_price", MONEY, description="Total after edits, refunds and cancellation"),
     th.Property("total_refunded", MONEY),
-    th.Property(
-        "_sdc_deleted_at",
-        th.DateTimeType,
-        description="When the order was deleted in Shopify (from its destroy event); other fields are then empty",
-    ),
+    deleted_at_property("order"),
 ).to_dict()
 
 LINE_ITEM_SCHEMA = th.PropertiesList(

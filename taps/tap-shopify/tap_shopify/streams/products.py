@@ -16,7 +16,7 @@ import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import to_decimal
+from tap_shopify.client import deleted_at_property, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import BufferedChildStream, PageBuffers
 from tap_shopify.streams.incremental import UpdatedAtStream
@@ -32,6 +32,7 @@ class ProductsStream(UpdatedAtStream):
     result_path = ("products",)
     primary_keys = ("shop", "id")
     is_sorted = True  # sortKey: UPDATED_AT
+    deletion_subject = "PRODUCT"
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -48,6 +49,7 @@ class ProductsStream(UpdatedAtStream):
         th.Property("created_at", th.DateTimeType),
         th.Property("published_at", th.DateTimeType),
         th.Property("updated_at", th.DateTimeType, required=True),
+        deleted_at_property("product"),
     ).to_dict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
