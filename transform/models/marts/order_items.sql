@@ -9,27 +9,30 @@
 }}
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}
 
-with shopify_items as (
-    select * from {{ ref('stg_shopify__order_line_items') }}
-    {{ incremental_window('shopify') }}
+with items as (
+    {{ changed_rows(ref('int_order_items__refunded')) }}
 )
 
 select
-    {{ surrogate_key(["'shopify'", 'account_id', 'line_id']) }}   as order_item_key,
-    {{ surrogate_key(["'shopify'", 'account_id', 'order_id']) }}  as order_key,
-    'shopify'                                                     as source,
+    {{ surrogate_key(['source', 'account_id', 'line_id']) }}     as order_item_key,
+    {{ surrogate_key(['source', 'account_id', 'order_id']) }}    as order_key,
+    source,
     account_id,
     order_id,
     line_id,
     sku,
-    cast(null as text)                                            as asin,
-    line_name                                                     as title,
-    quantity                                                      as qty,
+    asin,
+    title,
+    qty,
     currency,
-    unit_price                                                    as price,
+    price,
     gross,
     discount,
+    shipping,
     tax,
-    cast(null as numeric)                                         as fee_estimate,
+    total,
+    fee_estimate,
+    refunded_qty,
+    refunded_amount,
     _loaded_at
-from shopify_items
+from items

@@ -33,26 +33,41 @@ def run_sql(url: str, query: str) -> str:
 
 
 SUMMARY_QUERIES = {
-    "Orders and revenue per day (last 14 days with orders)": """
-        select cast(purchase_date at time zone 'UTC' as date) as day, source, currency,
-               count(*) as orders, sum(total) as revenue
-        from warehouse.orders
-        where not is_cancelled
+    "Revenue per day and channel (last 14 days with orders)": """
+        select sales_date as day, source as channel, currency,
+               sum(orders) as orders, sum(units) as units, sum(gross) as gross,
+               sum(discounts) as discounts, sum(refunds) as refunds, sum(net) as net
+        from warehouse.daily_sales
+        where sales_date in (
+            select distinct sales_date from warehouse.daily_sales order by sales_date desc limit 14
+        )
         group by 1, 2, 3
         order by 1 desc, 2, 3
-        limit 14
+    """,
+    "Settlements and payouts (net = sum of lines, to the cent)": """
+        select source as channel, currency, count(*) as settlements,
+               count(*) filter (where net = lines_total) as reconciled,
+               sum(gross) as gross, sum(fees) as fees, sum(refunds) as refunds,
+               sum(other) as other, sum(net) as net
+        from warehouse.settlements
+        group by 1, 2
+        order by 1, 2
     """,
 }
 
+RECONCILED = "select count(*) filter (where net = lines_total), count(*) from warehouse.settlements"
+
 
 def summary(url: str) -> str:
-    """Revenue per day, then the row count of every table in the warehouse schema."""
+    """Revenue per day and channel, the settlements reconciled, then the row count of every mart."""
     parts = []
     with psycopg.connect(url, autocommit=True) as conn:
         for title, query in SUMMARY_QUERIES.items():
             cur = conn.execute(query)
             columns = [d.name for d in cur.description or []]
             parts.append(f"{title}\n{format_table(columns, cur.fetchall())}")
+        reconciled, settlements = conn.execute(RECONCILED).fetchone() or (0, 0)
+        parts.append(f"Settlements: {reconciled} of {settlements} settlements reconciled")
         tables = [
             r[0]
             for r in conn.execute(
@@ -74,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("stop", help="stop the warehouse")
     sub.add_parser("status", help="exit 0 if the warehouse is running")
     sub.add_parser("url", help="print the connection URL")
-    sub.add_parser("summary", help="print revenue per day and row counts of the marts")
+    sub.add_parser("summary", help="print revenue per day and channel, settlements reconciled, rows per mart")
     sql = sub.add_parser("sql", help="run one SQL statement and print the result")
     sql.add_argument("query")
     args = parser.parse_args(argv)

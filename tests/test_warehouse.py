@@ -1,0 +1,292 @@
+"""The warehouse marts: both taps into a real Postgres (the embedded server), then `dbt build`
+with every data test, against the sandbox's own facts; the reconciliation tests catching a
+settlement that does not add up; incremental runs giving the same marts as a full rebuild."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+from collections import defaultdict
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from stratus_warehouse import Warehouse
+from stratus_warehouse.cli import summary
+
+from conftest import free_port
+from sandbox.amazon.data import render
+from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, gid, render_order
+from sandbox.shopify.ledger import PAYOUT_ID_BASE
+from sandbox.shopify.order_activity import render_order_activity
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+MELTANO = ROOT / ".venv" / "bin" / "meltano"
+SHOP = "stratus-demo.myshopify.com"
+SELLER = "A2STRATUSDEMO01"
+DAYS = 45
+PIPELINE = ("run", "tap-shopify", "target-postgres", "tap-amazon-spapi", "target-postgres", "dbt-postgres:build")
+MARTS = (
+    "accounts",
+    "orders",
+    "order_items",
+    "customers",
+    "products",
+    "variants",
+    "skus",
+    "inventory",
+    "inventory_snapshots",
+    "settlements",
+    "settlement_lines",
+    "returns",
+    "shipments",
+    "daily_sales",
+    "sku_daily",
+)
+# Everything but the snapshot history, which a full rebuild deliberately keeps.
+REBUILT_MARTS = tuple(m for m in MARTS if m != "inventory_snapshots")
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    world = Sandbox(SandboxOptions(shopify_orders=90, amazon_orders=90, days=DAYS, time_scale=600))
+    with running(world) as url:
+        yield world, url
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="module")
+def meltano_env(sandbox, warehouse, tmp_path_factory):
+    _, url = sandbox
+    state = tmp_path_factory.mktemp("meltano")
+    env = dict(os.environ)
+    env.update(
+        {
+            "MELTANO_ENVIRONMENT": "dev",
+            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
+            "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
+            "TAP_SHOPIFY_SAFETY_LAG_MINUTES": "0",
+            "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
+            "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
+            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=DAYS + 5)).strftime(
+                "%Y-%m-%dT00:00:00Z"
+            ),
+            "TARGET_POSTGRES_PORT": str(warehouse.port),
+            "DBT_POSTGRES_PORT": str(warehouse.port),
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    return env
+
+
+def meltano(env, *args, check=True):
+    result = subprocess.run(
+        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
+        )
+    return result
+
+
+def query(warehouse, sql, params=None):
+    with psycopg.connect(warehouse.url(), autocommit=True) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def fingerprints(warehouse, marts):
+    """Row count and md5 of the ordered rows of each mart."""
+    return {
+        mart: query(
+            warehouse,
+            f"select count(*), md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from warehouse.{mart} as t",
+        )[0]
+        for mart in marts
+    }
+
+
+@pytest.fixture(scope="module")
+def built(meltano_env):
+    """Both taps, then `dbt build`: every model and every data test (error severity) passes."""
+    return meltano(meltano_env, *PIPELINE)
+
+
+def test_every_mart_is_built_and_typed(built, warehouse):
+    for mart in MARTS:
+        [(rows,)] = query(warehouse, f"select count(*) from warehouse.{mart}")
+        assert rows > 0, mart
+    types = dict(
+        query(
+            warehouse,
+            "select table_name || '.' || column_name, data_type from information_schema.columns"
+            " where table_schema = 'warehouse'",
+        )
+    )
+    for column in (
+        "orders.total",
+        "order_items.price",
+        "settlements.net",
+        "settlement_lines.amount",
+        "daily_sales.net",
+    ):
+        assert types[column] == "numeric", column
+    for column in ("orders.purchase_date", "settlements.deposit_date", "inventory.updated_at", "shipments.shipped_at"):
+        assert types[column] == "timestamp with time zone", column
+    accounts = set(query(warehouse, "select source, account_id from warehouse.accounts"))
+    assert accounts == {
+        ("shopify", SHOP),
+        ("amazon", f"{SELLER}:ATVPDKIKX0DER"),
+        ("amazon", f"{SELLER}:A2EUQ1WTGCTBG2"),
+    }
+
+
+def test_orders_hold_the_sandbox_orders_to_the_cent(built, sandbox, warehouse):
+    world, _ = sandbox
+    shop = world.shopify.shops[SHOP].data
+    shopify = [render_order(shop, fact) for fact in shop.live_orders()]
+    [(count, revenue)] = query(warehouse, "select count(*), sum(total) from warehouse.orders where source = 'shopify'")
+    assert count == len(shopify)
+    assert revenue == sum(Decimal(o["totalPriceSet"]["shopMoney"]["amount"]) for o in shopify)
+
+    amazon: dict[str, Decimal] = defaultdict(Decimal)
+    for fact in world.amazon.world.seller.orders:
+        order = render(fact)
+        amazon[order.marketplace.currency] += order.total
+    rows = dict(
+        query(warehouse, "select currency, sum(total) from warehouse.orders where source = 'amazon' group by 1")
+    )
+    assert rows == dict(amazon)
+    [(amazon_orders,)] = query(warehouse, "select count(*) from warehouse.orders where source = 'amazon'")
+    assert amazon_orders == len(world.amazon.world.seller.orders)
+
+
+def test_settlements_match_the_sandbox_ledgers_to_the_cent(built, sandbox, warehouse):
+    world, _ = sandbox
+    ledger = world.amazon.world.ledger
+    expected = {
+        period.settlement_id: ledger.period_total(period) for period in ledger.periods(world.amazon.world.now())
+    }
+    rows = dict(query(warehouse, "select settlement_id, net from warehouse.settlements where source = 'amazon'"))
+    assert rows and set(rows) <= set(expected)
+    assert all(rows[sid] == expected[sid] for sid in rows)
+
+    payouts = world.shopify.shops[SHOP].entities.ledger
+    shopify = dict(query(warehouse, "select settlement_id, net from warehouse.settlements where source = 'shopify'"))
+    assert shopify == {str(PAYOUT_ID_BASE + p.number): payouts.net_of(p) for p in payouts.payouts}
+    [(unreconciled,)] = query(warehouse, "select count(*) from warehouse.settlements where net <> lines_total")
+    assert unreconciled == 0
+
+
+def test_sources_are_fresh_and_docs_generate(built, meltano_env):
+    freshness = meltano(meltano_env, "invoke", "dbt-postgres", "source", "freshness")
+    for table in ("freshness of amazon.orders", "freshness of amazon.settlements", "freshness of shopify.payouts"):
+        assert any(table in line and "PASS" in line for line in freshness.stdout.splitlines()), table
+    meltano(meltano_env, "invoke", "dbt-postgres", "docs", "generate")
+    catalog = (ROOT / "transform" / "target" / "catalog.json").read_text()
+    for mart in MARTS:
+        assert f'"model.stratus.{mart}"' in catalog, mart
+
+
+def test_summary_shows_revenue_per_day_per_channel_and_reconciled_settlements(built, warehouse):
+    text = summary(warehouse.url())
+    assert "Revenue per day and channel" in text
+    assert "| shopify " in text and "| amazon " in text
+    assert "Settlements" in text
+    [(settlements,)] = query(warehouse, "select count(*) from warehouse.settlements")
+    assert f"{settlements} of {settlements} settlements reconciled" in text
+
+
+def test_a_settlement_that_does_not_add_up_fails_the_reconciliation_test(built, meltano_env, warehouse):
+    """The sandbox's settlements always add up, so one is corrupted in the raw table, as a
+    settlement report with a wrong total would load it."""
+    [(settlement_id, total)] = query(
+        warehouse, "select settlement_id, total_amount from raw_amazon.settlements order by settlement_id limit 1"
+    )
+    query(
+        warehouse,
+        "update raw_amazon.settlements set total_amount = total_amount + 0.01 where settlement_id = %s",
+        (settlement_id,),
+    )
+    try:
+        result = meltano(meltano_env, "invoke", "dbt-postgres", "build", check=False)
+        assert result.returncode != 0
+        failures = [line for line in result.stdout.splitlines() if "FAIL" in line]
+        assert any("settlement_total_equals_lines" in line for line in failures), failures
+    finally:
+        query(
+            warehouse,
+            "update raw_amazon.settlements set total_amount = %s where settlement_id = %s",
+            (total, settlement_id),
+        )
+    meltano(meltano_env, "invoke", "dbt-postgres", "build")
+
+
+def refunded_order(shop, number: int, at: datetime) -> OrderFact:
+    """A new order, placed and refunded within the last hours, whose seed gives it a refund."""
+    rng = random.Random(number)
+    while True:
+        fact = OrderFact(
+            number=1000 + number,
+            legacy_id=LEGACY_ID_BASE + number,
+            created_at=at - timedelta(hours=3),
+            updated_at=at,
+            seed=rng.getrandbits(48),
+        )
+        order = render_order_activity(shop, fact)
+        if order["refunds"] and not order["cancelledAt"]:
+            return fact
+
+
+def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox, meltano_env, warehouse):
+    world, _ = sandbox
+    shop = world.shopify.shops[SHOP].data
+    # After the first run's bookmarks: changes the next run must pick up.
+    now = datetime.now(UTC).replace(microsecond=0)
+    # New orders, one of them refunded; an order edited; an order deleted.
+    first_new = len(shop.orders) + 1
+    shop.orders.append(refunded_order(shop, first_new, now))
+    for number in range(first_new + 1, first_new + 4):
+        shop.orders.append(
+            replace(shop.orders[-1], number=1000 + number, legacy_id=LEGACY_ID_BASE + number, seed=number)
+        )
+    edited, victim = shop.live_orders()[1], shop.live_orders()[2]
+    shop.touch_order(edited.legacy_id, now)
+    shop.delete("ORDER", gid("Order", victim.legacy_id), now)
+    before = fingerprints(warehouse, REBUILT_MARTS)
+    [(snapshots,)] = query(warehouse, "select count(*) from warehouse.inventory_snapshots")
+
+    meltano(meltano_env, *PIPELINE)
+    incremental = fingerprints(warehouse, REBUILT_MARTS)
+    new_ids = [str(LEGACY_ID_BASE + n) for n in range(first_new, first_new + 4)]
+    assert query(warehouse, "select count(*) from warehouse.orders where order_id = any(%s)", (new_ids,)) == [(4,)]
+    [(refunded,)] = query(warehouse, "select refunded from warehouse.orders where order_id = %s", (new_ids[0],))
+    assert refunded > 0
+    assert query(warehouse, "select count(*) from warehouse.orders where order_id = %s", (str(victim.legacy_id),)) == [
+        (0,)
+    ]
+    [(updated_at,)] = query(
+        warehouse, "select updated_at from warehouse.orders where order_id = %s", (str(edited.legacy_id),)
+    )
+    assert updated_at == now
+    assert incremental["orders"] != before["orders"] and incremental["daily_sales"] != before["daily_sales"]
+
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
+    assert fingerprints(warehouse, REBUILT_MARTS) == incremental
+    # The snapshot history survives a full rebuild.
+    assert query(warehouse, "select count(*) from warehouse.inventory_snapshots") == [(snapshots,)]

@@ -1,0 +1,27 @@
+-- One row per Shopify shop and per Amazon seller-marketplace.
+select
+    {{ surrogate_key(["'shopify'", 'account_id']) }}              as account_key,
+    'shopify'                                                     as source,
+    account_id,
+    account_name,
+    cast(null as text)                                            as selling_partner_id,
+    cast(null as text)                                            as marketplace_id,
+    currency,
+    timezone,
+    _loaded_at
+from {{ ref('stg_shopify__shop') }}
+
+union all
+
+-- Amazon reports settlements and order dates in UTC; the marketplace has no account time zone.
+select
+    {{ surrogate_key(["'amazon'", 'account_id']) }},
+    'amazon',
+    account_id,
+    coalesce(store_name, '') || ' (' || marketplace_name || ')',
+    selling_partner_id,
+    marketplace_id,
+    currency,
+    'UTC',
+    _loaded_at
+from {{ ref('stg_amazon__marketplace_participations') }}

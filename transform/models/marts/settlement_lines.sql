@@ -1,0 +1,32 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='settlement_line_key',
+        incremental_strategy='merge',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+with lines as (
+    {{ changed_rows(ref('int_settlement_lines__unified')) }}
+)
+
+select
+    {{ surrogate_key(['source', 'account_id', 'line_id']) }}      as settlement_line_key,
+    {{ surrogate_key(['source', 'account_id', 'settlement_id']) }} as settlement_key,
+    case when order_id is not null then {{ surrogate_key(['source', 'account_id', 'order_id']) }} end as order_key,
+    source,
+    account_id,
+    settlement_id,
+    line_id,
+    order_id,
+    type,
+    category,
+    fee_type,
+    description,
+    sku,
+    amount,
+    currency,
+    posted_date,
+    _loaded_at
+from lines

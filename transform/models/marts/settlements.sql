@@ -1,0 +1,69 @@
+-- Amazon settlements and Shopify payouts: the deposit, and its split by line category.
+with totals as (
+    select
+        source,
+        account_id,
+        settlement_id,
+        sum(amount) filter (where category = 'sale')              as gross,
+        sum(amount) filter (where category = 'fee')               as fees,
+        sum(amount) filter (where category = 'refund')            as refunds,
+        sum(amount) filter (where category = 'other')             as other,
+        sum(amount)                                               as lines_total,
+        count(*)                                                  as line_count,
+        min(posted_date)                                          as first_posted,
+        max(posted_date)                                          as last_posted
+    from {{ ref('int_settlement_lines__unified') }}
+    group by source, account_id, settlement_id
+),
+
+headers as (
+    select
+        'amazon'                                                  as source,
+        account_id,
+        settlement_id,
+        period_start,
+        period_end,
+        deposit_date,
+        total_amount                                              as net,
+        currency,
+        _loaded_at
+    from {{ ref('stg_amazon__settlements') }}
+
+    union all
+
+    select
+        'shopify',
+        payouts.account_id,
+        payouts.payout_id,
+        totals.first_posted,
+        payouts.issued_at,
+        payouts.issued_at,
+        payouts.net,
+        payouts.currency,
+        payouts._loaded_at
+    from {{ ref('stg_shopify__payouts') }} as payouts
+    left join totals
+        on totals.source = 'shopify' and totals.account_id = payouts.account_id and totals.settlement_id = payouts.payout_id
+)
+
+select
+    {{ surrogate_key(['headers.source', 'headers.account_id', 'headers.settlement_id']) }} as settlement_key,
+    headers.source,
+    headers.account_id,
+    headers.settlement_id,
+    headers.period_start,
+    headers.period_end,
+    headers.deposit_date,
+    coalesce(totals.gross, 0)                                     as gross,
+    coalesce(totals.fees, 0)                                      as fees,
+    coalesce(totals.refunds, 0)                                   as refunds,
+    coalesce(totals.other, 0)                                     as other,
+    headers.net,
+    headers.currency,
+    coalesce(totals.lines_total, 0)                               as lines_total,
+    coalesce(totals.line_count, 0)                                as line_count,
+    headers._loaded_at
+from headers
+left join totals
+    on totals.source = headers.source and totals.account_id = headers.account_id
+    and totals.settlement_id = headers.settlement_id

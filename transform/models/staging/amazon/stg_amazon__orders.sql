@@ -1,0 +1,23 @@
+with source as (
+    {{ latest_rows(raw_source('amazon', 'orders'), ['amazon_order_id'], to_utc('last_updated_date') ~ ' desc') }}
+)
+
+select
+    selling_partner_id || ':' || marketplace_id     as account_id,
+    selling_partner_id,
+    marketplace_id,
+    amazon_order_id                                 as order_id,
+    merchant_order_id,
+    {{ to_utc('purchase_date') }}                   as purchase_date,
+    {{ to_utc('last_updated_date') }}               as updated_at,
+    order_status,
+    fulfillment_channel,
+    sales_channel,
+    ship_service_level,
+    currency,
+    {{ money('order_total') }}                      as order_total,
+    is_business_order,
+    purchase_order_number,
+    source                                          as extracted_by,
+    _sdc_batched_at                                 as _loaded_at
+from source
