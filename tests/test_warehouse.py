@@ -212,28 +212,19 @@ def test_summary_shows_revenue_per_day_per_channel_and_reconciled_settlements(bu
     assert f"{settlements} of {settlements} settlements reconciled" in text
 
 
-def test_a_settlement_that_does_not_add_up_fails_the_reconciliation_test(built, meltano_env, warehouse):
-    """The sandbox's settlements always add up, so one is corrupted in the raw table, as a
-    settlement report with a wrong total would load it."""
-    [(settlement_id, total)] = query(
-        warehouse, "select settlement_id, total_amount from raw_amazon.settlements order by settlement_id limit 1"
-    )
-    query(
-        warehouse,
-        "update raw_amazon.settlements set total_amount = total_amount + 0.01 where settlement_id = %s",
-        (settlement_id,),
-    )
-    try:
-        result = meltano(meltano_env, "invoke", "dbt-postgres", "build", check=False)
-        assert result.returncode != 0
-        failures = [line for line in result.stdout.splitlines() if "FAIL" in line]
-        assert any("settlement_total_equals_lines" in line for line in failures), failures
-    finally:
-        query(
-            warehouse,
-            "update raw_amazon.settlements set total_amount = %s where settlement_id = %s",
-            (total, settlement_id),
-        )
+def test_a_settlement_that_does_not_add_up_fails_the_reconciliation_test(built, sandbox, meltano_env, warehouse):
+    """The sandbox serves one settlement report whose total is a cent off its lines; a full
+    re-read of Amazon loads it, and dbt's reconciliation test fails on it. A clean re-read
+    puts it right."""
+    world, _ = sandbox
+    world.amazon.world.faults.add({"unbalanced_settlements": 1})
+    meltano(meltano_env, "run", "--full-refresh", "tap-amazon-spapi", "target-postgres")
+    assert world.amazon.world.faults.status()["fired"]["unbalanced_settlements"] == 1
+    result = meltano(meltano_env, "invoke", "dbt-postgres", "build", check=False)
+    assert result.returncode != 0
+    failures = [line for line in result.stdout.splitlines() if "FAIL" in line]
+    assert any("settlement_total_equals_lines" in line for line in failures), failures
+    meltano(meltano_env, "run", "--full-refresh", "tap-amazon-spapi", "target-postgres")
     meltano(meltano_env, "invoke", "dbt-postgres", "build")
 
 

@@ -13,6 +13,7 @@ KINDS = (
     "fatal_reports",
     "cancelled_reports",
     "truncated_documents",
+    "unbalanced_settlements",
 )
 
 
@@ -26,6 +27,7 @@ class AmazonFaultPlan:
     fatal_reports: int = 0  # created reports that end FATAL
     cancelled_reports: int = 0  # created reports that end CANCELLED
     truncated_documents: int = 0  # report documents whose body stops half way
+    unbalanced_settlements: int = 0  # settlement documents whose total is a cent off their lines
     operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
 
 

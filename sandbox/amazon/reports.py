@@ -12,15 +12,17 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, Snapshot, World, decode_token, encode_token, marketplaces
 from .data import MARKETPLACES
-from .documents import REPORT_TYPES, SETTLEMENT, Window, gzip_document
+from .documents import REPORT_TYPES, SETTLEMENT, SETTLEMENT_COLUMNS, Row, Window, gzip_document
 from .ledger import Period
 from .wire import Stream, iso, json_response, parse_iso
 
@@ -275,6 +277,8 @@ class ReportsAPI:
         charset = MARKETPLACES[job.window.marketplace_ids[0]].charset
         truncate = self.world.faults.take("truncated_documents")
         rows = kind.rows(job.snapshot, job.window)
+        if job.report_type == SETTLEMENT and self.world.faults.take("unbalanced_settlements"):
+            rows = _a_cent_off(rows)
         headers = {"Content-Type": f"text/plain; charset={charset}"}
         if "content-encoding" in query:
             headers["Content-Encoding"] = "gzip"
@@ -282,6 +286,14 @@ class ReportsAPI:
             headers["Content-Disposition"] = f'attachment; filename="{document_id}.txt.gz"'
         chunks = gzip_document(kind.columns, rows, charset, truncate_after=job.rows // 2 if truncate else None)
         return Stream(200, chunks, headers, log | {"truncated": truncate, "rows": job.rows})
+
+
+def _a_cent_off(rows: Iterator[Row]) -> Iterator[Row]:
+    """A settlement whose summary total no longer equals the sum of its lines."""
+    summary = next(rows)
+    column = SETTLEMENT_COLUMNS.index("total-amount")
+    yield [*summary[:column], str(Decimal(summary[column]) + Decimal("0.01")), *summary[column + 1 :]]
+    yield from rows
 
 
 def _time(spec: dict[str, Any], name: str) -> datetime | None:
