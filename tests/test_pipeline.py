@@ -4,24 +4,18 @@ Postgres (the embedded server, on its own port and data directory), then the mar
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
-from stratus_warehouse import Warehouse
 
-from conftest import free_port
+from conftest import meltano, pipeline_env, query
 from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.shopify.data import render_order
 
 pytestmark = pytest.mark.pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
-MELTANO = ROOT / ".venv" / "bin" / "meltano"
 SHOP = "stratus-demo.myshopify.com"
 ORDERS = 180
 STREAMS = (
@@ -50,47 +44,8 @@ def sandbox():
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
-    server.start()
-    yield server
-    server.destroy()
-
-
-@pytest.fixture(scope="module")
 def meltano_env(sandbox, warehouse, tmp_path_factory):
-    _, url = sandbox
-    state = tmp_path_factory.mktemp("meltano")
-    env = dict(os.environ)
-    env.update(
-        {
-            # The dev environment, aimed at this test's sandbox, warehouse and system database.
-            "MELTANO_ENVIRONMENT": "dev",
-            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
-            "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
-            # The sandbox's search index never trails its writes; changes made by a test count at once.
-            "TAP_SHOPIFY_SAFETY_LAG_MINUTES": "0",
-            "TARGET_POSTGRES_PORT": str(warehouse.port),
-            "DBT_POSTGRES_PORT": str(warehouse.port),
-            "TARGET_JSONL_DESTINATION_PATH": str(state / "jsonl"),
-            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-    )
-    return env
-
-
-def meltano(env, *args, check=True):
-    result = subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    if check and result.returncode != 0:
-        pytest.fail(f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
-    return result
-
-
-def query(warehouse, sql):
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
+    return pipeline_env(sandbox[1], warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=3650)
 
 
 def mart_counts(warehouse):

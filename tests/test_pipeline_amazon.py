@@ -4,22 +4,14 @@ loading every stream into raw_amazon in a real Postgres (the embedded server).""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import psycopg
 import pytest
-from stratus_warehouse import Warehouse
 
-from conftest import free_port
+from conftest import meltano, pipeline_env, query
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
-MELTANO = ROOT / ".venv" / "bin" / "meltano"
 ORDERS = 160
 TABLES = (
     "marketplace_participations",
@@ -43,45 +35,8 @@ def sandbox():
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
-    server.start()
-    yield server
-    server.destroy()
-
-
-@pytest.fixture(scope="module")
 def meltano_env(sandbox, warehouse, tmp_path_factory):
-    _, url = sandbox
-    state = tmp_path_factory.mktemp("meltano")
-    env = dict(os.environ)
-    env.update(
-        {
-            # The dev environment, aimed at this test's sandbox, warehouse and system database.
-            "MELTANO_ENVIRONMENT": "dev",
-            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
-            "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
-            "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
-            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=65)).strftime("%Y-%m-%dT00:00:00Z"),
-            "TARGET_POSTGRES_PORT": str(warehouse.port),
-            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-    )
-    return env
-
-
-def meltano(env, *args, check=True):
-    result = subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    if check and result.returncode != 0:
-        pytest.fail(f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
-    return result
-
-
-def query(warehouse, sql):
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
+    return pipeline_env(sandbox[1], warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=65)
 
 
 @pytest.fixture(scope="module")

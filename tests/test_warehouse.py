@@ -4,21 +4,17 @@ settlement that does not add up; incremental runs giving the same marts as a ful
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
-from stratus_warehouse import Warehouse
 from stratus_warehouse.cli import summary
 
-from conftest import free_port
+from conftest import meltano, pipeline_env, query
 from sandbox.amazon.data import render
 from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, gid, render_order
@@ -28,7 +24,6 @@ from sandbox.shopify.order_activity import render_order_activity
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
-MELTANO = ROOT / ".venv" / "bin" / "meltano"
 SHOP = "stratus-demo.myshopify.com"
 SELLER = "A2STRATUSDEMO01"
 DAYS = 45
@@ -62,52 +57,8 @@ def sandbox():
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
-    server.start()
-    yield server
-    server.destroy()
-
-
-@pytest.fixture(scope="module")
 def meltano_env(sandbox, warehouse, tmp_path_factory):
-    _, url = sandbox
-    state = tmp_path_factory.mktemp("meltano")
-    env = dict(os.environ)
-    env.update(
-        {
-            "MELTANO_ENVIRONMENT": "dev",
-            "MELTANO_DATABASE_URI": f"sqlite:///{state / 'meltano.db'}",
-            "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
-            "TAP_SHOPIFY_SAFETY_LAG_MINUTES": "0",
-            "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
-            "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
-            "TAP_AMAZON_SPAPI_START_DATE": (datetime.now(UTC) - timedelta(days=DAYS + 5)).strftime(
-                "%Y-%m-%dT00:00:00Z"
-            ),
-            "TARGET_POSTGRES_PORT": str(warehouse.port),
-            "DBT_POSTGRES_PORT": str(warehouse.port),
-            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-    )
-    return env
-
-
-def meltano(env, *args, check=True):
-    result = subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"meltano {' '.join(args)} exited {result.returncode}:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
-        )
-    return result
-
-
-def query(warehouse, sql, params=None):
-    with psycopg.connect(warehouse.url(), autocommit=True) as conn:
-        cur = conn.execute(sql, params)
-        return cur.fetchall() if cur.description else []
+    return pipeline_env(sandbox[1], warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=DAYS + 5)
 
 
 def fingerprints(warehouse, marts):
