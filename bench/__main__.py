@@ -337,14 +337,19 @@ class Bench:
         state = self.scratch / "10x" / "state.json"
         state.write_text(json.dumps(_last_state(singer_file)))
         data = stage.world.shopify.shops[SHOP].data
+        lag = timedelta(minutes=float(json.loads(Path(tap[-1]).read_text()).get("safety_lag_minutes", 5)))
         for hour in (1, 2):
             self.log(f"10×: hour {hour}: {CHANGED_PER_HOUR} orders change; incremental sync, then dbt build")
-            newest = max(o.updated_at for o in data.orders)
+            # Spread between the bookmark and the end of this sync's window (now less the tap's
+            # safety lag), as real changes are: later ones would wait for the next sync.
+            bookmark = datetime.fromisoformat(
+                json.loads(state.read_text())["bookmarks"]["orders"]["replication_key_value"]
+            )
+            end = datetime.now(UTC) - lag - timedelta(seconds=1)
+            step = (end - bookmark) / (CHANGED_PER_HOUR + 1)
             first = ORDER_NUMBER_BASE + 1 + hour * CHANGED_PER_HOUR
-            # Spread over the hour, as real changes are.
-            step = timedelta(hours=1) / CHANGED_PER_HOUR
             for index, number in enumerate(range(first, first + CHANGED_PER_HOUR)):
-                data.update_orders([number], newest + step * (index + 1))
+                data.update_orders([number], bookmark + step * (index + 1))
             stage.world.clear_log()
             sync_file = self.scratch / "10x" / f"sync-{hour}.singer.jsonl"
             procs.run([*tap, "--state", str(state)], ["tee", str(sync_file)], target)
