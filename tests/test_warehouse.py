@@ -234,3 +234,43 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
     assert fingerprints(warehouse, REBUILT_MARTS) == incremental
     # The snapshot history survives a full rebuild.
     assert query(warehouse, "select count(*) from warehouse.inventory_snapshots") == [(snapshots,)]
+
+
+def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built, sandbox, meltano_env, warehouse):
+    """Everything loaded days ago, past the marts' 72-hour lookback (as after a backfill): the
+    first hourly run moves the marts' newest load to now, the second recomputes only the orders
+    changed since (an old order edited, a new order refunded), and the marts equal a full rebuild's."""
+    world, _ = sandbox
+    shop = world.shopify.shops[SHOP].data
+    for schema in ("raw_shopify", "raw_amazon"):
+        tables = query(warehouse, "select table_name from information_schema.tables where table_schema = %s", (schema,))
+        for (table,) in tables:
+            query(warehouse, f"update {schema}.{table} set _sdc_batched_at = _sdc_batched_at - interval '4 days'")
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    shop.touch_order(shop.live_orders()[3].legacy_id, now)
+    meltano(meltano_env, *HOURLY)
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    old = shop.live_orders()[4]
+    shop.touch_order(old.legacy_id, now)
+    new = refunded_order(shop, len(shop.orders) + 1, now)
+    shop.orders.append(new)
+    meltano(meltano_env, *HOURLY)
+    hourly = fingerprints(warehouse, REBUILT_MARTS)
+    [(updated_at,)] = query(
+        warehouse, "select updated_at from warehouse.orders where order_id = %s", (str(old.legacy_id),)
+    )
+    assert updated_at == now
+    [(refunded,)] = query(warehouse, "select refunded from warehouse.orders where order_id = %s", (str(new.legacy_id),))
+    assert refunded > 0
+    # The orders loaded days ago and not changed since keep that load time: they were not re-read.
+    [(aged,)] = query(
+        warehouse,
+        "select count(*) from warehouse.orders where _loaded_at < now() at time zone 'UTC' - interval '3 days'",
+    )
+    assert aged > 0
+
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
+    assert fingerprints(warehouse, REBUILT_MARTS) == hourly

@@ -25,7 +25,8 @@ with amazon as (
     from {{ ref('stg_amazon__settlement_lines') }}
 ),
 
-shopify_transactions as (
+-- Not materialized: a filter on the lines (an incremental window) reaches both of its reads.
+shopify_transactions as not materialized (
     select *
     from {{ ref('stg_shopify__balance_transactions') }}
     where payout_id is not null and payout_id <> ''

@@ -8,10 +8,29 @@
     )
 }}
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}
+-- depends_on: {{ ref('stg_shopify__order_line_items') }}
+-- depends_on: {{ ref('int_shopify_refund_items__unnested') }}
+-- depends_on: {{ ref('stg_amazon__order_items') }}
+-- depends_on: {{ ref('int_amazon_event_items__unnested') }}
+-- depends_on: {{ ref('stg_shopify__orders') }}
+-- depends_on: {{ ref('stg_shopify__refunds') }}
+-- depends_on: {{ ref('stg_amazon__orders') }}
+-- depends_on: {{ ref('stg_amazon__financial_events') }}
 
-with items as (
-    {{ changed_rows(ref('int_order_items__refunded')) }}
+{% if is_incremental() -%}
+-- The lines of the orders with an input loaded in the lookback window, from their inputs alone.
+with changed_orders as (
+    {{ changed_orders() }}
+),
+
+items as (
+    {{ order_items_refunded('changed_orders') }}
 )
+{%- else -%}
+with items as (
+    select * from {{ ref('int_order_items__refunded') }}
+)
+{%- endif %}
 
 select
     {{ surrogate_key(['source', 'account_id', 'line_id']) }}     as order_item_key,

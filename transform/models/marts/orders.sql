@@ -8,10 +8,31 @@
     )
 }}
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}
+-- depends_on: {{ ref('stg_shopify__orders') }}
+-- depends_on: {{ ref('stg_shopify__order_line_items') }}
+-- depends_on: {{ ref('stg_shopify__refunds') }}
+-- depends_on: {{ ref('stg_amazon__orders') }}
+-- depends_on: {{ ref('stg_amazon__order_items') }}
+-- depends_on: {{ ref('stg_amazon__financial_events') }}
+-- depends_on: {{ ref('stg_amazon__marketplace_participations') }}
+-- depends_on: {{ ref('int_order_items__refunded') }}
+-- depends_on: {{ ref('int_shopify_refund_items__unnested') }}
+-- depends_on: {{ ref('int_amazon_event_items__unnested') }}
 
-with orders as (
-    {{ changed_rows(ref('int_orders__unified')) }}
+{% if is_incremental() -%}
+-- The orders with an input loaded in the lookback window, computed from their inputs alone.
+with changed_orders as (
+    {{ changed_orders() }}
+),
+
+orders as (
+    {{ orders_unified('changed_orders') }}
 )
+{%- else -%}
+with orders as (
+    select * from {{ ref('int_orders__unified') }}
+)
+{%- endif %}
 
 select
     {{ surrogate_key(['source', 'account_id', 'order_id']) }}    as order_key,

@@ -7,8 +7,14 @@
     )
 }}
 
+-- Each line is one row of one staging table, so the window's filter on `_loaded_at` reaches
+-- the raw tables (see latest_rows).
 with lines as (
-    {{ changed_rows(ref('int_settlement_lines__unified')) }}
+    select *
+    from {{ ref('int_settlement_lines__unified') }}
+    {%- if is_incremental() %}
+    where _loaded_at > case source when 'shopify' then {{ lookback_start('shopify') }} else {{ lookback_start('amazon') }} end
+    {%- endif %}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'customer_returns'), ['order_id', 'sku', 'return_date', 'license_plate_number'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('amazon', 'customer_returns'), ['order_id', 'sku', 'return_date', 'license_plate_number']) }}
 )
 
 select

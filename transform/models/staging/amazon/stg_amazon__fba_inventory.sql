@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'fba_inventory'), ['selling_partner_id', 'marketplace_id', 'seller_sku'], to_utc('last_updated_time') ~ ' desc') }}
+    {{ latest_rows(raw_source('amazon', 'fba_inventory'), ['selling_partner_id', 'marketplace_id', 'seller_sku'], 'last_updated_time', primary_key=false) }}
 )
 
 select

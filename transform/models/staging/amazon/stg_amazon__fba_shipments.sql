@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'fba_shipments'), ['amazon_order_id', 'shipment_id', 'shipment_item_id'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('amazon', 'fba_shipments'), ['amazon_order_id', 'shipment_id', 'shipment_item_id']) }}
 )
 
 select

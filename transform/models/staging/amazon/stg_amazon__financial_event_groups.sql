@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'financial_event_groups'), ['financial_event_group_id'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('amazon', 'financial_event_groups'), ['financial_event_group_id']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'marketplace_participations'), ['selling_partner_id', 'marketplace_id'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('amazon', 'marketplace_participations'), ['selling_partner_id', 'marketplace_id'], primary_key=false) }}
 )
 
 select

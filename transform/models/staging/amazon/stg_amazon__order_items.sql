@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'order_items'), ['amazon_order_id', 'sku'], to_utc('last_updated_date') ~ ' desc') }}
+    {{ latest_rows(raw_source('amazon', 'order_items'), ['amazon_order_id', 'sku'], 'last_updated_date') }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'orders'), ['amazon_order_id'], to_utc('last_updated_date') ~ ' desc') }}
+    {{ latest_rows(raw_source('amazon', 'orders'), ['amazon_order_id'], 'last_updated_date') }}
 )
 
 select

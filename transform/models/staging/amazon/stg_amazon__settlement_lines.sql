@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'settlement_lines'), ['settlement_id', 'line_number'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('amazon', 'settlement_lines'), ['settlement_id', 'line_number']) }}
 )
 
 select

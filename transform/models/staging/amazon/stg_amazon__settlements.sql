@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'settlements'), ['settlement_id'], to_utc('report_created_time') ~ ' desc') }}
+    {{ latest_rows(raw_source('amazon', 'settlements'), ['settlement_id'], 'report_created_time') }}
 )
 
 select

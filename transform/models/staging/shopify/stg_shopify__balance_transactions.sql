@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('shopify', 'balance_transactions'), ['shop', 'id'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('shopify', 'balance_transactions'), ['shop', 'id']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('shopify', 'products'), ['shop', 'id'], to_utc('updated_at') ~ ' desc') }}
+    {{ latest_rows(raw_source('shopify', 'products'), ['shop', 'id'], 'updated_at') }}
 )
 
 select

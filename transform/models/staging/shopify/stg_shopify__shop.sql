@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('shopify', 'shop'), ['shop'], "_sdc_batched_at desc") }}
+    {{ latest_rows(raw_source('shopify', 'shop'), ['shop']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('shopify', 'transactions'), ['shop', 'id'], to_utc('order_updated_at') ~ ' desc') }}
+    {{ latest_rows(raw_source('shopify', 'transactions'), ['shop', 'id'], 'order_updated_at') }}
 )
 
 select

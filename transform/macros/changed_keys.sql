@@ -1,0 +1,40 @@
+{#- The orders an incremental run of the order marts recomputes, as (source, account_id,
+    order_id): those with a row of any input (the order, its lines, refunds, financial events)
+    loaded within the lookback window of that source's newest row in the mart. Each input is
+    filtered on its own load time, which the staging views pass down to the raw tables (see
+    latest_rows). A mart row's `_loaded_at` is the newest load of its inputs, so these orders
+    hold every row whose `_loaded_at` falls in the window (and some unchanged lines of them,
+    which the merge rewrites as they were). -#}
+{% macro changed_orders() -%}
+    {%- set shopify, amazon = lookback_start('shopify'), lookback_start('amazon') -%}
+    select 'shopify' as source, account_id, order_id from {{ ref('stg_shopify__orders') }} where _loaded_at > {{ shopify }}
+    union
+    select 'shopify', account_id, order_id from {{ ref('stg_shopify__order_line_items') }} where _loaded_at > {{ shopify }}
+    union
+    select 'shopify', account_id, order_id from {{ ref('stg_shopify__refunds') }} where _loaded_at > {{ shopify }}
+    union
+    select 'amazon', account_id, order_id from {{ ref('stg_amazon__orders') }} where _loaded_at > {{ amazon }}
+    union
+    select 'amazon', account_id, order_id from {{ ref('stg_amazon__order_items') }} where _loaded_at > {{ amazon }}
+    union
+    select 'amazon', account_id, order_id from {{ ref('stg_amazon__financial_events') }} where _loaded_at > {{ amazon }}
+{%- endmacro %}
+
+{#- A filter to the orders listed in `orders` (source, account_id, order_id) for one source,
+    or nothing when `orders` is none (every order). -#}
+{% macro of_orders(orders, source_name, account_id='account_id', order_id='order_id', where=false) -%}
+    {%- if orders is not none -%}
+    {{ 'where' if where else 'and' }} ({{ account_id }}, {{ order_id }}) in (
+        select account_id, order_id from {{ orders }} where source = '{{ source_name }}'
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The order lines of `orders`: the intermediate view for every order, else its body for those. -#}
+{% macro order_items_of(orders) -%}
+    {%- if orders is none -%}
+    {{ ref('int_order_items__refunded') }}
+    {%- else -%}
+    ({{ order_items_refunded(orders) }}) as lines_of_orders
+    {%- endif -%}
+{%- endmacro %}
