@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -53,10 +53,17 @@ class Shop:
     bucket: costs.LeakyBucket
     #: The access scopes the token was granted; None: all of them.
     scopes: frozenset[str] | None = None
+    #: The sandbox's simulated time: the shop's present is its anchor plus the time simulated since.
+    clock: SimClock | None = None
     entities: ShopEntities = field(init=False)
 
     def __post_init__(self) -> None:
-        self.entities = ShopEntities(self.data)
+        self.entities = ShopEntities(self.data, self.now)
+
+    def now(self) -> datetime:
+        """The shop's present: its anchor when the sandbox started, then as simulated time runs."""
+        start = self.data.anchor or self.data.created_at
+        return start + timedelta(seconds=self.clock.now()) if self.clock else start
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
@@ -90,7 +97,13 @@ class ShopifyAPI:
         restore_rate: float = 100.0,
         scopes: frozenset[str] | None = None,
     ) -> Shop:
-        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate), scopes=scopes)
+        shop = Shop(
+            data=data,
+            token=token,
+            bucket=costs.LeakyBucket(self.clock, maximum, restore_rate),
+            scopes=scopes,
+            clock=self.clock,
+        )
         self.shops[data.domain] = shop
         return shop
 
