@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -61,9 +61,14 @@ class Shop:
         self.entities = ShopEntities(self.data, self.now)
 
     def now(self) -> datetime:
-        """The shop's present: its anchor when the sandbox started, then as simulated time runs."""
+        """The shop's present: its anchor when the sandbox started, then as simulated time runs, but
+        never past the real clock (unless the anchor is): clients bound their reads by their own
+        clock, and a present ahead of it would show them, say, a transaction paid out by a payout
+        their window cannot yet include."""
         start = self.data.anchor or self.data.created_at
-        return start + timedelta(seconds=self.clock.now()) if self.clock else start
+        if self.clock is None:
+            return start
+        return min(start + timedelta(seconds=self.clock.now()), max(start, datetime.now(UTC)))
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:

@@ -37,7 +37,7 @@ PAYOUT_DATE_FIELDS = {"issued_at"}
 PAYOUT_TEXT_FIELDS = frozenset({"status"})
 PAYOUT_SORT_FIELDS = {"ID": "id", "ISSUED_AT": "issued_at", "STATUS": "status"}
 BALANCE_DATE_FIELDS = {"processed_at", "payout_date"}
-BALANCE_TEXT_FIELDS = frozenset({"payout_status", "transaction_type"})
+BALANCE_TEXT_FIELDS = frozenset({"payout_status", "transaction_type", "payments_transfer_id"})
 BALANCE_SORT_FIELDS = {
     "ID": "id",
     "PROCESSED_AT": "processed_at",

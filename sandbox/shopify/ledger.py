@@ -106,6 +106,8 @@ class Ledger:
             "payout_date": None if payout is None else payout.issued_at,
             "payout_status": self.payout_status(txn, now),
             "transaction_type": txn.kind,
+            # The payout's legacy id: Shopify calls a payout a transfer in its search fields.
+            "payments_transfer_id": None if payout is None else str(PAYOUT_ID_BASE + payout.number),
         }
 
     # -- rendering -------------------------------------------------------------

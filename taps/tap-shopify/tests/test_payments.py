@@ -13,7 +13,7 @@ from sandbox.shopify.ledger import PAYOUT_EVERY_DAYS
 from .conftest import SHOP, tap_config
 from .test_sync import sync
 
-PAYMENT_QUERIES = ("Payouts", "BalanceTransactions")
+PAYMENT_QUERIES = ("Payouts", "PayoutStatuses", "BalanceTransactions")
 DAY = 86400.0
 
 
@@ -81,12 +81,15 @@ def test_an_incremental_sync_reads_payments_in_a_call_or_two(sandbox_factory):
     reset_log(url)
     again = sync(config, state=last_state(full))
     after = calls_by_operation(url)
-    assert all(before[q] > 2 for q in ("BalanceTransactions",)), before
+    assert before["BalanceTransactions"] > 2, before
     assert all(1 <= after[q] <= 2 for q in PAYMENT_QUERIES), after
-    # Only the settle window is read again: the records whose payout may still move.
-    assert 0 < len(again.records["balance_transactions"]) < len(full.records["balance_transactions"])
-    bookmark = last_state(full)["bookmarks"]["payouts"]
-    assert bookmark["replication_key"] == "issued_at"
+    # Payouts: the settle window again. Transactions: none new, and no payout moved, so none again.
+    assert 0 < len(again.records["payouts"]) < len(full.records["payouts"])
+    assert again.records["balance_transactions"] == []
+    bookmarks = last_state(again)["bookmarks"]
+    assert bookmarks["payouts"]["replication_key"] == "issued_at"
+    assert bookmarks["balance_transactions"]["replication_key"] == "transaction_date"
+    assert bookmarks["balance_transactions"]["payout_statuses"]
 
 
 def test_payout_status_changes_are_re_emitted_and_upserts_equal_a_clean_sync(sandbox_factory):

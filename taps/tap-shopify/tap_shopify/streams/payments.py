@@ -1,17 +1,24 @@
 """Shopify Payments: payouts and the balance transactions they pay out.
 
 Neither has an `updated_at`, and both change after creation: a transaction is PENDING
-until a payout takes it (SCHEDULED), and the payout is PAID when the bank has it. So each
-is bookmarked on the time it happened (payouts `issued_at`, transactions `processed_at`),
-and every sync reads `payout_settle_days` before the bookmark again, re-emitting the
-records whose payout may have moved since. A shop without Shopify Payments has no
-account: no records.
+until a payout takes it (SCHEDULED), and the payout is PAID when the bank has it. Each is
+bookmarked on the time it happened (payouts `issued_at`, transactions `processed_at`):
+
+- payouts are few (about one a business day), so every sync simply reads the last
+  `payout_settle_days` before the bookmark again;
+- transactions are many (about one per payment), and all of a payout's change together, so
+  a sync reads those processed since the bookmark, then the statuses of the payouts issued
+  in the settle window, and reads again only the transactions of a payout that is new or
+  whose status moved since the statuses kept in state.
+
+A shop without Shopify Payments has no account: no records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import requests
 from singer_sdk import typing as th
@@ -20,11 +27,18 @@ from tap_shopify.client import to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
+from tap_shopify.window import Window
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
 
 #: Default of `payout_settle_days`: a transaction's payout is sent 2-3 business days after it is
 #: processed (daily schedule, by country) and banks take 1-3 business days more; over a weekend
 #: or holiday that is up to about 10 calendar days until PAID.
 PAYOUT_SETTLE_DAYS = 10
+#: State key of the balance transactions: the status of each payout in the settle window, as last read.
+PAYOUT_STATUSES = "payout_statuses"
+STATUS_PAGE = 250
 
 SUMMARY_PARTS = {
     "charges_gross": "chargesGross",
@@ -46,17 +60,14 @@ def _amount(node: dict[str, Any], *path: str) -> Any:
     return to_decimal(dig(node, (*path, "amount")))
 
 
-class SettlingStream(UpdatedAtStream):
-    """Bookmarked on when the record happened; each sync reads the settle window again."""
-
-    is_sorted = True  # sorted on the search field, so the bookmark advances page by page
-
-    def lookback_days(self) -> int:
-        settle = self.config.get("payout_settle_days")
-        return max(super().lookback_days(), PAYOUT_SETTLE_DAYS if settle is None else int(settle))
+def settle_days(config: Any) -> int:
+    settle = config.get("payout_settle_days")
+    return PAYOUT_SETTLE_DAYS if settle is None else int(settle)
 
 
-class PayoutsStream(SettlingStream):
+class PayoutsStream(UpdatedAtStream):
+    """Bookmarked on `issued_at`; each sync reads the settle window before the bookmark again."""
+
     name = "payouts"
     query_name = "payouts"
     result_path = ("shopifyPaymentsAccount", "payouts")
@@ -64,6 +75,10 @@ class PayoutsStream(SettlingStream):
     replication_key = "issued_at"
     search_field = "issued_at"  # payouts(query: "issued_at:>=…", sortKey: ISSUED_AT)
     node_field = "issuedAt"
+    is_sorted = True
+
+    def lookback_days(self) -> int:
+        return max(super().lookback_days(), settle_days(self.config))
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -94,7 +109,9 @@ class PayoutsStream(SettlingStream):
             }
 
 
-class BalanceTransactionsStream(SettlingStream):
+class BalanceTransactionsStream(UpdatedAtStream):
+    """Bookmarked on `processed_at`; re-reads the transactions of the payouts that moved."""
+
     name = "balance_transactions"
     query_name = "balance_transactions"
     result_path = ("shopifyPaymentsAccount", "balanceTransactions")
@@ -102,6 +119,11 @@ class BalanceTransactionsStream(SettlingStream):
     replication_key = "transaction_date"
     search_field = "processed_at"  # balanceTransactions(query: "processed_at:>=…", sortKey: PROCESSED_AT)
     node_field = "transactionDate"
+    is_sorted = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rereading = False
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -123,27 +145,79 @@ class BalanceTransactionsStream(SettlingStream):
         th.Property("payout_status", th.StringType, description="PENDING until a payout takes it, then its payout's"),
     ).to_dict()
 
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        state = self.get_context_state(context)
+        first_run = not state.get("replication_key_value")
+        window = self.window(context)
+        # Statuses first: a transaction read after them is at least as new as they are. The next
+        # run compares the payouts of its own settle window, which starts after this one's end less it.
+        since = window.end if first_run or window.start is None else window.start
+        statuses = self.payout_statuses(Window(since - timedelta(days=settle_days(self.config)), window.end))
+        yield from super().get_records(context)  # processed since the bookmark
+        if not first_run:  # a first run has just read every transaction
+            seen = state.get(PAYOUT_STATUSES) or {}
+            for legacy_id, status in statuses.items():
+                if seen.get(legacy_id) != status:
+                    yield from self.transactions_of(legacy_id)
+        state[PAYOUT_STATUSES] = statuses
+
+    def payout_statuses(self, issued: Window) -> dict[str, str]:
+        """Status of each payout issued in the window, by legacy id."""
+        statuses: dict[str, str] = {}
+        after = None
+        while True:
+            variables = {"first": STATUS_PAGE, "after": after, "query": issued.search("issued_at")}
+            payouts = dig(self.post_request_json("payout_statuses", variables), ("data", *PayoutsStream.result_path))
+            for node in (payouts or {}).get("nodes") or []:
+                statuses[str(node["legacyResourceId"])] = str(node["status"])
+            info = (payouts or {}).get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return statuses
+            after = info.get("endCursor")
+
+    def transactions_of(self, payout_legacy_id: str) -> Iterator[dict[str, Any]]:
+        """Every transaction of one payout, again: its status or payout changed."""
+        after = None
+        while True:
+            variables = {"first": self.page_size, "after": after, "query": f"payments_transfer_id:{payout_legacy_id}"}
+            found = dig(self.post_request_json(self.query_name, variables), ("data", *self.result_path)) or {}
+            self._rereading = True  # out of processed_at order: they do not move the bookmark
+            try:
+                yield from (self.record(node) for node in found.get("nodes") or [])
+            finally:
+                self._rereading = False
+            info = found.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
+
+    def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
+        if not self._rereading:
+            super()._increment_stream_state(latest_record, context=context)
+
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        for node in self.nodes(response):
-            yield {
-                "shop": self.shop,
-                "id": node["id"],
-                "type": node.get("type"),
-                "test": node.get("test"),
-                "transaction_date": node["transactionDate"],
-                "amount": _amount(node, "amount"),
-                "fee": _amount(node, "fee"),
-                "net": _amount(node, "net"),
-                "currency_code": dig(node, ("amount", "currencyCode")),
-                "source_type": node.get("sourceType"),
-                "source_id": _text(node.get("sourceId")),
-                "source_order_transaction_id": _text(node.get("sourceOrderTransactionId")),
-                "adjustment_reason": node.get("adjustmentReason"),
-                "order_id": dig(node, ("associatedOrder", "id")),
-                "order_name": dig(node, ("associatedOrder", "name")),
-                "payout_id": dig(node, ("associatedPayout", "id")),
-                "payout_status": dig(node, ("associatedPayout", "status")),
-            }
+        return map(self.record, self.nodes(response))
+
+    def record(self, node: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "shop": self.shop,
+            "id": node["id"],
+            "type": node.get("type"),
+            "test": node.get("test"),
+            "transaction_date": node["transactionDate"],
+            "amount": _amount(node, "amount"),
+            "fee": _amount(node, "fee"),
+            "net": _amount(node, "net"),
+            "currency_code": dig(node, ("amount", "currencyCode")),
+            "source_type": node.get("sourceType"),
+            "source_id": _text(node.get("sourceId")),
+            "source_order_transaction_id": _text(node.get("sourceOrderTransactionId")),
+            "adjustment_reason": node.get("adjustmentReason"),
+            "order_id": dig(node, ("associatedOrder", "id")),
+            "order_name": dig(node, ("associatedOrder", "name")),
+            "payout_id": dig(node, ("associatedPayout", "id")),
+            "payout_status": dig(node, ("associatedPayout", "status")),
+        }
 
 
 def _text(value: Any) -> str | None:
