@@ -122,8 +122,8 @@ class TapShopify(Tap):
             th.IntegerType,
             default=PAYOUT_SETTLE_DAYS,
             title="Payout settle window (days)",
-            description="Payouts and balance transactions are read again for this many days before the bookmark, "
-            "so status changes (PENDING, SCHEDULED, PAID) are picked up; raise it for weekly or monthly payouts",
+            description="Days before the bookmark whose payouts may still change: their payouts are read again, "
+            "and the balance transactions of any whose status moved; raise it for weekly or monthly payouts",
         ),
         th.Property(
             "api_url",
