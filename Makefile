@@ -11,6 +11,10 @@ MELTANO     := $(BIN)/meltano
 DEMO_TIME_SCALE ?= 60
 
 export UV_PYTHON_DOWNLOADS := never
+# Ship compiled bytecode in every virtualenv (the project's and Meltano's plugin venvs, which
+# Meltano builds with uv): with PYTHONDONTWRITEBYTECODE set, as on many CI machines, every tap,
+# target, Meltano and dbt process would otherwise recompile its imports, ~1.5 s a start.
+export UV_COMPILE_BYTECODE := 1
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: install demo up test bench lint sql stop clean
@@ -19,7 +23,7 @@ $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 

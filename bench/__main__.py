@@ -161,6 +161,16 @@ def _unpace_after_bulk_result(world: Sandbox, done: threading.Event) -> None:
             return
 
 
+def _bulk_wait_real_s(log: list[dict[str, Any]]) -> float:
+    """Real seconds from starting the bulk operation until its result's download began (the clock
+    runs at the paced scale all that while); 0 for a paged read."""
+    started = [e["sim_start"] for e in log if e.get("operation") == "BulkOperationRunQuery"]
+    downloads = [e["sim_start"] for e in log if e.get("api") == BULK_RESULT]
+    if not started or not downloads:
+        return 0.0
+    return float(min(downloads) - min(started)) / PACED_TIME_SCALE
+
+
 def _calls_by_operation(log: list[dict[str, Any]]) -> dict[str, int]:
     calls: dict[str, int] = {}
     for entry in log:
@@ -284,8 +294,17 @@ class Bench:
             records = stage.count()
             self.results["memory"]["tap_peak_rss_mb_10x"] = load.peak_rss_mb.get("tap-shopify")
             self.results["memory"]["target_peak_rss_mb_10x"] = load.peak_rss_mb.get("target-postgres")
+            # Shopify builds a bulk result on its own servers; that wait is API time (api_time below),
+            # not the pipeline's, so the load rate leaves it out. The end-to-end rate keeps it.
+            bulk_wait = _bulk_wait_real_s(stage.world.requests())
             self.results["load"]["shopify"].update(
-                {"records_per_s": round(records / load.seconds), "records": records, "seconds": round(load.seconds, 1)}
+                {
+                    "records_per_s": round(records / (load.seconds - bulk_wait)),
+                    "records": records,
+                    "seconds": round(load.seconds - bulk_wait, 1),
+                    "bulk_wait_s": round(bulk_wait, 1),
+                    "end_to_end_records_per_s": round(records / load.seconds),
+                }
             )
             self.backfill_api_time(stage.world.requests(), orders, load.seconds)
             # Throughput scale (if no bulk result set it): the hours of changes lie past the backfill.

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import msgspec
 import requests
 from singer_sdk import typing as th
 
@@ -138,21 +139,22 @@ class NodeStore:
         self.db = sqlite3.connect(Path(directory) / "bulk.sqlite")
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute("CREATE TABLE line (seq INTEGER PRIMARY KEY, id TEXT, parent TEXT, sort TEXT, body TEXT)")
+        self.db.execute("CREATE TABLE line (seq INTEGER PRIMARY KEY, id TEXT, parent TEXT, sort TEXT, body BLOB)")
         self.count = 0
 
-    def load(self, lines: Iterable[dict[str, Any]]) -> None:
-        batch: list[tuple[str | None, str | None, str | None, str]] = []
-        for line in lines:
-            parent = line.pop("__parentId", None)
+    def load(self, lines: Iterable[tuple[bytes, dict[str, Any]]]) -> None:
+        """Spill (raw line, parsed line) pairs; the raw line is stored as it came, not re-encoded."""
+        batch: list[tuple[str | None, str | None, str | None, bytes]] = []
+        for raw, line in lines:
+            parent = line.get("__parentId")
             sort = None if parent or not self.sort_field else str(line.get(self.sort_field))
-            batch.append((line.get("id"), parent, sort, json.dumps(line)))
+            batch.append((line.get("id"), parent, sort, raw))
             if len(batch) >= INSERT_BATCH:
                 self._insert(batch)
         self._insert(batch)
         self.db.execute("CREATE INDEX line_parent ON line (parent, seq)")
 
-    def _insert(self, batch: list[tuple[str | None, str | None, str | None, str]]) -> None:
+    def _insert(self, batch: list[tuple[str | None, str | None, str | None, bytes]]) -> None:
         self.db.executemany("INSERT INTO line (id, parent, sort, body) VALUES (?, ?, ?, ?)", batch)
         self.count += len(batch)
         batch.clear()
@@ -161,7 +163,7 @@ class NodeStore:
         """Top-level nodes in sort order, each with its nested connections rebuilt."""
         with closing(self.db.execute("SELECT body FROM line WHERE parent IS NULL ORDER BY sort, seq")) as rows:
             for (body,) in rows:
-                yield self._assemble(json.loads(body))
+                yield self._assemble(_decode(body))
 
     def _assemble(self, node: dict[str, Any]) -> dict[str, Any]:
         keys = self.children.get(gid_type(str(node.get("id"))), {})
@@ -171,7 +173,7 @@ class NodeStore:
             return node
         rows = self.db.execute("SELECT body FROM line WHERE parent = ? ORDER BY seq", (node["id"],)).fetchall()
         for (body,) in rows:
-            child = json.loads(body)
+            child = _decode(body)
             child_key = keys.get(gid_type(str(child.get("id"))))
             if child_key is None:
                 raise ShopifyError(
@@ -184,18 +186,25 @@ class NodeStore:
         self.db.close()
 
 
-def jsonl_lines(response: requests.Response, operation_id: str) -> Iterator[dict[str, Any]]:
-    """Parse a streamed JSONL body one line at a time; a broken line is reported with its number."""
+def _decode(body: bytes) -> dict[str, Any]:
+    node: dict[str, Any] = msgspec.json.decode(body)
+    node.pop("__parentId", None)
+    return node
+
+
+def jsonl_lines(response: requests.Response, operation_id: str) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """Parse a streamed JSONL body one line at a time, yielding each raw line with its parse;
+    a broken line is reported with its number."""
     for number, raw in enumerate(response.iter_lines(chunk_size=64 * 1024), start=1):
         if not raw.strip():
             continue
         try:
-            line = json.loads(raw)
-        except ValueError as exc:
+            line = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
             raise BulkUnavailableError(f"line {number} of the result of {operation_id} is not JSON") from exc
         if not isinstance(line, dict):
             raise BulkUnavailableError(f"line {number} of the result of {operation_id} is not an object")
-        yield line
+        yield raw, line
 
 
 class BulkStream(ShopifyStream):

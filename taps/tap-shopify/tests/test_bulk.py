@@ -88,6 +88,37 @@ def test_bulk_and_paged_syncs_emit_identical_records(shop):
     )
 
 
+def test_deselected_refunds_and_fulfillments_cost_no_follow_up_calls(shop, tmp_path):
+    sandbox, url = shop
+    config = tap_config(url, bulk_mode="always")
+    everything = sync(config)
+    assert calls(sandbox, "nodes"), "a full selection reads refunds' and fulfillments' connections"
+    catalog = TapShopify(config=config).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in ("orders", "order_line_items")
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    sandbox.clear_log()
+    tap = [sys.executable, "-m", "tap_shopify.tap", "--config", str(tmp_path / "config.json")]
+    out = subprocess.run(
+        [*tap, "--catalog", str(tmp_path / "catalog.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    records: dict[str, list[dict]] = {}
+    for message in map(deserialize_json, out.splitlines()):
+        if message["type"] == "RECORD":
+            records.setdefault(message["stream"], []).append(message["record"])
+    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert not calls(sandbox, "nodes"), sorted({e.get("operation") for e in calls(sandbox, "nodes")})
+    assert set(records) == {"orders", "order_line_items"}
+    for stream in ("orders", "order_line_items"):
+        assert by_id(records[stream]) == by_id(everything.records[stream]), stream
+
+
 def test_out_of_order_jsonl_is_reassembled(shop):
     sandbox, url = shop
     runner = sync(tap_config(url, bulk_mode="always"))
@@ -118,7 +149,7 @@ def test_node_store_rebuilds_nesting_from_parent_ids_in_any_order(tmp_path):
     ]
     children = {"Product": {"Variant": "variants"}, "Variant": {"Level": "levels"}}
     store = NodeStore(str(tmp_path), children, "updatedAt")
-    store.load(iter(lines))
+    store.load((json.dumps(line).encode(), line) for line in lines)
     roots = list(store.roots())
     store.close()
     assert [r["id"] for r in roots] == ["gid://shopify/Product/2", "gid://shopify/Product/1"]  # sorted by updatedAt
@@ -236,10 +267,10 @@ def test_jsonl_is_parsed_while_it_is_still_arriving():
     try:
         with requests.get(f"http://127.0.0.1:{server.server_address[1]}/r.jsonl", stream=True, timeout=30) as response:
             lines = jsonl_lines(response, "gid://shopify/BulkOperation/1")
-            assert next(lines)["id"] == "gid://shopify/Order/0"
+            assert next(lines)[1]["id"] == "gid://shopify/Order/0"
             assert not first_seen.is_set()  # the server is still holding the rest back
             first_seen.set()
-            assert [line["id"] for line in lines] == ["gid://shopify/Order/1", "gid://shopify/Order/2"]
+            assert [line["id"] for _, line in lines] == ["gid://shopify/Order/1", "gid://shopify/Order/2"]
     finally:
         server.shutdown()
         server.server_close()

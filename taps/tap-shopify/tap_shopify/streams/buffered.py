@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
+from singer_sdk.helpers.conform import TypeConformanceLevel
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -25,9 +26,13 @@ class PageBuffers:
         self._tap = tap
         self._records: dict[str, list[dict[str, Any]]] = {}
 
+    def wants(self, stream_name: str) -> bool:
+        """Whether `stream_name` is selected: a deselected child is neither read nor held."""
+        return self._tap.streams[stream_name].selected
+
     def add(self, stream_name: str, records: Callable[[], Iterable[dict[str, Any]]]) -> None:
         """Hold `records()` for `stream_name`, if that stream is selected."""
-        if self._tap.streams[stream_name].selected:
+        if self.wants(stream_name):
             self._records.setdefault(stream_name, []).extend(records())
 
     def pending(self) -> bool:
@@ -42,6 +47,7 @@ class BufferedChildStream(Stream):
 
     state_partitioning_keys: ClassVar[list[str]] = []  # the parent's bookmark covers these rows
     replication_key = None
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE  # built JSON-ready by the parent, as ShopifyStream's
 
     def _write_state_message(self) -> None:
         """The parent writes state once a page and all its children are out."""

@@ -251,13 +251,16 @@ REFUND_NODE_COST = 1 + (2 + 10 * 9) + (2 + 2 * 5) + (2 + 5 * 5)
 FULFILLMENT_NODE_COST = 1 + (2 + 20 * 2)
 
 
-def fill_unread_children(stream: ShopifyStream, nodes: list[dict[str, Any]]) -> None:
+def fill_unread_children(stream: ShopifyStream, buffers: PageBuffers, nodes: list[dict[str, Any]]) -> None:
     """Give refunds and fulfillments that came without their connections (bulk) those
-    connections, a batch of objects a request."""
-    refunds = [r for n in nodes for r in n.get("refunds") or []]
-    fulfillments = [f for n in nodes for f in n.get("fulfillments") or []]
-    fill_unread(stream, refunds, REFUND_CONNECTIONS, "refund_nodes", REFUND_NODE_COST)
-    fill_unread(stream, fulfillments, ("fulfillmentLineItems",), "fulfillment_nodes", FULFILLMENT_NODE_COST)
+    connections, a batch of objects a request; only for selected streams, since the calls
+    cost quota."""
+    if buffers.wants(REFUNDS):
+        refunds = [r for n in nodes for r in n.get("refunds") or []]
+        fill_unread(stream, refunds, REFUND_CONNECTIONS, "refund_nodes", REFUND_NODE_COST)
+    if buffers.wants(FULFILLMENTS):
+        fulfillments = [f for n in nodes for f in n.get("fulfillments") or []]
+        fill_unread(stream, fulfillments, ("fulfillmentLineItems",), "fulfillment_nodes", FULFILLMENT_NODE_COST)
 
 
 def buffer_order_children(

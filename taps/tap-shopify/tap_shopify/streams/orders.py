@@ -13,14 +13,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import requests
-from singer_sdk import Stream
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_shopify.bulk import BulkStream
 from tap_shopify.client import deleted_at_property, money, to_decimal
 from tap_shopify.pagination import dig
-from tap_shopify.streams.buffered import PageBuffers
+from tap_shopify.streams.buffered import BufferedChildStream, PageBuffers
 from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
 
 LINE_ITEMS_PER_ORDER = 5  # inline in the orders query (cost grows with it); more are fetched per order
@@ -127,7 +126,7 @@ class OrdersStream(BulkStream):
 
     def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Orders of one page (or bulk batch); their line items are buffered for the child stream."""
-        fill_unread_children(self, nodes)  # bulk batches: refunds' and fulfillments' connections
+        fill_unread_children(self, self.child_buffers, nodes)  # bulk batches: refunds' and fulfillments' connections
         for index, node in enumerate(nodes):
             order = self.order_record(node)
             self._page_lines.extend(self.line_item_records(node, order))
@@ -224,18 +223,13 @@ class OrdersStream(BulkStream):
         }
 
 
-class OrderLineItemsStream(Stream):
+class OrderLineItemsStream(BufferedChildStream):
     """Line items of the orders read in this sync; no requests of its own."""
 
     name = "order_line_items"
     parent_stream_type = OrdersStream
-    state_partitioning_keys: ClassVar[list[str]] = []  # the parent's bookmark covers these rows
     primary_keys = ("shop", "id")
-    replication_key = None
     schema = LINE_ITEM_SCHEMA
-
-    def _write_state_message(self) -> None:
-        """The orders stream writes state once a page and all its children are out."""
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         orders = self._tap.streams[OrdersStream.name]
