@@ -121,10 +121,6 @@ class BalanceTransactionsStream(UpdatedAtStream):
     node_field = "transactionDate"
     is_sorted = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._rereading = False
-
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
         th.Property("id", th.StringType, required=True, description="Global ID of the balance transaction"),
@@ -145,12 +141,16 @@ class BalanceTransactionsStream(UpdatedAtStream):
         th.Property("payout_status", th.StringType, description="PENDING until a payout takes it, then its payout's"),
     ).to_dict()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rereading = False
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         state = self.get_context_state(context)
         first_run = not state.get("replication_key_value")
         window = self.window(context)
-        # Statuses first: a transaction read after them is at least as new as they are. The next
-        # run compares the payouts of its own settle window, which starts after this one's end less it.
+        # Statuses first: a transaction read after them is at least as new as they are. They cover
+        # the settle window before the bookmark (a first run: before its end, where the next starts).
         since = window.end if first_run or window.start is None else window.start
         statuses = self.payout_statuses(Window(since - timedelta(days=settle_days(self.config)), window.end))
         yield from super().get_records(context)  # processed since the bookmark
