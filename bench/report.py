@@ -82,7 +82,12 @@ TARGETS = [
         "(context: ≥ 0.4 would be the loader's share)",
         lambda _r: None,
     ),
-    Target("tap_only.shopify.records_per_s", "Shopify tap to /dev/null, records/s", "(context)", lambda _r: None),
+    Target(
+        "tap_only.shopify.records_per_s",
+        "Shopify tap to /dev/null, records/s (from the bulk result on)",
+        "(context)",
+        lambda _r: None,
+    ),
     Target("tap_only.amazon.records_per_s", "Amazon tap to /dev/null, records/s", "(context)", lambda _r: None),
     Target(
         "memory.tap_peak_rss_mb_10x",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
 
@@ -65,6 +66,9 @@ class SPAPIStream(RESTStream[Any]):
     per_marketplace: ClassVar[bool] = True
     #: The main path read (request metrics name it); extra calls name their own.
     path = ""
+    # Records are built with JSON-ready values (ISO strings, Decimal, int, bool), so the SDK's
+    # per-value conformance pass would change nothing.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from typing import Any
 
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_amazon_spapi.auth import LWAAuthenticator
@@ -74,6 +75,8 @@ class TapAmazonSPAPI(Tap):
     """Singer tap for the Amazon Selling Partner API."""
 
     name = "tap-amazon-spapi"
+    # msgspec serialises Singer messages several times faster than the SDK's default JSON writer.
+    message_writer_class = MsgSpecWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property(

@@ -74,11 +74,12 @@ def sync(config, state=None, streams=None):
     """One in-process sync (of `streams` only, if given), its output parsed."""
     catalog = catalog_for(config, streams) if streams is not None else None
     tap = TapAmazonSPAPI(config=config, state=state, catalog=catalog)
-    buffer = io.StringIO()
+    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # the message writer writes bytes
     with redirect_stdout(buffer):
         tap.sync_all()
+    buffer.seek(0)
     out = Output()
-    for line in buffer.getvalue().splitlines():
+    for line in buffer.read().splitlines():
         message = deserialize_json(line)
         if message["type"] == "RECORD":
             out.records[message["stream"]].append(message["record"])
