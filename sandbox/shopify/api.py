@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -53,10 +53,22 @@ class Shop:
     bucket: costs.LeakyBucket
     #: The access scopes the token was granted; None: all of them.
     scopes: frozenset[str] | None = None
+    #: The sandbox's simulated time: the shop's present is its anchor plus the time simulated since.
+    clock: SimClock | None = None
     entities: ShopEntities = field(init=False)
 
     def __post_init__(self) -> None:
-        self.entities = ShopEntities(self.data)
+        self.entities = ShopEntities(self.data, self.now)
+
+    def now(self) -> datetime:
+        """The shop's present: its anchor when the sandbox started, then as simulated time runs, but
+        never past the real clock (unless the anchor is): clients bound their reads by their own
+        clock, and a present ahead of it would show them, say, a transaction paid out by a payout
+        their window cannot yet include."""
+        start = self.data.anchor or self.data.created_at
+        if self.clock is None:
+            return start
+        return min(start + timedelta(seconds=self.clock.now()), max(start, datetime.now(UTC)))
 
 
 def _order_sort_key(sort_key: str | None) -> Callable[[OrderFact], tuple[Any, ...]]:
@@ -90,7 +102,13 @@ class ShopifyAPI:
         restore_rate: float = 100.0,
         scopes: frozenset[str] | None = None,
     ) -> Shop:
-        shop = Shop(data=data, token=token, bucket=costs.LeakyBucket(self.clock, maximum, restore_rate), scopes=scopes)
+        shop = Shop(
+            data=data,
+            token=token,
+            bucket=costs.LeakyBucket(self.clock, maximum, restore_rate),
+            scopes=scopes,
+            clock=self.clock,
+        )
         self.shops[data.domain] = shop
         return shop
 

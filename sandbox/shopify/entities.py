@@ -26,11 +26,25 @@ from sandbox.shopify.catalog_data import (
 )
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate
 from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, iso
-from sandbox.shopify.ledger import Ledger, Payout, build_ledger, customer_object
+from sandbox.shopify.ledger import Ledger, build_ledger, customer_object
 from sandbox.shopify.order_activity import render_order_activity
 from sandbox.shopify.search import matches, parse_query
 
 DATE_FIELDS = {"created_at", "updated_at"}
+# Shopify Payments search fields (ShopifyPaymentsAccount.payouts / balanceTransactions `query`)
+# and sort keys the sandbox honours; other documented fields get Shopify's "invalid field" warning.
+PAYOUT_DATE_FIELDS = {"issued_at"}
+PAYOUT_TEXT_FIELDS = frozenset({"status"})
+PAYOUT_SORT_FIELDS = {"ID": "id", "ISSUED_AT": "issued_at", "STATUS": "status"}
+BALANCE_DATE_FIELDS = {"processed_at", "payout_date"}
+BALANCE_TEXT_FIELDS = frozenset({"payout_status", "transaction_type", "payments_transfer_id"})
+BALANCE_SORT_FIELDS = {
+    "ID": "id",
+    "PROCESSED_AT": "processed_at",
+    "PAYOUT_DATE": "payout_date",
+    "PAYOUT_STATUS": "payout_status",
+    "TRANSACTION_TYPE": "transaction_type",
+}
 Resolver = Callable[..., Any]
 
 
@@ -85,8 +99,10 @@ def _number(object_gid: str, kind: str) -> int | None:
 class ShopEntities:
     """The entities of one shop, with the aggregates (ledger) built once and reused."""
 
-    def __init__(self, data: ShopData) -> None:
+    def __init__(self, data: ShopData, now: Callable[[], datetime] | None = None) -> None:
         self.data = data
+        #: The shop's present: payouts are issued and paid as it moves on.
+        self.now = now or (lambda: data.anchor or data.created_at)
         self._ledger: tuple[int, Ledger] | None = None
         self._lock = threading.Lock()
 
@@ -145,6 +161,31 @@ class ShopEntities:
             return (number,) if field is None else (o[field], number)
 
         return _page(objects, key, lambda o: o, args)
+
+    def _searched_page(
+        self,
+        path: str,
+        args: dict[str, Any],
+        items: list[tuple[Any, dict[str, Any]]],
+        fields: tuple[set[str], frozenset[str], dict[str, str]],
+        *,
+        render: Callable[[Any], dict[str, Any]],
+        warnings: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A page of `items` (each with its search values) filtered by `query` and sorted by `sortKey`."""
+        date_fields, text_fields, sort_fields = fields
+        terms, found = parse_query(args.get("query"), date_fields, text_fields)
+        if found:
+            warnings.append({"path": [path], "query": args.get("query"), "warnings": found})
+        sort_field = sort_fields.get(args.get("sortKey") or "ID", "id")
+
+        def key(pair: tuple[Any, dict[str, Any]]) -> tuple[Any, ...]:
+            value = pair[1][sort_field]
+            value = iso(value) if isinstance(value, datetime) else "" if value is None else value
+            return (value, pair[1]["id"])
+
+        chosen = [pair for pair in items if matches(terms, pair[1])]
+        return _page(chosen, key, lambda pair: render(pair[0]), args)
 
     # -- objects -----------------------------------------------------------------
 
@@ -219,18 +260,26 @@ class ShopEntities:
             return next((self.location(loc, warnings) for loc in LOCATIONS if loc.legacy_id == number), None)
 
         def payouts(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-            ledger = self.ledger
-            by_date = args.get("sortKey") == "ISSUED_AT"
-
-            def key(p: Payout) -> tuple[Any, ...]:
-                return (iso(p.issued_at), p.number) if by_date else (p.number,)
-
-            return _page(ledger.payouts, key, lambda p: ledger.payout_object(p, currency), args)
+            ledger, now = self.ledger, self.now()
+            return self._searched_page(
+                "payouts",
+                args,
+                [(p, ledger.payout_fields(p, now)) for p in ledger.issued(now)],
+                (PAYOUT_DATE_FIELDS, PAYOUT_TEXT_FIELDS, PAYOUT_SORT_FIELDS),
+                render=lambda p: ledger.payout_object(p, currency, now),
+                warnings=warnings,
+            )
 
         def balance_transactions(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-            ledger = self.ledger
-            # Balance transactions are numbered in processing order, so PROCESSED_AT and ID agree.
-            return _page(ledger.balance, lambda t: (t.number,), lambda t: ledger.balance_object(t, currency), args)
+            ledger, now = self.ledger, self.now()
+            return self._searched_page(
+                "balanceTransactions",
+                args,
+                [(t, ledger.balance_fields(t, now)) for t in ledger.balance],
+                (BALANCE_DATE_FIELDS, BALANCE_TEXT_FIELDS, BALANCE_SORT_FIELDS),
+                render=lambda t: ledger.balance_object(t, currency, now),
+                warnings=warnings,
+            )
 
         account = {
             "__typename": "ShopifyPaymentsAccount",

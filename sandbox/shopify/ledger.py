@@ -5,10 +5,15 @@ count and spend, and the Shopify Payments balance transactions: a CHARGE (less i
 processing fee) for each captured payment, a REFUND for each refund, and now and then an
 ADJUSTMENT. Transactions are paid out every few days; a payout's net is exactly the sum
 of its transactions' nets. Only small tuples are kept, so the pass stays cheap.
+
+Payouts move with the shop's clock (`now`), as Shopify's do: a transaction is PENDING until
+its period closes and its payout is issued (SCHEDULED), and the payout is PAID a couple of
+days later. IN_TRANSIT is deprecated in the schema ("Use SCHEDULED instead"), so it is never served.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -47,7 +52,7 @@ class BalanceTransaction:
     order_id: str | None
     order_name: str | None
     source_transaction: int | None
-    payout: int | None  # index into Ledger.payouts
+    payout: int  # index into Ledger.payouts: the payout of its period, issued when the period closes
 
     @property
     def net(self) -> Decimal:
@@ -58,8 +63,10 @@ class BalanceTransaction:
 class Payout:
     number: int
     issued_at: datetime
-    paid: bool
     transactions: tuple[int, ...]  # balance transaction numbers
+
+    def status(self, now: datetime) -> str:
+        return "PAID" if now >= self.issued_at + timedelta(days=PAYOUT_SETTLES_DAYS) else "SCHEDULED"
 
 
 @dataclass
@@ -71,10 +78,42 @@ class Ledger:
     def net_of(self, payout: Payout) -> Decimal:
         return sum((self.balance[n].net for n in payout.transactions), Decimal("0.00"))
 
+    def issued(self, now: datetime) -> list[Payout]:
+        """The payouts issued by `now` (payouts are numbered in issue order)."""
+        return self.payouts[: bisect.bisect_right([p.issued_at for p in self.payouts], now)]
+
+    def payout_of(self, txn: BalanceTransaction, now: datetime) -> Payout | None:
+        """The payout that pays `txn` out, once it has been issued."""
+        payout = self.payouts[txn.payout]
+        return payout if payout.issued_at <= now else None
+
+    def payout_status(self, txn: BalanceTransaction, now: datetime) -> str:
+        payout = self.payout_of(txn, now)
+        return "PENDING" if payout is None else payout.status(now)
+
+    # -- searching -------------------------------------------------------------
+
+    def payout_fields(self, payout: Payout, now: datetime) -> dict[str, Any]:
+        """A payout's values for `payouts(query:)` terms and sort keys."""
+        return {"id": payout.number, "issued_at": payout.issued_at, "status": payout.status(now)}
+
+    def balance_fields(self, txn: BalanceTransaction, now: datetime) -> dict[str, Any]:
+        """A balance transaction's values for `balanceTransactions(query:)` terms and sort keys."""
+        payout = self.payout_of(txn, now)
+        return {
+            "id": txn.number,
+            "processed_at": txn.at,
+            "payout_date": None if payout is None else payout.issued_at,
+            "payout_status": self.payout_status(txn, now),
+            "transaction_type": txn.kind,
+            # The payout's legacy id: Shopify calls a payout a transfer in its search fields.
+            "payments_transfer_id": None if payout is None else str(PAYOUT_ID_BASE + payout.number),
+        }
+
     # -- rendering -------------------------------------------------------------
 
-    def balance_object(self, txn: BalanceTransaction, currency: str) -> dict[str, Any]:
-        payout = None if txn.payout is None else self.payouts[txn.payout]
+    def balance_object(self, txn: BalanceTransaction, currency: str, now: datetime) -> dict[str, Any]:
+        payout = self.payout_of(txn, now)
         source = {"CHARGE": "CHARGE", "REFUND": "REFUND", "ADJUSTMENT": "ADJUSTMENT"}[txn.kind]
         return {
             "__typename": "ShopifyPaymentsBalanceTransaction",
@@ -96,11 +135,11 @@ class Ledger:
             "associatedPayout": {
                 "__typename": "ShopifyPaymentsBalanceTransactionAssociatedPayout",
                 "id": None if payout is None else gid("ShopifyPaymentsPayout", PAYOUT_ID_BASE + payout.number),
-                "status": "PENDING" if payout is None else ("PAID" if payout.paid else "SCHEDULED"),
+                "status": self.payout_status(txn, now),
             },
         }
 
-    def payout_object(self, payout: Payout, currency: str) -> dict[str, Any]:
+    def payout_object(self, payout: Payout, currency: str, now: datetime) -> dict[str, Any]:
         txns = [self.balance[n] for n in payout.transactions]
         net = self.net_of(payout)
 
@@ -115,7 +154,7 @@ class Ledger:
             "id": gid("ShopifyPaymentsPayout", PAYOUT_ID_BASE + payout.number),
             "legacyResourceId": str(PAYOUT_ID_BASE + payout.number),
             "issuedAt": iso(payout.issued_at),
-            "status": "PAID" if payout.paid else "SCHEDULED",
+            "status": payout.status(now),
             "transactionType": "DEPOSIT" if net >= 0 else "WITHDRAWAL",
             "net": money_v2(net, currency),
             "externalTraceId": f"TRACE{PAYOUT_ID_BASE + payout.number}",
@@ -150,7 +189,8 @@ def _customer_number(order: dict[str, Any]) -> int:
 
 
 def build_ledger(shop: ShopData) -> Ledger:
-    """Scan every order once; payouts are issued up to the shop's `anchor` ("now")."""
+    """Scan every order once: the transactions processed up to the shop's `anchor`, each in the
+    payout of its period (issued when the period closes, which may be after the anchor)."""
     ledger = Ledger()
     anchor = shop.anchor or max((f.activity_end for f in shop.orders), default=shop.created_at)
     moves: list[tuple[datetime, str, Decimal, Decimal, str | None, str | None, int | None]] = []
@@ -188,16 +228,11 @@ def build_ledger(shop: ShopData) -> Ledger:
     members: dict[int, list[int]] = {}
     for number, (at, kind, value, fee, order_id, order_name, source) in enumerate(moves):
         period_start = epoch + period * ((at - epoch) // period)
-        issued = period_start + period
-        payout: int | None = None
-        if issued <= anchor:
-            payout = payout_of_period.setdefault(period_start, len(payout_of_period))
-            members.setdefault(payout, []).append(number)
+        payout = payout_of_period.setdefault(period_start, len(payout_of_period))
+        members.setdefault(payout, []).append(number)
         ledger.balance.append(BalanceTransaction(number, kind, at, value, fee, order_id, order_name, source, payout))
     for period_start, index in sorted(payout_of_period.items(), key=lambda p: p[1]):
-        issued = period_start + period
-        paid = issued + timedelta(days=PAYOUT_SETTLES_DAYS) <= anchor
-        ledger.payouts.append(Payout(index, issued, paid, tuple(members[index])))
+        ledger.payouts.append(Payout(index, period_start + period, tuple(members[index])))
     return ledger
 
 

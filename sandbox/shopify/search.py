@@ -63,6 +63,8 @@ def matches(terms: list[Term], values: dict[str, Any]) -> bool:
 
 
 def _matches(term: Term, value: Any) -> bool:
+    if value is None:  # e.g. the payout date of a transaction not yet paid out: no range holds it
+        return False
     if isinstance(term.value, str):
         return str(value).lower() == term.value
     return _OPS[term.op](value, term.value)

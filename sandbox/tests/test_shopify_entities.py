@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 from sandbox.catalog import CATALOG
 from sandbox.shopify.catalog_data import LOCATIONS, UNAVAILABLE, build_catalog
 from sandbox.shopify.data import generate_shop
 from sandbox.shopify.entities import ShopEntities
-from sandbox.shopify.ledger import build_ledger, processing_fee
+from sandbox.shopify.ledger import PAYOUT_SETTLES_DAYS, build_ledger, processing_fee
 from sandbox.shopify.order_activity import amount, render_order_activity
 
 SHOP = generate_shop(orders=400)
@@ -71,19 +72,45 @@ def test_payments_match_the_order_and_fulfillments_cover_every_line():
 
 def test_payouts_are_the_sum_of_their_balance_transactions():
     ledger = build_ledger(SHOP)
-    assert len(ledger.payouts) >= 20
+    now = SHOP.anchor
+    assert now is not None
+    assert len(ledger.issued(now)) >= 20
     assert {t.kind for t in ledger.balance} == {"CHARGE", "REFUND", "ADJUSTMENT"}
     paid_out: set[int] = set()
-    for payout in ledger.payouts:
-        obj = ledger.payout_object(payout, "USD")
-        nets = [Decimal(ledger.balance_object(ledger.balance[n], "USD")["net"]["amount"]) for n in payout.transactions]
+    for payout in ledger.issued(now):
+        obj = ledger.payout_object(payout, "USD", now)
+        nets = [
+            Decimal(ledger.balance_object(ledger.balance[n], "USD", now)["net"]["amount"]) for n in payout.transactions
+        ]
         assert Decimal(obj["net"]["amount"]) == sum(nets)
         paid_out.update(payout.transactions)
     charges = [t for t in ledger.balance if t.kind == "CHARGE"]
     captured = [t for o in ORDERS for t in o["transactions"] if t["kind"] in ("SALE", "CAPTURE")]
     assert len(charges) == len(captured)
     assert all(t.fee == processing_fee(t.amount) for t in charges)
-    assert all(t.payout is None for t in ledger.balance if t.number not in paid_out)
+    pending = [t for t in ledger.balance if t.number not in paid_out]
+    assert all(ledger.payout_status(t, now) == "PENDING" for t in pending)
+
+
+def test_payouts_are_issued_then_paid_as_the_shop_clock_moves():
+    ledger = build_ledger(SHOP)
+    assert SHOP.anchor is not None
+    last = ledger.payouts[-1]  # the period still open at the anchor
+    assert last.issued_at > SHOP.anchor and last not in ledger.issued(SHOP.anchor)
+    txn = ledger.balance[last.transactions[0]]
+    before, issued, paid = (
+        last.issued_at - timedelta(seconds=1),
+        last.issued_at,
+        last.issued_at + timedelta(days=PAYOUT_SETTLES_DAYS),
+    )
+    assert [ledger.payout_status(txn, t) for t in (before, issued, paid)] == ["PENDING", "SCHEDULED", "PAID"]
+    assert ledger.balance_object(txn, "USD", before)["associatedPayout"]["id"] is None
+    assert (
+        ledger.balance_object(txn, "USD", issued)["associatedPayout"]["id"]
+        == ledger.payout_object(last, "USD", issued)["id"]
+    )
+    assert [last.status(t) for t in (issued, paid)] == ["SCHEDULED", "PAID"]
+    assert ledger.issued(issued)[-1] == last
 
 
 def test_customers_are_the_buyers_of_the_orders():

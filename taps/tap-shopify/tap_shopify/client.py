@@ -131,7 +131,7 @@ class ShopifyStream(GraphQLStream[str | None]):
             self._windows[key] = sync_window(
                 bookmark=parse_time(bookmark) if bookmark else None,
                 start_date=parse_time(start_date) if start_date else None,
-                lookback_days=int(self.config.get("lookback_window_days") or 0),
+                lookback_days=self.lookback_days(),
                 started_at=self._tap.started_at,  # type: ignore[attr-defined]
                 safety_lag_minutes=float(self.config.get("safety_lag_minutes", 5)),
             )
@@ -142,6 +142,10 @@ class ShopifyStream(GraphQLStream[str | None]):
                 state.pop(IDS_AT_BOOKMARK, None)
             self._repeats = (state.get("replication_key_value"), frozenset(state.get(IDS_AT_BOOKMARK) or ()))
         return self._windows[key]
+
+    def lookback_days(self) -> int:
+        """Days before the bookmark each sync reads again."""
+        return int(self.config.get("lookback_window_days") or 0)
 
     def is_repeat(self, node: dict[str, Any]) -> bool:
         """Whether an interrupted run already emitted this very version of the record."""

@@ -15,6 +15,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_shopify.bulk import BULK_PROPERTIES, bulk_config_problems
 from tap_shopify.client import ShopifyError
 from tap_shopify.streams import STREAM_TYPES
+from tap_shopify.streams.payments import PAYOUT_SETTLE_DAYS
 from tap_shopify.throttle import CostThrottle
 
 DEFAULT_API_VERSION = "2026-10"
@@ -37,7 +38,7 @@ def config_problems(config: dict[str, Any]) -> list[str]:
             datetime.fromisoformat(str(start))
         except ValueError:
             problems.append(f"start_date: expected an ISO 8601 date or timestamp, got {start!r}")
-    for name in ("lookback_window_days", "safety_lag_minutes"):
+    for name in ("lookback_window_days", "safety_lag_minutes", "payout_settle_days"):
         value = config.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
             problems.append(f"{name}: expected a number of {name.rsplit('_', 1)[1]} of at least 0, got {value!r}")
@@ -115,6 +116,14 @@ class TapShopify(Tap):
             title="Safety lag (minutes)",
             description="Read only changes older than this, since Shopify's search index trails its writes; "
             "newer ones are read by the next run",
+        ),
+        th.Property(
+            "payout_settle_days",
+            th.IntegerType,
+            default=PAYOUT_SETTLE_DAYS,
+            title="Payout settle window (days)",
+            description="Days before the bookmark whose payouts may still change: their payouts are read again, "
+            "and the balance transactions of any whose status moved; raise it for weekly or monthly payouts",
         ),
         th.Property(
             "api_url",

@@ -18,6 +18,8 @@ from .conftest import tap_config
         ("api_version", "2026-11"),
         ("start_date", "last tuesday"),
         ("api_url", "ftp://example"),
+        ("payout_settle_days", -1),
+        ("payout_settle_days", "ten"),
     ],
 )
 def test_each_bad_setting_is_named(setting, value):

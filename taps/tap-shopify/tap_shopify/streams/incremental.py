@@ -1,4 +1,4 @@
-"""Streams read incrementally with Shopify's search syntax on `updated_at`."""
+"""Streams read incrementally with Shopify's search syntax on a timestamp (`updated_at` by default)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ if TYPE_CHECKING:
 
 
 class UpdatedAtStream(ShopifyStream):
-    """Reads this sync's window on `updated_at` (see `tap_shopify.window`); bookmark `updated_at`.
+    """Reads this sync's window on `search_field` (see `tap_shopify.window`); bookmark `replication_key`.
 
-    Streams that can also sort on UPDATED_AT set `is_sorted`, so the bookmark advances as
+    Streams that can also sort on that field set `is_sorted`, so the bookmark advances as
     pages arrive; the others keep it until the stream (or partition) ends.
     """
 

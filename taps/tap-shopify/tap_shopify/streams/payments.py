@@ -1,22 +1,44 @@
 """Shopify Payments: payouts and the balance transactions they pay out.
 
-Neither has an `updated_at` nor a filter on one, and both change after creation (a
-payout goes SCHEDULED → PAID; a transaction is assigned to a payout), so both are read
-in full each run; they are few next to orders (a payout every few days, about one
-transaction per payment). A shop without Shopify Payments has no account: no records.
+Neither has an `updated_at`, and both change after creation: a transaction is PENDING
+until a payout takes it (SCHEDULED), and the payout is PAID when the bank has it. Each is
+bookmarked on the time it happened (payouts `issued_at`, transactions `processed_at`):
+
+- payouts are few (about one a business day), so every sync simply reads the last
+  `payout_settle_days` before the bookmark again;
+- transactions are many (about one per payment), and all of a payout's change together, so
+  a sync reads those processed since the bookmark, then the statuses of the payouts issued
+  in the settle window, and reads again only the transactions of a payout that is new or
+  whose status moved since the statuses kept in state.
+
+A shop without Shopify Payments has no account: no records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import requests
 from singer_sdk import typing as th
 
-from tap_shopify.client import ShopifyStream, to_decimal
+from tap_shopify.client import to_decimal
 from tap_shopify.pagination import dig
+from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
+from tap_shopify.window import Window
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+#: Default of `payout_settle_days`: a transaction's payout is sent 2-3 business days after it is
+#: processed (daily schedule, by country) and banks take 1-3 business days more; over a weekend
+#: or holiday that is up to about 10 calendar days until PAID.
+PAYOUT_SETTLE_DAYS = 10
+#: State key of the balance transactions: the status of each payout in the settle window, as last read.
+PAYOUT_STATUSES = "payout_statuses"
+STATUS_PAGE = 250
 
 SUMMARY_PARTS = {
     "charges_gross": "chargesGross",
@@ -38,18 +60,31 @@ def _amount(node: dict[str, Any], *path: str) -> Any:
     return to_decimal(dig(node, (*path, "amount")))
 
 
-class PayoutsStream(ShopifyStream):
+def settle_days(config: Any) -> int:
+    settle = config.get("payout_settle_days")
+    return PAYOUT_SETTLE_DAYS if settle is None else int(settle)
+
+
+class PayoutsStream(UpdatedAtStream):
+    """Bookmarked on `issued_at`; each sync reads the settle window before the bookmark again."""
+
     name = "payouts"
     query_name = "payouts"
     result_path = ("shopifyPaymentsAccount", "payouts")
     primary_keys = ("shop", "id")
-    replication_key = None
+    replication_key = "issued_at"
+    search_field = "issued_at"  # payouts(query: "issued_at:>=…", sortKey: ISSUED_AT)
+    node_field = "issuedAt"
+    is_sorted = True
+
+    def lookback_days(self) -> int:
+        return max(super().lookback_days(), settle_days(self.config))
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
         th.Property("id", th.StringType, required=True, description="Global ID of the payout"),
         th.Property("legacy_resource_id", th.IntegerType),
-        th.Property("issued_at", th.DateTimeType),
+        th.Property("issued_at", th.DateTimeType, required=True),
         th.Property("status", th.StringType, description="SCHEDULED, PAID, FAILED, CANCELED"),
         th.Property("transaction_type", th.StringType, description="DEPOSIT (to the bank) or WITHDRAWAL"),
         th.Property("external_trace_id", th.StringType),
@@ -64,7 +99,7 @@ class PayoutsStream(ShopifyStream):
                 "shop": self.shop,
                 "id": node["id"],
                 "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
-                "issued_at": node.get("issuedAt"),
+                "issued_at": node["issuedAt"],
                 "status": node.get("status"),
                 "transaction_type": node.get("transactionType"),
                 "external_trace_id": node.get("externalTraceId"),
@@ -74,19 +109,24 @@ class PayoutsStream(ShopifyStream):
             }
 
 
-class BalanceTransactionsStream(ShopifyStream):
+class BalanceTransactionsStream(UpdatedAtStream):
+    """Bookmarked on `processed_at`; re-reads the transactions of the payouts that moved."""
+
     name = "balance_transactions"
     query_name = "balance_transactions"
     result_path = ("shopifyPaymentsAccount", "balanceTransactions")
     primary_keys = ("shop", "id")
-    replication_key = None
+    replication_key = "transaction_date"
+    search_field = "processed_at"  # balanceTransactions(query: "processed_at:>=…", sortKey: PROCESSED_AT)
+    node_field = "transactionDate"
+    is_sorted = True
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
         th.Property("id", th.StringType, required=True, description="Global ID of the balance transaction"),
         th.Property("type", th.StringType, description="CHARGE, REFUND, ADJUSTMENT, ..."),
         th.Property("test", th.BooleanType),
-        th.Property("transaction_date", th.DateTimeType),
+        th.Property("transaction_date", th.DateTimeType, required=True, description="When it was processed"),
         th.Property("amount", MONEY),
         th.Property("fee", MONEY),
         th.Property("net", MONEY, description="amount - fee"),
@@ -98,30 +138,86 @@ class BalanceTransactionsStream(ShopifyStream):
         th.Property("order_id", th.StringType),
         th.Property("order_name", th.StringType),
         th.Property("payout_id", th.StringType, description="The payout that pays it out; null until assigned"),
-        th.Property("payout_status", th.StringType),
+        th.Property("payout_status", th.StringType, description="PENDING until a payout takes it, then its payout's"),
     ).to_dict()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rereading = False
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        state = self.get_context_state(context)
+        first_run = not state.get("replication_key_value")
+        window = self.window(context)
+        # Statuses first: a transaction read after them is at least as new as they are. They cover
+        # the settle window before the bookmark (a first run: before its end, where the next starts).
+        since = window.end if first_run or window.start is None else window.start
+        statuses = self.payout_statuses(Window(since - timedelta(days=settle_days(self.config)), window.end))
+        yield from super().get_records(context)  # processed since the bookmark
+        if not first_run:  # a first run has just read every transaction
+            seen = state.get(PAYOUT_STATUSES) or {}
+            for legacy_id, status in statuses.items():
+                if seen.get(legacy_id) != status:
+                    yield from self.transactions_of(legacy_id)
+        state[PAYOUT_STATUSES] = statuses
+
+    def payout_statuses(self, issued: Window) -> dict[str, str]:
+        """Status of each payout issued in the window, by legacy id."""
+        statuses: dict[str, str] = {}
+        after = None
+        while True:
+            variables = {"first": STATUS_PAGE, "after": after, "query": issued.search("issued_at")}
+            payouts = dig(self.post_request_json("payout_statuses", variables), ("data", *PayoutsStream.result_path))
+            for node in (payouts or {}).get("nodes") or []:
+                statuses[str(node["legacyResourceId"])] = str(node["status"])
+            info = (payouts or {}).get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return statuses
+            after = info.get("endCursor")
+
+    def transactions_of(self, payout_legacy_id: str) -> Iterator[dict[str, Any]]:
+        """Every transaction of one payout, again: its status or payout changed."""
+        after = None
+        while True:
+            variables = {"first": self.page_size, "after": after, "query": f"payments_transfer_id:{payout_legacy_id}"}
+            found = dig(self.post_request_json(self.query_name, variables), ("data", *self.result_path)) or {}
+            self._rereading = True  # out of processed_at order: they do not move the bookmark
+            try:
+                yield from (self.record(node) for node in found.get("nodes") or [])
+            finally:
+                self._rereading = False
+            info = found.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
+
+    def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
+        if not self._rereading:
+            super()._increment_stream_state(latest_record, context=context)
+
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        for node in self.nodes(response):
-            yield {
-                "shop": self.shop,
-                "id": node["id"],
-                "type": node.get("type"),
-                "test": node.get("test"),
-                "transaction_date": node.get("transactionDate"),
-                "amount": _amount(node, "amount"),
-                "fee": _amount(node, "fee"),
-                "net": _amount(node, "net"),
-                "currency_code": dig(node, ("amount", "currencyCode")),
-                "source_type": node.get("sourceType"),
-                "source_id": _text(node.get("sourceId")),
-                "source_order_transaction_id": _text(node.get("sourceOrderTransactionId")),
-                "adjustment_reason": node.get("adjustmentReason"),
-                "order_id": dig(node, ("associatedOrder", "id")),
-                "order_name": dig(node, ("associatedOrder", "name")),
-                "payout_id": dig(node, ("associatedPayout", "id")),
-                "payout_status": dig(node, ("associatedPayout", "status")),
-            }
+        return map(self.record, self.nodes(response))
+
+    def record(self, node: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "shop": self.shop,
+            "id": node["id"],
+            "type": node.get("type"),
+            "test": node.get("test"),
+            "transaction_date": node["transactionDate"],
+            "amount": _amount(node, "amount"),
+            "fee": _amount(node, "fee"),
+            "net": _amount(node, "net"),
+            "currency_code": dig(node, ("amount", "currencyCode")),
+            "source_type": node.get("sourceType"),
+            "source_id": _text(node.get("sourceId")),
+            "source_order_transaction_id": _text(node.get("sourceOrderTransactionId")),
+            "adjustment_reason": node.get("adjustmentReason"),
+            "order_id": dig(node, ("associatedOrder", "id")),
+            "order_name": dig(node, ("associatedOrder", "name")),
+            "payout_id": dig(node, ("associatedPayout", "id")),
+            "payout_status": dig(node, ("associatedPayout", "status")),
+        }
 
 
 def _text(value: Any) -> str | None:
