@@ -24,7 +24,7 @@ from sandbox.shopify.catalog_data import (
     Location,
     build_catalog,
 )
-from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate
+from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, iso
 from sandbox.shopify.ledger import Ledger, build_ledger, customer_object
 from sandbox.shopify.order_activity import render_order_activity
@@ -38,6 +38,8 @@ PAYOUT_TEXT_FIELDS = frozenset({"status"})
 PAYOUT_SORT_FIELDS = {"ID": "id", "ISSUED_AT": "issued_at", "STATUS": "status"}
 BALANCE_DATE_FIELDS = {"processed_at", "payout_date"}
 BALANCE_TEXT_FIELDS = frozenset({"payout_status", "transaction_type", "payments_transfer_id"})
+# Sort keys whose order never moves with the shop's clock: these page from a sorted index.
+STATIC_BALANCE_SORTS = frozenset({"id", "processed_at"})
 BALANCE_SORT_FIELDS = {
     "ID": "id",
     "PROCESSED_AT": "processed_at",
@@ -272,6 +274,30 @@ class ShopEntities:
 
         def balance_transactions(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             ledger, now = self.ledger, self.now()
+            sort_field = BALANCE_SORT_FIELDS.get(args.get("sortKey") or "ID", "id")
+            if sort_field in STATIC_BALANCE_SORTS:
+                # Tens of thousands of transactions: walk a sorted index from the cursor, filtering
+                # and rendering only the page, as the orders connection does.
+                terms, found = parse_query(args.get("query"), BALANCE_DATE_FIELDS, BALANCE_TEXT_FIELDS)
+                if found:
+                    warnings.append({"path": ["balanceTransactions"], "query": args.get("query"), "warnings": found})
+                floors = [
+                    iso(t.value)
+                    for t in terms
+                    if t.field == "processed_at" and t.op in (">", ">=") and isinstance(t.value, datetime)
+                ]
+                keys, ordered = ledger.sorted_balance(sort_field)
+                try:
+                    return paginate_sorted(
+                        keys,
+                        ordered,
+                        lambda t: ledger.balance_object(t, currency, now),
+                        keep=lambda t: matches(terms, ledger.balance_fields(t, now)),
+                        lower_bound=[max(floors)] if floors and sort_field == "processed_at" else None,
+                        **page_args(args),
+                    )
+                except ConnectionArgumentError as err:
+                    raise GraphQLError(str(err)) from err
             return self._searched_page(
                 "balanceTransactions",
                 args,

@@ -75,6 +75,22 @@ class Ledger:
     balance: list[BalanceTransaction] = field(default_factory=list)
     payouts: list[Payout] = field(default_factory=list)
 
+    _balance_sorted: dict[str, tuple[list[list[Any]], list[BalanceTransaction]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def sorted_balance(self, sort_field: str) -> tuple[list[list[Any]], list[BalanceTransaction]]:
+        """Balance transactions in ascending (`sort_field`, id) order, with their cursor keys, for the
+        sort keys that do not move with time (`id`, `processed_at`); built once per ledger."""
+        if sort_field not in self._balance_sorted:
+
+            def key(txn: BalanceTransaction) -> list[Any]:
+                return [txn.number if sort_field == "id" else iso(txn.at), txn.number]
+
+            pairs = sorted(((key(t), t) for t in self.balance), key=lambda p: p[0])
+            self._balance_sorted[sort_field] = ([k for k, _ in pairs], [t for _, t in pairs])
+        return self._balance_sorted[sort_field]
+
     def net_of(self, payout: Payout) -> Decimal:
         return sum((self.balance[n].net for n in payout.transactions), Decimal("0.00"))
 
