@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import bisect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -45,10 +45,10 @@ def paginate(
 
     Keys are tuples of JSON scalars (strings, numbers) so that cursors round-trip exactly.
     """
-    pairs = sorted(((list(key(i)), i) for i in items), key=lambda p: p[0])
+    keys, ordered = sorted_index(items, key)
     return paginate_sorted(
-        [k for k, _ in pairs],
-        [i for _, i in pairs],
+        keys,
+        ordered,
         render,
         first=first,
         after=after,
@@ -56,6 +56,12 @@ def paginate(
         before=before,
         reverse=reverse,
     )
+
+
+def sorted_index(items: Iterable[T], key: Callable[[T], Sequence[Any]]) -> tuple[list[list[Any]], list[T]]:
+    """`items` in ascending `key` order, with their keys as lists (the cursor form), for `paginate_sorted`."""
+    pairs = sorted(((list(key(i)), i) for i in items), key=lambda p: p[0])
+    return [k for k, _ in pairs], [i for _, i in pairs]
 
 
 def paginate_sorted(

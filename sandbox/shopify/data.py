@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from sandbox.catalog import CATALOG, CatalogItem
+from sandbox.shopify.connection import sorted_index
 from sandbox.shopify.events import Deletion
 
 CENT = Decimal("0.01")
@@ -93,8 +94,7 @@ class ShopData:
     ) -> tuple[list[list[Any]], list[OrderFact]]:
         """The live orders in ascending `key` order, with their keys; built once per sort `name`."""
         if name not in self._sorted:
-            pairs = sorted(((list(key(o)), o) for o in self.live_orders()), key=lambda p: p[0])
-            self._sorted[name] = ([k for k, _ in pairs], [o for _, o in pairs])
+            self._sorted[name] = sorted_index(self.live_orders(), key)
         return self._sorted[name]
 
     def update_orders(self, numbers: Iterable[int], at: datetime) -> None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.shopify.catalog_data import money_v2
+from sandbox.shopify.connection import sorted_index
 from sandbox.shopify.data import CENT, ShopData, gid, iso
 from sandbox.shopify.order_activity import amount, render_order_activity
 
@@ -87,8 +88,7 @@ class Ledger:
             def key(txn: BalanceTransaction) -> list[Any]:
                 return [txn.number if sort_field == "id" else iso(txn.at), txn.number]
 
-            pairs = sorted(((key(t), t) for t in self.balance), key=lambda p: p[0])
-            self._balance_sorted[sort_field] = ([k for k, _ in pairs], [t for _, t in pairs])
+            self._balance_sorted[sort_field] = sorted_index(self.balance, key)
         return self._balance_sorted[sort_field]
 
     def net_of(self, payout: Payout) -> Decimal:
