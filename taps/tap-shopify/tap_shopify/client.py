@@ -47,6 +47,12 @@ class ShopifyError(FatalAPIError):
     """A failure the user must act on; its message is one line naming what to check."""
 
 
+def legacy_id(node: dict[str, Any]) -> int | None:
+    """The numeric id (REST API, admin URLs) of a node that asked for `legacyResourceId`."""
+    value = node.get("legacyResourceId")
+    return int(value) if value else None
+
+
 def to_decimal(value: Any) -> Decimal | None:
     """An amount given as a Decimal or Money scalar (JSON string or number), exactly."""
     return None if value is None else Decimal(str(value))

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from singer_sdk import typing as th
 
-from tap_shopify.client import deleted_at_property, to_decimal
+from tap_shopify.client import deleted_at_property, legacy_id, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
@@ -46,7 +46,7 @@ class CustomersStream(UpdatedAtStream):
             yield {
                 "shop": self.shop,
                 "id": node["id"],
-                "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+                "legacy_resource_id": legacy_id(node),
                 "state": node.get("state"),
                 "verified_email": node.get("verifiedEmail"),
                 "tax_exempt": node.get("taxExempt"),

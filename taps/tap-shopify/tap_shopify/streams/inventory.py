@@ -15,7 +15,7 @@ import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import ShopifyStream, to_decimal
+from tap_shopify.client import ShopifyStream, legacy_id, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
@@ -69,7 +69,7 @@ class LocationsStream(ShopifyStream):
             yield {
                 "shop": self.shop,
                 "id": node["id"],
-                "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+                "legacy_resource_id": legacy_id(node),
                 "name": node.get("name"),
                 "is_active": node.get("isActive"),
                 "fulfills_online_orders": node.get("fulfillsOnlineOrders"),
@@ -163,7 +163,7 @@ class InventoryItemsStream(UpdatedAtStream):
             yield {
                 "shop": self.shop,
                 "id": node["id"],
-                "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+                "legacy_resource_id": legacy_id(node),
                 "sku": node.get("sku"),
                 "tracked": node.get("tracked"),
                 "requires_shipping": node.get("requiresShipping"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
 
-from tap_shopify.client import ShopifyStream, money
+from tap_shopify.client import ShopifyStream, legacy_id, money
 from tap_shopify.pagination import dig
 from tap_shopify.streams.nested import all_nodes, fill_unread
 
@@ -178,7 +178,7 @@ def refund_record(stream: ShopifyStream, node: dict[str, Any], order: dict[str, 
     ]
     return {
         **_link(stream, node, order),
-        "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+        "legacy_resource_id": legacy_id(node),
         "note": node.get("note"),
         "created_at": node.get("createdAt"),
         "processed_at": node.get("processedAt"),
@@ -221,7 +221,7 @@ def fulfillment_record(stream: ShopifyStream, node: dict[str, Any], order: dict[
     )
     return {
         **_link(stream, node, order),
-        "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+        "legacy_resource_id": legacy_id(node),
         "name": node.get("name"),
         "status": node.get("status"),
         "display_status": node.get("displayStatus"),

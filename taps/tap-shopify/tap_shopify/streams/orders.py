@@ -17,7 +17,7 @@ from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
 from tap_shopify.bulk import BulkStream
-from tap_shopify.client import deleted_at_property, money, to_decimal
+from tap_shopify.client import deleted_at_property, legacy_id, money, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import BufferedChildStream, PageBuffers
 from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
@@ -149,7 +149,7 @@ class OrdersStream(BulkStream):
         return {
             "shop": self.shop,
             "id": node["id"],
-            "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+            "legacy_resource_id": legacy_id(node),
             "name": node.get("name"),
             "created_at": node.get("createdAt"),
             "processed_at": node.get("processedAt"),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 from singer_sdk import typing as th
 
-from tap_shopify.client import to_decimal
+from tap_shopify.client import legacy_id, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
@@ -98,7 +98,7 @@ class PayoutsStream(UpdatedAtStream):
             yield {
                 "shop": self.shop,
                 "id": node["id"],
-                "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+                "legacy_resource_id": legacy_id(node),
                 "issued_at": node["issuedAt"],
                 "status": node.get("status"),
                 "transaction_type": node.get("transactionType"),

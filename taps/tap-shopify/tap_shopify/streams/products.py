@@ -16,7 +16,7 @@ import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import deleted_at_property, to_decimal
+from tap_shopify.client import deleted_at_property, legacy_id, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import BufferedChildStream, PageBuffers
 from tap_shopify.streams.incremental import UpdatedAtStream
@@ -77,7 +77,7 @@ class ProductsStream(UpdatedAtStream):
         return {
             "shop": self.shop,
             "id": node["id"],
-            "legacy_resource_id": int(node["legacyResourceId"]) if node.get("legacyResourceId") else None,
+            "legacy_resource_id": legacy_id(node),
             "title": node.get("title"),
             "handle": node.get("handle"),
             "product_type": node.get("productType"),
@@ -99,7 +99,7 @@ class ProductsStream(UpdatedAtStream):
                 "id": v["id"],
                 "product_id": product["id"],
                 "product_updated_at": product["updated_at"],
-                "legacy_resource_id": int(v["legacyResourceId"]) if v.get("legacyResourceId") else None,
+                "legacy_resource_id": legacy_id(v),
                 "sku": v.get("sku"),
                 "title": v.get("title"),
                 "display_name": v.get("displayName"),
