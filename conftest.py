@@ -1,11 +1,15 @@
-"""Fixtures shared by every test suite: sandboxes served over real HTTP on free ports."""
+"""Fixtures shared by every test suite: sandboxes served over real HTTP on free ports, and the
+seal that keeps the suite off the developer's `.env`, shell credentials, Meltano run directory
+and temporary directories."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +28,95 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# -- the seal ----------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent
+MELTANO = ROOT / ".venv" / "bin" / "meltano"
+
+# What a developer may have exported for their own runs (credentials, hosts, Meltano's, dbt's,
+# libpq's and the warehouse utility's configuration): none of it may reach a test.
+PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
+PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+# Bound and never listened on, for the whole session: a request through the proxy is refused at
+# once, so nothing can resolve or reach a real vendor host. The sandboxes are on loopback,
+# which NO_PROXY exempts.
+_DEAD_PORT = socket.socket()
+_DEAD_PORT.bind(("127.0.0.1", 0))
+DEAD_PROXY = f"http://127.0.0.1:{_DEAD_PORT.getsockname()[1]}"
+# Plugin virtualenvs shared with the project's `.meltano`; everything else there (run/, the
+# system database) is the session's own.
+SHARED_MELTANO_DIRS = ("extractors", "loaders", "utilities")
+
+
+def sealed_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without the developer's settings, with every proxy pointing at a dead port."""
+    env = {
+        k: v
+        for k, v in environ.items()
+        if not k.upper().startswith(PRIVATE_PREFIXES) and k.upper() not in (*PROXIES, "NO_PROXY")
+    }
+    for name in PROXIES:
+        env[name] = env[name.lower()] = DEAD_PROXY
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    env["MELTANO_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return env
+
+
+class Session:
+    """The session's own directory: pytest's basetemp, Meltano's system directory, an empty .env."""
+
+    dir: Path
+    meltano_dir: Path
+    env_file: Path
+    exitstatus: int | None = None
+
+
+PASSED = (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
+
+
+def meltano_sys_dir(path: Path, project_sys_dir: Path) -> Path:
+    """A Meltano system directory whose plugin venvs are the project's and whose run/ is private."""
+    path.mkdir()
+    for name in SHARED_MELTANO_DIRS:
+        if (project_sys_dir / name).is_dir():
+            (path / name).symlink_to(project_sys_dir / name, target_is_directory=True)
+    return path
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # A fresh directory per session: pytest's shared per-user basetemp keeps only the newest
+    # three sessions, so two runs at once would delete each other's warehouses.
+    Session.dir = Path(tempfile.mkdtemp(prefix="stratus-test-"))
+    if config.option.basetemp is None:
+        config.option.basetemp = str(Session.dir / "tmp")
+    Session.meltano_dir = meltano_sys_dir(Session.dir / "meltano", ROOT / ".meltano")
+    Session.env_file = Session.dir / "empty.env"
+    Session.env_file.touch()
+    # Sealed here, before any test module imports, so in-process taps and every subprocess
+    # (taps, Meltano, dbt) see the same clean environment.
+    sealed = sealed_environ(os.environ)
+    os.environ.clear()
+    os.environ.update(sealed)
+    os.environ["MELTANO_SYS_DIR_ROOT"] = str(Session.meltano_dir)
+
+
+def pytest_sessionfinish(exitstatus: int) -> None:
+    Session.exitstatus = exitstatus
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if Session.exitstatus not in PASSED:
+        terminalreporter.write_line(f"test files kept in {Session.dir}")
+
+
+def pytest_unconfigure() -> None:
+    """Remove the session's directory when the run passed; keep it to look into otherwise."""
+    if Session.exitstatus in PASSED:
+        shutil.rmtree(Session.dir, ignore_errors=True)
+
+
 @pytest.fixture
 def sandbox_factory() -> Iterator[Callable[..., tuple[Sandbox, str]]]:
     """Start sandboxes (each on its own port) for one test; they stop when it ends."""
@@ -37,9 +130,6 @@ def sandbox_factory() -> Iterator[Callable[..., tuple[Sandbox, str]]]:
 
 
 # -- pipeline tests: real Meltano into a real embedded Postgres ---------------------------
-
-ROOT = Path(__file__).resolve().parent
-MELTANO = ROOT / ".venv" / "bin" / "meltano"
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +161,18 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
     }
 
 
-def meltano(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def meltano(
+    env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run Meltano in the project; an empty env file stands in for the developer's `.env`."""
     result = subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+        [str(MELTANO), "--env-file", str(Session.env_file), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     if check and result.returncode != 0:
         pytest.fail(

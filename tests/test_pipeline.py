@@ -140,10 +140,28 @@ def test_tap_dumps_json_lines(built, meltano_env):
     assert json.loads(lines[0])["shop"] == SHOP
 
 
-def test_prod_without_access_token_stops_with_one_line_naming_it(meltano_env):
-    env = {k: v for k, v in meltano_env.items() if not k.startswith("TAP_SHOPIFY_")}
-    env.update({"MELTANO_ENVIRONMENT": "prod", "SHOPIFY_SHOP": "my-store.myshopify.com"})
-    env.pop("SHOPIFY_ACCESS_TOKEN", None)
+def prod_env(meltano_env, **variables):
+    """The prod environment with only `variables` set: none of the dev test's plugin overrides."""
+    env = {k: v for k, v in meltano_env.items() if not k.startswith(("TAP_", "TARGET_", "DBT_"))}
+    return {**env, "MELTANO_ENVIRONMENT": "prod", **variables}
+
+
+def test_prod_run_with_nothing_set_names_the_missing_variable(meltano_env):
+    result = meltano(prod_env(meltano_env), "run", "tap-shopify", "target-postgres", check=False)
+    assert result.returncode != 0
+    assert "Environment variable 'SHOPIFY_SHOP' referenced but not set" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Once Shopify's are set, the warehouse's are named in turn.
+    shopify = {"SHOPIFY_SHOP": "my-store.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "shpat_x", "SHOPIFY_START_DATE": "2024-01-01"}
+    result = meltano(prod_env(meltano_env, **shopify), "run", "tap-shopify", "target-postgres", check=False)
+    assert result.returncode != 0
+    assert "Environment variable 'WAREHOUSE_HOST' referenced but not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_prod_with_an_empty_access_token_stops_with_one_line_naming_it(meltano_env):
+    # As in a .env copied from .env.example and not filled in: set, but empty.
+    env = prod_env(meltano_env, SHOPIFY_SHOP="my-store.myshopify.com", SHOPIFY_ACCESS_TOKEN="", SHOPIFY_START_DATE="2024-01-01")
     result = meltano(env, "invoke", "tap-shopify", check=False)
     assert result.returncode != 0
     assert "'access_token' is a required property" in result.stderr
