@@ -161,9 +161,7 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
     }
 
 
-def meltano(
-    env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT
-) -> subprocess.CompletedProcess[str]:
+def meltano(env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run Meltano in the project; an empty env file stands in for the developer's `.env`."""
     result = subprocess.run(
         [str(MELTANO), "--env-file", str(Session.env_file), *args],

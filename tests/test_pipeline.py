@@ -152,7 +152,11 @@ def test_prod_run_with_nothing_set_names_the_missing_variable(meltano_env):
     assert "Environment variable 'SHOPIFY_SHOP' referenced but not set" in result.stderr
     assert "Traceback" not in result.stderr
     # Once Shopify's are set, the warehouse's are named in turn.
-    shopify = {"SHOPIFY_SHOP": "my-store.myshopify.com", "SHOPIFY_ACCESS_TOKEN": "shpat_x", "SHOPIFY_START_DATE": "2024-01-01"}
+    shopify = {
+        "SHOPIFY_SHOP": "my-store.myshopify.com",
+        "SHOPIFY_ACCESS_TOKEN": "shpat_x",
+        "SHOPIFY_START_DATE": "2024-01-01",
+    }
     result = meltano(prod_env(meltano_env, **shopify), "run", "tap-shopify", "target-postgres", check=False)
     assert result.returncode != 0
     assert "Environment variable 'WAREHOUSE_HOST' referenced but not set" in result.stderr
@@ -161,7 +165,9 @@ def test_prod_run_with_nothing_set_names_the_missing_variable(meltano_env):
 
 def test_prod_with_an_empty_access_token_stops_with_one_line_naming_it(meltano_env):
     # As in a .env copied from .env.example and not filled in: set, but empty.
-    env = prod_env(meltano_env, SHOPIFY_SHOP="my-store.myshopify.com", SHOPIFY_ACCESS_TOKEN="", SHOPIFY_START_DATE="2024-01-01")
+    env = prod_env(
+        meltano_env, SHOPIFY_SHOP="my-store.myshopify.com", SHOPIFY_ACCESS_TOKEN="", SHOPIFY_START_DATE="2024-01-01"
+    )
     result = meltano(env, "invoke", "tap-shopify", check=False)
     assert result.returncode != 0
     assert "'access_token' is a required property" in result.stderr
