@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from stratus_warehouse.server import Warehouse, WarehouseError
+from stratus_warehouse.server import PortState, Warehouse, WarehouseError
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -99,9 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             warehouse.start()
             print(f"warehouse: running at {warehouse.url()}")
         elif args.command == "stop":
+            # pg_ctl stops the server of our data directory only: a foreign one is never touched.
             print("warehouse: stopped" if warehouse.stop() else "warehouse: not running")
         elif args.command == "status":
-            running = warehouse.is_running()
+            state = warehouse.port_state()
+            if state is PortState.FOREIGN:
+                raise warehouse.port_taken()
+            running = state is PortState.OURS
             print(f"warehouse: {'running' if running else 'not running'} on port {warehouse.port}")
             return 0 if running else 1
         elif args.command == "url":

