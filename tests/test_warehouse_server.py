@@ -15,7 +15,11 @@ from conftest import free_port
 
 
 def cli(warehouse: Warehouse, command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STRATUS_WAREHOUSE_DIR": str(warehouse.data_dir), "STRATUS_WAREHOUSE_PORT": str(warehouse.port)}
+    env = {
+        **os.environ,
+        "STRATUS_WAREHOUSE_DIR": str(warehouse.data_dir),
+        "STRATUS_WAREHOUSE_PORT": str(warehouse.port),
+    }
     return subprocess.run(
         [sys.executable, "-m", "stratus_warehouse.cli", command],
         env=env,
