@@ -161,10 +161,14 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
     }
 
 
-def meltano(env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run Meltano in the project; an empty env file stands in for the developer's `.env`."""
+def meltano(
+    env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT, read_dotenv: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run Meltano in the project; an empty env file stands in for the developer's `.env`
+    (`read_dotenv` only for a test that shows what that stops, in a scratch project)."""
+    env_file = [] if read_dotenv else ["--env-file", str(Session.env_file)]
     result = subprocess.run(
-        [str(MELTANO), "--env-file", str(Session.env_file), *args],
+        [str(MELTANO), *env_file, *args],
         cwd=cwd,
         env=env,
         capture_output=True,

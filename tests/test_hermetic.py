@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import MELTANO, PRIVATE_PREFIXES, ROOT, Session, meltano, sealed_environ
+from conftest import PRIVATE_PREFIXES, ROOT, Session, meltano, sealed_environ
 
 # What a developer with a filled-in .env and a configured shell has, none of which a test may see.
 PLANTED = {
@@ -76,16 +76,9 @@ def test_sealed_environ_drops_every_planted_setting():
     assert env["PATH"] == "/usr/bin"
 
 
-def dev_access_token(env: dict[str, str], project: Path, *meltano_args: str) -> str:
-    result = subprocess.run(
-        [str(MELTANO), *meltano_args, "--environment", "dev", "config", "--unsafe", "print", "tap-shopify"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+def dev_access_token(env: dict[str, str], project: Path, read_dotenv: bool = False) -> str:
+    args = ("--environment", "dev", "config", "--unsafe", "print", "tap-shopify")
+    result = meltano(env, *args, cwd=project, read_dotenv=read_dotenv)
     return str(json.loads(result.stdout)["access_token"])
 
 
@@ -94,16 +87,12 @@ def test_meltano_reads_neither_dotenv_nor_shell_credentials(tmp_path):
     shutil.copy(ROOT / "meltano.yml", tmp_path / "meltano.yml")
     (tmp_path / ".env").write_text(DOTENV.replace("shpat_from_the_shell", "shpat_from_dotenv"))
     env = dict(os.environ)
-    empty = ("--env-file", str(Session.env_file))
     # Without the seal, both would win over the sandbox token (as they should for a user).
-    assert dev_access_token(env, tmp_path) == "shpat_from_dotenv"
-    assert dev_access_token({**env, **UNSEALED}, tmp_path, *empty) == "shpat_from_the_shell"
+    assert dev_access_token(env, tmp_path, read_dotenv=True) == "shpat_from_dotenv"
+    assert dev_access_token({**env, **UNSEALED}, tmp_path) == "shpat_from_the_shell"
     # With it, the dev environment's sandbox token.
-    assert dev_access_token(env, tmp_path, *empty) == "shpat_sandbox"
-    assert dev_access_token(sealed_environ({**env, **UNSEALED}), tmp_path, *empty) == "shpat_sandbox"
-    # The helper every pipeline test uses passes the empty env file.
-    result = meltano(env, "--environment", "dev", "config", "--unsafe", "print", "tap-shopify", cwd=tmp_path)
-    assert json.loads(result.stdout)["access_token"] == "shpat_sandbox"
+    assert dev_access_token(env, tmp_path) == "shpat_sandbox"
+    assert dev_access_token(sealed_environ({**env, **UNSEALED}), tmp_path) == "shpat_sandbox"
 
 
 def test_meltano_runs_in_the_session_run_directory():
