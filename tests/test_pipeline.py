@@ -133,7 +133,7 @@ def test_discovery_lists_the_streams(meltano_env):
 
 
 def test_tap_dumps_json_lines(built, meltano_env):
-    meltano(meltano_env, "run", "tap-shopify", "target-jsonl", "--full-refresh", "--state-id-suffix", "dump")
+    meltano(meltano_env, "el", "tap-shopify", "target-jsonl", "--full-refresh", "--state-id", "tap-shopify-dump")
     dump = Path(meltano_env["TARGET_JSONL_DESTINATION_PATH"])
     lines = (dump / "orders.jsonl").read_text().splitlines()
     assert len(lines) == ORDERS
