@@ -161,14 +161,18 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
     }
 
 
+def meltano_command(*args: str, read_dotenv: bool = False) -> list[str]:
+    """The command line of a test's Meltano: an empty env file stands in for the developer's `.env`."""
+    return [str(MELTANO), *([] if read_dotenv else ["--env-file", str(Session.env_file)]), *args]
+
+
 def meltano(
     env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT, read_dotenv: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run Meltano in the project; an empty env file stands in for the developer's `.env`
-    (`read_dotenv` only for a test that shows what that stops, in a scratch project)."""
-    env_file = [] if read_dotenv else ["--env-file", str(Session.env_file)]
+    """Run Meltano in the project, sealed (`read_dotenv` only for a test that shows what that
+    stops, in a scratch project)."""
     result = subprocess.run(
-        [str(MELTANO), *env_file, *args],
+        meltano_command(*args, read_dotenv=read_dotenv),
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from conftest import MELTANO, ROOT, pipeline_env
+from conftest import ROOT, meltano_command, pipeline_env
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
@@ -54,14 +54,18 @@ def test_ad_hoc_runs_beside_a_scheduled_run_each_sync_their_own_selection(tmp_pa
             "payouts": ["el", "tap-shopify", "target-jsonl", "--full-refresh", "--state-id", "dump-payouts"],
         }
         # Meltano migrates a new system database on first use; a project's first command does it.
-        subprocess.run([str(MELTANO), "state", "list"], cwd=ROOT, env=base, capture_output=True, check=True)
+        subprocess.run(meltano_command("state", "list"), cwd=ROOT, env=base, capture_output=True, check=True)
         runs = []
         for stream, args in commands.items():
             out = tmp_path / stream
             out.mkdir()
-            env = {**base, "TAP_SHOPIFY__SELECT": json.dumps([f"{stream}.*"]), "TARGET_JSONL_DESTINATION_PATH": str(out)}
+            env = {
+                **base,
+                "TAP_SHOPIFY__SELECT": json.dumps([f"{stream}.*"]),
+                "TARGET_JSONL_DESTINATION_PATH": str(out),
+            }
             process = subprocess.Popen(
-                [str(MELTANO), *args], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                meltano_command(*args), cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
             )
             runs.append((stream, out, process))
         for stream, out, process in runs:
