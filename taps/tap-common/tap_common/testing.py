@@ -1,0 +1,33 @@
+"""Test support shared by both taps' suites: run a tap's real CLI and read what it told the user."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+#: The SDK's own log lines below WARNING (version banner, "Skipping parse of env var settings...").
+QUIET_LOG = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| (DEBUG|INFO) ")
+
+
+def run_tap(
+    module: str, tmp_path: Path, config: dict[str, Any], *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """`python -m <module> --config <config> <args>`, as Meltano runs a tap."""
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", module, "--config", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def told(stderr: str) -> list[str]:
+    """What stderr holds besides the SDK's informational log lines: the lines a user must read."""
+    return [line for line in stderr.splitlines() if line.strip() and not QUIET_LOG.match(line)]
