@@ -12,11 +12,13 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
+from tap_common.retry import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ConnectionBudget, retry_note
 
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.handover import BATCH_KEY, Outbox
 
 if TYPE_CHECKING:
+    from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
     from tap_amazon_spapi.auth import LWAAuthenticator
@@ -75,6 +77,7 @@ class SPAPIStream(RESTStream[Any]):
         self.current_operation = self.operation
         self._retry_wait: float | None = None
         self._failures = 0
+        self.unreachable = ConnectionBudget(hint="api_url (or region)")
         self._refreshed_after_403 = False
         self.outbox = Outbox()
 
@@ -149,10 +152,24 @@ class SPAPIStream(RESTStream[Any]):
     def backoff_jitter(self, value: float) -> float:
         return value  # waits come from Amazon's headers and the buckets, not guesses
 
+    @property
+    def timeout(self) -> tuple[int, int]:  # type: ignore[override]  # requests takes (connect, read)
+        return (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+
+    def backoff_handler(self, details: Details) -> None:
+        note = retry_note(details)
+        if note:
+            self.logger.warning(note)
+        else:
+            super().backoff_handler(details)
+
     def _next_wait(self, exc: Exception) -> float:
         if self._retry_wait is not None:
             wait, self._retry_wait = self._retry_wait, None
             return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
         self._failures += 1
         if self._failures > MAX_FAILURES:
             raise AmazonError(
@@ -190,6 +207,7 @@ class SPAPIStream(RESTStream[Any]):
             raise AmazonError(f"{operation} failed for {self.name} (HTTP {status}): {error_message(response)}")
         self._refreshed_after_403 = False
         self._failures = 0
+        self.unreachable.reset()
         self.limiter.observe_limit(operation, response.headers.get("x-amzn-RateLimit-Limit"))
 
     # -- extra calls -------------------------------------------------------------

@@ -9,7 +9,8 @@ line naming the URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -36,6 +37,16 @@ def unreachable_reason(exc: BaseException) -> str | None:
         return None
     cause = reason.__cause__ or reason.__context__
     return str(getattr(cause, "strerror", None) or cause or reason)
+
+
+def retry_note(details: Mapping[str, Any]) -> str | None:
+    """A short line for a retry after a failed connection (the SDK logs its arguments instead)."""
+    exc = details.get("exception")
+    reason = unreachable_reason(exc) if isinstance(exc, BaseException) else None
+    if reason is None:
+        return None
+    where = getattr(getattr(exc, "request", None), "url", None) or "the API"
+    return f"could not reach {where} ({reason}); trying again in {details.get('wait') or 0:.1f} s"
 
 
 class ConnectionBudget:

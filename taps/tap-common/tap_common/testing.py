@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,10 @@ def run_tap(
 def told(stderr: str) -> list[str]:
     """What stderr holds besides the SDK's informational log lines: the lines a user must read."""
     return [line for line in stderr.splitlines() if line.strip() and not QUIET_LOG.match(line)]
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: bound once by us, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -14,6 +14,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import GraphQLStream
+from tap_common.retry import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ConnectionBudget, retry_note
 
 from tap_shopify.pagination import ConnectionPaginator, dig
 from tap_shopify.queries import load_query
@@ -21,6 +22,7 @@ from tap_shopify.throttle import MAX_SINGLE_QUERY_COST
 from tap_shopify.window import Window, shopify_time, sync_window
 
 if TYPE_CHECKING:
+    from backoff.types import Details
     from singer_sdk.helpers.types import Context
     from singer_sdk.streams.rest import HTTPRequest, PageContext
 
@@ -90,6 +92,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         self._last: tuple[requests.Response, dict[str, Any]] | None = None
         self._retry_wait: float | None = None
         self._failures = 0
+        self.unreachable = ConnectionBudget(hint="the shop setting (and api_url if set)")
         # Requested cost expected of the next query, per query name; learnt from responses.
         self.expected_costs: dict[str, float] = {}
         self.current_query = self.query_name
@@ -259,10 +262,24 @@ class ShopifyStream(GraphQLStream[str | None]):
     def backoff_jitter(self, value: float) -> float:
         return value  # waits come from Shopify's own figures, not guesses
 
+    @property
+    def timeout(self) -> tuple[int, int]:  # type: ignore[override]  # requests takes (connect, read)
+        return (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+
+    def backoff_handler(self, details: Details) -> None:
+        note = retry_note(details)
+        if note:
+            self.logger.warning(note)
+        else:
+            super().backoff_handler(details)
+
     def _retry_after(self, exc: Exception) -> float:
         if self._retry_wait is not None:
             wait, self._retry_wait = self._retry_wait, None
             return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
         self._failures += 1
         response = getattr(exc, "response", None)
         header = response.headers.get("Retry-After") if response is not None else None
@@ -314,6 +331,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         if not errors:
             self.throttle.observe(cost)
             self._failures = 0
+            self.unreachable.reset()
             return
         self._raise_for_errors(errors, cost, response)
 

@@ -159,7 +159,9 @@ def test_deleted_products_and_customers_arrive_as_deleted_rows(sandbox_factory, 
 def test_a_bookmark_ahead_of_the_sync_start_is_saved_as_the_sync_start():
     # A bookmark from a clock ahead of ours must not make every later run skip what it missed:
     # what the tap saves is never later than the moment its sync started.
-    ahead = {"bookmarks": {"orders": {"replication_key": "updated_at", "replication_key_value": "2999-01-01T00:00:00Z"}}}
+    ahead = {
+        "bookmarks": {"orders": {"replication_key": "updated_at", "replication_key_value": "2999-01-01T00:00:00Z"}}
+    }
     runner = sync(tap_config(), state=ahead)
     finished = datetime.now(UTC)
     saved = [m["value"]["bookmarks"]["orders"]["replication_key_value"] for m in runner.state_messages]
