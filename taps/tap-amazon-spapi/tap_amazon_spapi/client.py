@@ -12,13 +12,12 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
-from tap_common.retry import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ConnectionBudget, retry_note
+from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.handover import BATCH_KEY, Outbox
 
 if TYPE_CHECKING:
-    from backoff.types import Details
     from singer_sdk.helpers.types import Context
 
     from tap_amazon_spapi.auth import LWAAuthenticator
@@ -57,7 +56,7 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class SPAPIStream(RESTStream[Any]):
+class SPAPIStream(ReachableStream, RESTStream[Any]):
     """One resource read from the Selling Partner API, per marketplace."""
 
     #: The operationId whose usage plan paces this stream's own requests.
@@ -151,17 +150,6 @@ class SPAPIStream(RESTStream[Any]):
 
     def backoff_jitter(self, value: float) -> float:
         return value  # waits come from Amazon's headers and the buckets, not guesses
-
-    @property
-    def timeout(self) -> tuple[int, int]:  # type: ignore[override]  # requests takes (connect, read)
-        return (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
-
-    def backoff_handler(self, details: Details) -> None:
-        note = retry_note(details)
-        if note:
-            self.logger.warning(note)
-        else:
-            super().backoff_handler(details)
 
     def _next_wait(self, exc: Exception) -> float:
         if self._retry_wait is not None:

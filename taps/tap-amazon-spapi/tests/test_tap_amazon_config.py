@@ -1,13 +1,12 @@
 """Bad settings stop the tap with one line naming the setting; refusals end with one clear line."""
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from spapi_sandbox import catalog_for, tap_config
 from tap_amazon_spapi.tap import check_config, config_problems
+from tap_common.testing import WRONG_START_DATES, told
 from tap_common.testing import run_tap as tap_cli
-from tap_common.testing import told
 
 
 def test_amazon_sandbox_and_api_url_exclude_each_other():
@@ -24,7 +23,6 @@ def run_tap(tmp_path, config, *args):
     return tap_cli("tap_amazon_spapi.tap", tmp_path, config, *args)
 
 
-TODAY = datetime.now(UTC).date()
 HIDDEN = "a value that is hidden because it is secret"
 WRONG = [
     ("lwa_client_id", None, "lwa_client_id: missing; set it to the SP-API app's LWA client id"),
@@ -58,17 +56,7 @@ WRONG = [
     ),
     ("marketplace_ids", "US", "marketplace_ids: 'US' is not an id like ATVPDKIKX0DER"),
     ("start_date", None, "start_date: missing; set it to the earliest date to read, e.g. 2024-01-01"),
-    (
-        "start_date",
-        "last tuesday",
-        "start_date: expected an ISO 8601 date or timestamp like 2024-01-01, got 'last tuesday'",
-    ),
-    (
-        "start_date",
-        "2999-01-01T00:00:00Z",
-        f"start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({TODAY}), "
-        "from which the first run reads",
-    ),
+    *WRONG_START_DATES,
     ("region", "us", "region: expected one of na, eu, fe, got 'us'"),
     ("region", "NA", "region: expected one of na, eu, fe, got 'NA'"),
     ("lookback_window_days", 365, "lookback_window_days: expected a whole number of days from 0 to 90, got 365"),

@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from urllib3.exceptions import NewConnectionError
+
+if TYPE_CHECKING:
+    from backoff.types import Details
+    from singer_sdk.streams import RESTStream
+
+    _Stream = RESTStream[Any]
+else:
+    _Stream = object
 
 #: Seconds to establish a connection (a silent host), and to wait for a response once connected.
 CONNECT_TIMEOUT_S = 10
@@ -87,3 +95,23 @@ class ConnectionBudget:
                 f"check {self.hint} and the network"
             )
         return min(left, 0.5 * 2.0 ** (self.failures - 1))
+
+
+class ReachableStream(_Stream):
+    """Mixed into a tap's base stream: a connect timeout, and one short line per connect retry.
+
+    The stream keeps a ConnectionBudget as `unreachable` and asks it first in its wait generator.
+    """
+
+    unreachable: ConnectionBudget
+
+    @property
+    def timeout(self) -> tuple[int, int]:  # type: ignore[override]  # requests takes (connect, read)
+        return (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+
+    def backoff_handler(self, details: Details) -> None:
+        note = retry_note(details)
+        if note:
+            self.logger.warning(note)
+        else:
+            super().backoff_handler(details)

@@ -7,11 +7,29 @@ import re
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 #: The SDK's own log lines below WARNING (version banner, "Skipping parse of env var settings...").
 QUIET_LOG = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| (DEBUG|INFO) ")
+
+
+TODAY = datetime.now(UTC).date()
+#: Wrong start dates and the line either tap prints for them (both use settings.start_date).
+WRONG_START_DATES = [
+    (
+        "start_date",
+        "last tuesday",
+        "start_date: expected an ISO 8601 date or timestamp like 2024-01-01, got 'last tuesday'",
+    ),
+    (
+        "start_date",
+        "2999-01-01T00:00:00Z",
+        f"start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({TODAY}), "
+        "from which the first run reads",
+    ),
+]
 
 
 def run_tap(

@@ -14,7 +14,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import GraphQLStream
-from tap_common.retry import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, ConnectionBudget, retry_note
+from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_shopify.pagination import ConnectionPaginator, dig
 from tap_shopify.queries import load_query
@@ -22,7 +22,6 @@ from tap_shopify.throttle import MAX_SINGLE_QUERY_COST
 from tap_shopify.window import Window, shopify_time, sync_window
 
 if TYPE_CHECKING:
-    from backoff.types import Details
     from singer_sdk.helpers.types import Context
     from singer_sdk.streams.rest import HTTPRequest, PageContext
 
@@ -65,7 +64,7 @@ def money(bag: dict[str, Any] | None) -> Decimal | None:
     return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
-class ShopifyStream(GraphQLStream[str | None]):
+class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
     """One resource read through the Admin GraphQL API."""
 
     query_name: ClassVar[str]
@@ -261,17 +260,6 @@ class ShopifyStream(GraphQLStream[str | None]):
 
     def backoff_jitter(self, value: float) -> float:
         return value  # waits come from Shopify's own figures, not guesses
-
-    @property
-    def timeout(self) -> tuple[int, int]:  # type: ignore[override]  # requests takes (connect, read)
-        return (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
-
-    def backoff_handler(self, details: Details) -> None:
-        note = retry_note(details)
-        if note:
-            self.logger.warning(note)
-        else:
-            super().backoff_handler(details)
 
     def _retry_after(self, exc: Exception) -> float:
         if self._retry_wait is not None:

@@ -1,10 +1,10 @@
 """Bad settings stop the tap with one line naming the setting."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
+from tap_common.testing import WRONG_START_DATES, told
 from tap_common.testing import run_tap as tap_cli
-from tap_common.testing import told
 from tap_shopify.tap import check_config, config_problems, version_age_warning
 
 from .conftest import tap_config
@@ -23,7 +23,6 @@ def run_tap(tmp_path, config):
     return tap_cli("tap_shopify.tap", tmp_path, config)
 
 
-TODAY = datetime.now(UTC).date()
 WRONG = [
     ("shop", None, "shop: missing; set it to the store's myshopify domain, e.g. my-store.myshopify.com"),
     ("shop", "my-store.com", "shop: expected a myshopify domain like 'my-store.myshopify.com', got 'my-store.com'"),
@@ -37,17 +36,7 @@ WRONG = [
     ),
     ("api_version", "2026-11", "api_version: expected a release like '2026-10' (YYYY-01/04/07/10), got '2026-11'"),
     ("api_version", "latest", "api_version: expected a release like '2026-10' (YYYY-01/04/07/10), got 'latest'"),
-    (
-        "start_date",
-        "last tuesday",
-        "start_date: expected an ISO 8601 date or timestamp like 2024-01-01, got 'last tuesday'",
-    ),
-    (
-        "start_date",
-        "2999-01-01T00:00:00Z",
-        f"start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({TODAY}), "
-        "from which the first run reads",
-    ),
+    *WRONG_START_DATES,
     ("lookback_window_days", "ten", "lookback_window_days: expected a whole number of days of at least 0, got 'ten'"),
     ("lookback_window_days", -1, "lookback_window_days: expected a whole number of days of at least 0, got -1"),
     ("lookback_window_days", 1.5, "lookback_window_days: expected a whole number of days of at least 0, got 1.5"),

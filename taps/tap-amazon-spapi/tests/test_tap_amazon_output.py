@@ -1,6 +1,11 @@
-"""No bookmark is saved later than the moment the sync started, whatever Amazon's clock says."""
+"""What the tap writes: no bookmark later than the sync's start, whatever Amazon's clock says;
+no text Postgres cannot store."""
 
+import json
+
+from singer_sdk.singerlib.messages import RecordMessage
 from spapi_sandbox import sync, tap_config
+from tap_amazon_spapi.tap import TapAmazonSPAPI
 from tap_common.settings import parse_moment
 
 
@@ -25,3 +30,12 @@ def test_bookmarks_stop_at_the_sync_start_though_amazons_clock_is_ahead():
     assert saved, "the sync saved no bookmark"
     assert out.records["orders"]
     assert max(parse_moment(value) for value in saved) <= out.started_at
+
+
+def test_nul_is_removed_and_a_lone_surrogate_replaced_as_records_are_written():
+    writer = TapAmazonSPAPI(config=tap_config()).message_writer
+    record = {"amazon_order_id": "1", "title": "Merino\x00 Socks \ud800 Deluxe", "n": 2}
+    line = writer.format_message(RecordMessage(stream="orders", record=record))
+    assert json.loads(line)["record"] == {"amazon_order_id": "1", "title": "Merino Socks \ufffd Deluxe", "n": 2}
+    clean = writer.format_message(RecordMessage(stream="orders", record={"title": "plain \\u0000 text"}))
+    assert json.loads(clean)["record"]["title"] == "plain \\u0000 text"  # an escaped backslash is kept as is
