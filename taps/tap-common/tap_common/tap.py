@@ -32,8 +32,13 @@ class GuardedTap(Tap):
         raise NotImplementedError
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        # Discovery (raise_errors False) reads no setting, so it lets wrong ones pass: a run then
+        # stops at the sync with the tap's own lines, where Meltano would print a traceback of its
+        # own around a failed discovery (`meltano invoke`).
         checked = self.checked_config(dict(self._config), complete=raise_errors)
+        self._config = checked.config
+        if not raise_errors:
+            return checked.problems
         if checked.problems:
             raise SettingsError(checked.problems)
-        self._config = checked.config
         return super()._validate_config(raise_errors=raise_errors)
