@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -100,6 +100,8 @@ class Catalog:
     levels: list[Level]
     variant_times: dict[str, tuple[datetime, datetime]]  # sku -> (created, updated)
     product_times: dict[int, tuple[datetime, datetime]]  # product index -> (created, updated)
+    #: Titles set on purpose (product index -> title), e.g. text a warehouse cannot store as is.
+    titles: dict[int, str] = field(default_factory=dict)
 
     def items_of(self, product_index: int) -> list[CatalogItem]:
         return [i for i in CATALOG if i.product_index == product_index]
@@ -217,7 +219,7 @@ class Catalog:
             "__typename": "Product",
             "id": gid("Product", PRODUCT_ID_BASE + product_index),
             "legacyResourceId": str(PRODUCT_ID_BASE + product_index),
-            "title": first.product_title,
+            "title": self.titles.get(product_index, first.product_title),
             "handle": first.product_handle,
             "productType": first.product_type,
             "vendor": "Stratus Outdoor Supply",

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 from singer_sdk.authenticators import OAuthAuthenticator
 from singer_sdk.helpers._util import utc_now
+from tap_common.retry import unreachable_reason
 
 from tap_amazon_spapi.errors import AmazonError
 
@@ -52,7 +53,8 @@ class LWAAuthenticator(OAuthAuthenticator):
             ) from None
         except requests.RequestException as exc:
             raise AmazonError(
-                f"could not reach the Login with Amazon token endpoint {self.auth_endpoint}: {exc}"
+                f"could not reach the Login with Amazon token endpoint {self.auth_endpoint}: "
+                f"{unreachable_reason(exc) or exc}; check lwa_token_url (if set) and the network"
             ) from None
         self.refreshes += 1
 

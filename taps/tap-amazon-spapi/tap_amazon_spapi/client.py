@@ -12,6 +12,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
+from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.handover import BATCH_KEY, Outbox
@@ -55,7 +56,7 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class SPAPIStream(RESTStream[Any]):
+class SPAPIStream(ReachableStream, RESTStream[Any]):
     """One resource read from the Selling Partner API, per marketplace."""
 
     #: The operationId whose usage plan paces this stream's own requests.
@@ -75,6 +76,7 @@ class SPAPIStream(RESTStream[Any]):
         self.current_operation = self.operation
         self._retry_wait: float | None = None
         self._failures = 0
+        self.unreachable = ConnectionBudget(hint="api_url (or region)")
         self._refreshed_after_403 = False
         self.outbox = Outbox()
 
@@ -153,6 +155,9 @@ class SPAPIStream(RESTStream[Any]):
         if self._retry_wait is not None:
             wait, self._retry_wait = self._retry_wait, None
             return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
         self._failures += 1
         if self._failures > MAX_FAILURES:
             raise AmazonError(
@@ -190,6 +195,7 @@ class SPAPIStream(RESTStream[Any]):
             raise AmazonError(f"{operation} failed for {self.name} (HTTP {status}): {error_message(response)}")
         self._refreshed_after_403 = False
         self._failures = 0
+        self.unreachable.reset()
         self.limiter.observe_limit(operation, response.headers.get("x-amzn-RateLimit-Limit"))
 
     # -- extra calls -------------------------------------------------------------

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from singer_sdk import Stream, Tap
+from singer_sdk import Stream
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import ConfigValidationError
+from tap_common import settings
+from tap_common.cli import run
+from tap_common.settings import Checked, Parser
+from tap_common.tap import GuardedTap
 
 from tap_amazon_spapi.auth import LWAAuthenticator
 from tap_amazon_spapi.client import LWA_TOKEN_URL, REGION_HOSTS
@@ -18,65 +19,69 @@ from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.streams import STREAM_TYPES
 from tap_amazon_spapi.throttle import RateLimiter
 
+CLIENT_ID = re.compile(r"^amzn1\.application-oa2-client\.")
+REFRESH_TOKEN = re.compile(r"^Atzr\|")
 MARKETPLACE_ID = re.compile(r"^[A-Z0-9]{9,16}$")
 SELLER_ID = re.compile(r"^[A-Z0-9]{8,20}$")
 MAX_LOOKBACK_DAYS = 90
 
 
-def _url_problem(name: str, value: Any) -> str | None:
-    if value and not str(value).startswith(("https://", "http://")):
-        return f"{name}: expected an http(s) URL, got {value!r}"
-    return None
+def setting_parsers(now: datetime) -> dict[str, Parser]:
+    """How each setting is parsed and checked; a wrong one gets one line naming it."""
+    return {
+        "lwa_client_id": settings.text(
+            pattern=CLIENT_ID, expected="the app's LWA client id, starting amzn1.application-oa2-client.", secret=True
+        ),
+        "lwa_client_secret": settings.text(expected="the app's LWA client secret", secret=True),
+        "refresh_token": settings.text(
+            pattern=REFRESH_TOKEN, expected="an LWA refresh token, starting Atzr|", secret=True
+        ),
+        "selling_partner_id": settings.text(
+            pattern=SELLER_ID, expected="the seller's merchant token like A2EXAMPLE123"
+        ),
+        "marketplace_ids": settings.text_list(item=MARKETPLACE_ID, example="ATVPDKIKX0DER"),
+        "start_date": settings.start_date(now),
+        "region": settings.choice(*REGION_HOSTS),
+        "lookback_window_days": settings.integer(minimum=0, maximum=MAX_LOOKBACK_DAYS, unit="days"),
+        "pii": settings.boolean,
+        "use_amazon_sandbox": settings.boolean,
+        "api_url": settings.url,
+        "lwa_token_url": settings.url,
+    }
 
 
-def config_problems(config: dict[str, Any]) -> list[str]:
-    """What is wrong with `config` beyond its JSON schema, one line per setting."""
-    problems: list[str] = []
-    client_id = str(config.get("lwa_client_id") or "")
-    if client_id and not client_id.startswith("amzn1.application-oa2-client."):
-        problems.append("lwa_client_id: expected the app's LWA client id, starting amzn1.application-oa2-client.")
-    refresh = str(config.get("refresh_token") or "")
-    if refresh and not refresh.startswith("Atzr|"):
-        problems.append("refresh_token: expected an LWA refresh token, starting Atzr|")
-    region = config.get("region") or "na"
-    if region not in REGION_HOSTS:
-        problems.append(f"region: expected one of {', '.join(REGION_HOSTS)}, got {region!r}")
-    for name in ("api_url", "lwa_token_url"):
-        problem = _url_problem(name, config.get(name))
-        if problem:
-            problems.append(problem)
-    if config.get("use_amazon_sandbox") and config.get("api_url"):
-        problems.append("use_amazon_sandbox: cannot be combined with api_url; set one or the other")
-    marketplaces = config.get("marketplace_ids")
-    if marketplaces is not None:
-        bad = [m for m in marketplaces if not MARKETPLACE_ID.match(str(m))]
-        if not marketplaces:
-            problems.append("marketplace_ids: name at least one marketplace id, e.g. ATVPDKIKX0DER")
-        elif bad:
-            problems.append(f"marketplace_ids: {bad[0]!r} is not a marketplace id like ATVPDKIKX0DER")
-    seller = config.get("selling_partner_id")
-    if seller is not None and not SELLER_ID.match(str(seller)):
-        problems.append(f"selling_partner_id: expected the seller's merchant token like A2EXAMPLE123, got {seller!r}")
-    start = config.get("start_date")
-    if start:
-        try:
-            moment = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-            if (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) > datetime.now(UTC):
-                problems.append(f"start_date: {start!r} is in the future")
-        except ValueError:
-            problems.append(f"start_date: expected an ISO 8601 date or timestamp, got {start!r}")
-    lookback = config.get("lookback_window_days")
-    if lookback is not None and not (isinstance(lookback, int) and 0 <= lookback <= MAX_LOOKBACK_DAYS):
-        problems.append(f"lookback_window_days: expected a whole number of days from 0 to {MAX_LOOKBACK_DAYS}")
-    return problems
+REQUIRED = {
+    "lwa_client_id": "the SP-API app's LWA client id",
+    "lwa_client_secret": "the SP-API app's LWA client secret",
+    "refresh_token": "the seller's LWA refresh token for the app",
+    "selling_partner_id": "the seller's merchant token (Seller Central, Account Info)",
+    "marketplace_ids": 'the marketplaces to read, e.g. ["ATVPDKIKX0DER"]',
+    "start_date": "the earliest date to read, e.g. 2024-01-01",
+}
 
 
-class TapAmazonSPAPI(Tap):
-    """Singer tap for the Amazon Selling Partner API."""
+def check_config(config: dict[str, Any], *, complete: bool = False, now: datetime | None = None) -> Checked:
+    """`config` parsed, and one line per wrong setting (and per missing one if `complete`)."""
+    checked = settings.check(config, setting_parsers(now or datetime.now(UTC)), REQUIRED, complete=complete)
+    if checked.config.get("use_amazon_sandbox") and checked.config.get("api_url"):
+        checked.problems.append("use_amazon_sandbox: cannot be combined with api_url; set one or the other")
+    return checked
+
+
+def config_problems(config: dict[str, Any], *, complete: bool = False) -> list[str]:
+    """What is wrong with `config`, one line per setting."""
+    return check_config(config, complete=complete).problems
+
+
+class TapAmazonSPAPI(GuardedTap):
+    """Singer tap for the Amazon Selling Partner API.
+
+    Its messages go through tap_common's CleaningWriter (msgspec, several times faster than the
+    SDK's default JSON writer); `done_until` holds each report stream's per-marketplace watermarks.
+    """
 
     name = "tap-amazon-spapi"
-    # msgspec serialises Singer messages several times faster than the SDK's default JSON writer.
-    message_writer_class = MsgSpecWriter
+    bookmark_keys = frozenset({"replication_key_value", "done_until"})
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -170,9 +175,6 @@ class TapAmazonSPAPI(Tap):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        problems = config_problems(dict(self.config))
-        if problems:
-            raise ConfigValidationError("Config validation failed", errors=problems)
         self.limiter = RateLimiter()
         self.lwa = LWAAuthenticator(
             auth_endpoint=str(self.config.get("lwa_token_url") or LWA_TOKEN_URL),
@@ -181,17 +183,16 @@ class TapAmazonSPAPI(Tap):
             refresh_token=str(self.config.get("refresh_token") or ""),
         )
 
+    def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
+        return check_config(config, complete=complete, now=self.started_at)
+
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
 
 def main() -> None:
     """Console entry point: known failures end with one line, not a traceback."""
-    try:
-        TapAmazonSPAPI.cli()
-    except AmazonError as exc:
-        print(f"tap-amazon-spapi: {exc}", file=sys.stderr)
-        sys.exit(1)
+    run(TapAmazonSPAPI, AmazonError)
 
 
 if __name__ == "__main__":

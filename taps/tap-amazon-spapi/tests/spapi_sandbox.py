@@ -54,6 +54,7 @@ class Output:
     records: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     states: list[dict] = field(default_factory=list)
     schemas: dict[str, dict] = field(default_factory=dict)
+    started_at: datetime | None = None
 
     @property
     def state(self) -> dict:
@@ -78,7 +79,7 @@ def sync(config, state=None, streams=None):
     with redirect_stdout(buffer):
         tap.sync_all()
     buffer.seek(0)
-    out = Output()
+    out = Output(started_at=tap.started_at)
     for line in buffer.read().splitlines():
         message = deserialize_json(line)
         if message["type"] == "RECORD":

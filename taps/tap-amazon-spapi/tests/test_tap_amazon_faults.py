@@ -12,6 +12,7 @@ from singer_sdk.singerlib.json import deserialize_json
 from spapi_sandbox import MARKETPLACES, calls, catalog_for, inject, start_date, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now
 from tap_amazon_spapi.tap import TapAmazonSPAPI
+from tap_common.testing import closed_port, run_tap, told
 
 ORDERS = {"orders", "order_items"}
 
@@ -150,3 +151,32 @@ def test_a_truncated_document_is_fetched_again_and_read_once(sandbox_factory):
     assert order_ids(out) == expected_ids(sandbox)
     keys = [(i["amazon_order_id"], i["sku"]) for i in out.records["order_items"]]
     assert len(keys) == len(set(keys))
+
+
+def run_cli(tmp_path, config, *args):
+    return run_tap("tap_amazon_spapi.tap", tmp_path, config, *args)
+
+
+def test_an_unreachable_token_endpoint_stops_at_once_with_one_line(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/lwa/auth/o2/token"
+    result = run_cli(tmp_path, tap_config(lwa_token_url=url))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert told(result.stderr)[-1] == (
+        f"tap-amazon-spapi: could not reach the Login with Amazon token endpoint {url}: Connection refused; "
+        "check lwa_token_url (if set) and the network"
+    )
+
+
+def test_an_unreachable_api_stops_with_one_line_naming_the_url(tmp_path):
+    # The token comes from the sandbox; nothing listens where the API should be (~30 s of retries).
+    api = f"http://127.0.0.1:{closed_port()}/sp-api"
+    config = tap_config(api_url=api)
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog_for(config, {"fba_inventory"})))
+    result = run_cli(tmp_path, config, "--catalog", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    last = told(result.stderr)[-1]
+    assert last.startswith(f"tap-amazon-spapi: could not reach {api}/fba/inventory/v1/summaries?")
+    assert last.endswith(": Connection refused (tried 7 times in 30 s); check api_url (or region) and the network")

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import msgspec
 import requests
 from singer_sdk import typing as th
+from tap_common import settings
+from tap_common.settings import Parser
 
 from tap_shopify.client import ShopifyError, ShopifyStream, parse_time
 from tap_shopify.pagination import dig
@@ -81,16 +83,11 @@ def concurrency_limit(version: str) -> int:
     return 5 if version == "unstable" or version >= "2026-01" else 1
 
 
-def bulk_config_problems(config: dict[str, Any]) -> list[str]:
-    """What is wrong with the bulk settings, one line per setting."""
-    problems = []
-    mode = config.get("bulk_mode", "auto")
-    if mode not in BULK_MODES:
-        problems.append(f"bulk_mode: expected one of {', '.join(BULK_MODES)}, got {mode!r}")
-    threshold = config.get("bulk_threshold", DEFAULT_BULK_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
-        problems.append(f"bulk_threshold: expected a whole number of records, 0 or more, got {threshold!r}")
-    return problems
+#: How the bulk settings are parsed and checked (see tap_common.settings).
+BULK_SETTINGS: dict[str, Parser] = {
+    "bulk_mode": settings.choice(*BULK_MODES),
+    "bulk_threshold": settings.integer(minimum=0, unit="records"),
+}
 
 
 class BulkUnavailableError(Exception):

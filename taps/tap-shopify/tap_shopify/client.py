@@ -14,6 +14,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import GraphQLStream
+from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_shopify.pagination import ConnectionPaginator, dig
 from tap_shopify.queries import load_query
@@ -63,7 +64,7 @@ def money(bag: dict[str, Any] | None) -> Decimal | None:
     return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
-class ShopifyStream(GraphQLStream[str | None]):
+class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
     """One resource read through the Admin GraphQL API."""
 
     query_name: ClassVar[str]
@@ -90,6 +91,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         self._last: tuple[requests.Response, dict[str, Any]] | None = None
         self._retry_wait: float | None = None
         self._failures = 0
+        self.unreachable = ConnectionBudget(hint="the shop setting (and api_url if set)")
         # Requested cost expected of the next query, per query name; learnt from responses.
         self.expected_costs: dict[str, float] = {}
         self.current_query = self.query_name
@@ -263,6 +265,9 @@ class ShopifyStream(GraphQLStream[str | None]):
         if self._retry_wait is not None:
             wait, self._retry_wait = self._retry_wait, None
             return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
         self._failures += 1
         response = getattr(exc, "response", None)
         header = response.headers.get("Retry-After") if response is not None else None
@@ -314,6 +319,7 @@ class ShopifyStream(GraphQLStream[str | None]):
         if not errors:
             self.throttle.observe(cost)
             self._failures = 0
+            self.unreachable.reset()
             return
         self._raise_for_errors(errors, cost, response)
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from singer_sdk import Stream, Tap
+from singer_sdk import Stream
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import ConfigValidationError
+from tap_common import settings
+from tap_common.cli import run
+from tap_common.settings import Checked, Parser, WrongSettingError
+from tap_common.tap import GuardedTap
 
-from tap_shopify.bulk import BULK_PROPERTIES, bulk_config_problems
-from tap_shopify.client import ShopifyError
+from tap_shopify.bulk import BULK_PROPERTIES, BULK_SETTINGS
+from tap_shopify.client import DELETIONS_READ_TO, ShopifyError
 from tap_shopify.streams import STREAM_TYPES
 from tap_shopify.streams.payments import PAYOUT_SETTLE_DAYS
 from tap_shopify.throttle import CostThrottle
@@ -23,29 +24,47 @@ SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 API_VERSION = re.compile(r"^(\d{4})-(01|04|07|10)$")
 
 
-def config_problems(config: dict[str, Any]) -> list[str]:
-    """What is wrong with `config` beyond its JSON schema, one line per setting."""
-    problems = []
-    shop = str(config.get("shop") or "").lower()
-    if shop and not SHOP_DOMAIN.match(shop):
-        problems.append(f"shop: expected a myshopify domain like 'my-store.myshopify.com', got {shop!r}")
-    version = str(config.get("api_version") or DEFAULT_API_VERSION)
-    if version != "unstable" and not API_VERSION.match(version):
-        problems.append(f"api_version: expected a release like '2026-10' (YYYY-01/04/07/10), got {version!r}")
-    start = config.get("start_date")
-    if start:
-        try:
-            datetime.fromisoformat(str(start))
-        except ValueError:
-            problems.append(f"start_date: expected an ISO 8601 date or timestamp, got {start!r}")
-    for name in ("lookback_window_days", "safety_lag_minutes", "payout_settle_days"):
-        value = config.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
-            problems.append(f"{name}: expected a number of {name.rsplit('_', 1)[1]} of at least 0, got {value!r}")
-    api_url = str(config.get("api_url") or "")
-    if api_url and not api_url.startswith(("https://", "http://")):
-        problems.append(f"api_url: expected an http(s) URL, got {api_url!r}")
-    return problems + bulk_config_problems(config)
+def _shop(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not SHOP_DOMAIN.match(value.lower()):
+        raise WrongSettingError(f"{name}: expected a myshopify domain like 'my-store.myshopify.com', got {value!r}")
+    return value
+
+
+def _api_version(name: str, value: Any) -> str:
+    if value != "unstable" and not (isinstance(value, str) and API_VERSION.match(value)):
+        raise WrongSettingError(f"{name}: expected a release like '2026-10' (YYYY-01/04/07/10), got {value!r}")
+    return str(value)
+
+
+def setting_parsers(now: datetime) -> dict[str, Parser]:
+    """How each setting is parsed and checked; a wrong one gets one line naming it."""
+    return {
+        "shop": _shop,
+        "access_token": settings.text(expected="the Admin API access token (shpat_...)", secret=True),
+        "api_version": _api_version,
+        "start_date": settings.start_date(now),
+        "lookback_window_days": settings.integer(minimum=0, unit="days"),
+        "safety_lag_minutes": settings.number(minimum=0, unit="minutes"),
+        "payout_settle_days": settings.integer(minimum=0, unit="days"),
+        "api_url": settings.url,
+        **BULK_SETTINGS,
+    }
+
+
+REQUIRED = {
+    "shop": "the store's myshopify domain, e.g. my-store.myshopify.com",
+    "access_token": "the Admin API access token of the store's custom app",
+}
+
+
+def check_config(config: dict[str, Any], *, complete: bool = False, now: datetime | None = None) -> Checked:
+    """`config` parsed, and one line per wrong setting (and per missing one if `complete`)."""
+    return settings.check(config, setting_parsers(now or datetime.now(UTC)), REQUIRED, complete=complete)
+
+
+def config_problems(config: dict[str, Any], *, complete: bool = False) -> list[str]:
+    """What is wrong with `config`, one line per setting."""
+    return check_config(config, complete=complete).problems
 
 
 def version_age_warning(version: str, today: date) -> str | None:
@@ -62,13 +81,15 @@ def version_age_warning(version: str, today: date) -> str | None:
     return None
 
 
-class TapShopify(Tap):
-    """Singer tap for the Shopify Admin GraphQL API."""
+class TapShopify(GuardedTap):
+    """Singer tap for the Shopify Admin GraphQL API.
+
+    Its messages go through tap_common's CleaningWriter: msgspec serialises them several times
+    faster than the SDK's default JSON writer (Decimal amounts stay exact JSON numbers).
+    """
 
     name = "tap-shopify"
-    # msgspec serialises Singer messages several times faster than the SDK's default JSON writer
-    # (Decimal amounts stay exact JSON numbers); serialising is a large share of the tap's CPU.
-    message_writer_class = MsgSpecWriter
+    bookmark_keys = frozenset({"replication_key_value", DELETIONS_READ_TO})
 
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -136,17 +157,15 @@ class TapShopify(Tap):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        problems = config_problems(dict(self.config)) if self.config.get("shop") else []
-        if problems:
-            raise ConfigValidationError("Config validation failed", errors=problems)
         self.throttle = CostThrottle()
-        # Every stream's window ends relative to this one moment.
-        self.started_at = datetime.now(UTC)
         warning = version_age_warning(
             str(self.config.get("api_version") or DEFAULT_API_VERSION), datetime.now(UTC).date()
         )
         if warning:
             self.logger.warning(warning)
+
+    def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
+        return check_config(config, complete=complete, now=self.started_at)
 
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
@@ -164,11 +183,7 @@ class TapShopify(Tap):
 
 def main() -> None:
     """Console entry point: known failures end with one line, not a traceback."""
-    try:
-        TapShopify.cli()
-    except ShopifyError as exc:
-        print(f"tap-shopify: {exc}", file=sys.stderr)
-        sys.exit(1)
+    run(TapShopify, ShopifyError)
 
 
 if __name__ == "__main__":

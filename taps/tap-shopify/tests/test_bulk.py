@@ -14,7 +14,7 @@ import pytest
 import requests
 from singer_sdk.singerlib.json import deserialize_json
 from singer_sdk.testing import SuiteConfig, TapTestRunner
-from tap_shopify.bulk import NodeStore, bulk_config_problems, jsonl_lines
+from tap_shopify.bulk import NodeStore, jsonl_lines
 from tap_shopify.client import ShopifyError
 from tap_shopify.queries import load_query
 from tap_shopify.streams import OrdersStream
@@ -274,14 +274,6 @@ def test_jsonl_is_parsed_while_it_is_still_arriving():
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.mark.parametrize(
-    ("setting", "value"), [("bulk_mode", "sometimes"), ("bulk_threshold", -1), ("bulk_threshold", "many")]
-)
-def test_each_bad_bulk_setting_is_named(setting, value):
-    [problem] = bulk_config_problems({setting: value})
-    assert problem.startswith(f"{setting}: ")
 
 
 def test_a_resumed_operation_skips_what_was_emitted_before_the_interruption(shop):

@@ -5,6 +5,7 @@ with one clear line."""
 from __future__ import annotations
 
 import pytest
+from tap_common.testing import closed_port, told
 
 from .conftest import SHOP, tap_config
 from .test_config import run_tap
@@ -61,3 +62,19 @@ def test_a_missing_access_scope_ends_with_one_line(sandbox_factory, tmp_path):
         "Required access: `read_orders` access scope. (grant the app that access scope)"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_api_stops_with_one_line_naming_the_url(tmp_path):
+    # Nothing listens on the port: connection refused on every try, for the retry budget (~30 s).
+    url = f"http://127.0.0.1:{closed_port()}"
+    result = run_tap(tmp_path, tap_config(url))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = told(result.stderr)
+    assert lines[-1] == (
+        f"tap-shopify: could not reach {url}/shops/{SHOP}/admin/api/2026-10/graphql.json: Connection refused "
+        f"(tried 7 times in 30 s); check the shop setting (and api_url if set) and the network"
+    )
+    # Before it: a warning per retry, and the SDK's note of the stream that stopped.
+    assert all(" | WARNING " in line and "could not reach" in line for line in lines[:-2])
+    assert lines[-2].endswith("An unhandled error occurred while syncing 'orders'")

@@ -154,3 +154,16 @@ def test_deleted_products_and_customers_arrive_as_deleted_rows(sandbox_factory, 
     assert row["id"] == victim and row["shop"] == SHOP
     third = sync(tap_config(url, safety_lag_minutes=0, bulk_mode="never"))
     assert victim not in {r["id"] for r in live(third.records[stream])}
+
+
+def test_a_bookmark_ahead_of_the_sync_start_is_saved_as_the_sync_start():
+    # A bookmark from a clock ahead of ours must not make every later run skip what it missed:
+    # what the tap saves is never later than the moment its sync started.
+    ahead = {
+        "bookmarks": {"orders": {"replication_key": "updated_at", "replication_key_value": "2999-01-01T00:00:00Z"}}
+    }
+    runner = sync(tap_config(), state=ahead)
+    finished = datetime.now(UTC)
+    saved = [m["value"]["bookmarks"]["orders"]["replication_key_value"] for m in runner.state_messages]
+    assert saved
+    assert max(datetime.fromisoformat(value.replace("Z", "+00:00")) for value in saved) <= finished

@@ -1,0 +1,59 @@
+"""Test support shared by both taps' suites: run a tap's real CLI and read what it told the user."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+#: The SDK's own log lines below WARNING (version banner, "Skipping parse of env var settings...").
+QUIET_LOG = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| (DEBUG|INFO) ")
+
+
+TODAY = datetime.now(UTC).date()
+#: Wrong start dates and the line either tap prints for them (both use settings.start_date).
+WRONG_START_DATES = [
+    (
+        "start_date",
+        "last tuesday",
+        "start_date: expected an ISO 8601 date or timestamp like 2024-01-01, got 'last tuesday'",
+    ),
+    (
+        "start_date",
+        "2999-01-01T00:00:00Z",
+        f"start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({TODAY}), "
+        "from which the first run reads",
+    ),
+]
+
+
+def run_tap(
+    module: str, tmp_path: Path, config: dict[str, Any], *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """`python -m <module> --config <config> <args>`, as Meltano runs a tap."""
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    return subprocess.run(
+        [sys.executable, "-m", module, "--config", str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def told(stderr: str) -> list[str]:
+    """What stderr holds besides the SDK's informational log lines: the lines a user must read."""
+    return [line for line in stderr.splitlines() if line.strip() and not QUIET_LOG.match(line)]
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: bound once by us, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
