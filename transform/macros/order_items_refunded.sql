@@ -42,13 +42,14 @@ amazon_events as (
         account_id,
         order_id,
         sku,
+        sku_occurrence,
         sum(quantity) filter (where event_type = 'RefundEvent')                 as refunded_qty,
         -sum(charges + promotions) filter (where event_type = 'RefundEvent')    as refunded_amount,
         -sum(fees) filter (where event_type = 'ShipmentEvent')                  as fees,
         max(_loaded_at)                                                         as _loaded_at
     from {{ ref('int_amazon_event_items__unnested') }}
     {{ of_orders(orders, 'amazon', where=true) }}
-    group by account_id, order_id, sku
+    group by account_id, order_id, sku, sku_occurrence
 ),
 
 -- The orders report details each charge; searchOrders gives Amazon's proceeds, whose
@@ -94,7 +95,8 @@ amazon_items as (
         greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
     from amazon_priced as items
     left join amazon_events as refunds
-        on refunds.account_id = items.account_id and refunds.order_id = items.order_id and refunds.sku = items.sku
+        on refunds.account_id = items.account_id and refunds.order_id = items.order_id
+        and refunds.sku = items.sku and refunds.sku_occurrence = items.sku_occurrence
 )
 
 select * from shopify_items
