@@ -47,16 +47,25 @@ class OrderShapes:
     # The first line's SKU comes again as the order's last line, at the same price (a split
     # quantity, or a second line for a promotion): two order items with one SKU.
     split_lines: float = 0.0
+    # Cancelled orders whose report rows carry no currency and no amounts.
+    unpriced_cancellations: float = 0.0
+    # Multi-Channel Fulfillment orders: sold elsewhere, fulfilled by Amazon; their sales channel
+    # is `Non-Amazon` and they name no marketplace.
+    multi_channel: float = 0.0
+    # Orders whose searchOrders items (and order) carry no proceeds, optional in the model.
+    no_proceeds: float = 0.0
+
+    NAMES = ("split_lines", "unpriced_cancellations", "multi_channel", "no_proceeds")
 
     def __post_init__(self) -> None:
-        for name in ("split_lines",):
+        for name in self.NAMES:
             share = getattr(self, name)
             if not isinstance(share, int | float) or not 0 <= share <= 1:
                 raise ValueError(f"amazon_shapes.{name}: must be a share between 0 and 1, got {share!r}")
 
     def draw(self, rng: random.Random) -> frozenset[str]:
         """The shapes of one order."""
-        return frozenset(name for name in ("split_lines",) if rng.random() < getattr(self, name))
+        return frozenset(name for name in self.NAMES if rng.random() < getattr(self, name))
 
 
 def money(value: Decimal) -> Decimal:
