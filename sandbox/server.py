@@ -23,7 +23,7 @@ from typing import Any
 
 from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
 from sandbox.amazon.api import AmazonAPI
-from sandbox.amazon.data import MARKETPLACES
+from sandbox.amazon.data import MARKETPLACES, OrderShapes
 from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
@@ -64,6 +64,8 @@ class SandboxOptions:
     amazon_faults: AmazonFaultPlan | None = None
     # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
     amazon_live_orders_per_day: float = 0.0
+    # Shares of orders shaped as real sellers' data often is (same-SKU lines, ...).
+    amazon_shapes: OrderShapes | None = None
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Sandbox:
             marketplace_ids=self.options.amazon_marketplaces,
             faults=self.options.amazon_faults,
             live_orders_per_day=self.options.amazon_live_orders_per_day,
+            shapes=self.options.amazon_shapes,
         )
 
     def record(self, entry: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from sandbox.clock import SimClock
 from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, World
-from .data import MARKETPLACES, generate_history
+from .data import MARKETPLACES, OrderShapes, generate_history
 from .faults import AmazonFaultPlan, AmazonFaults
 from .finances import FinancesAPI
 from .inventory import InventoryAPI
@@ -59,6 +59,7 @@ class AmazonAPI:
         marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
         faults: AmazonFaultPlan | None = None,
         live_orders_per_day: float = 0.0,
+        shapes: OrderShapes | None = None,
     ) -> None:
         history = generate_history(
             seed=seed,
@@ -67,6 +68,7 @@ class AmazonAPI:
             anchor=anchor,
             marketplace_ids=marketplace_ids,
             live_orders_per_day=live_orders_per_day,
+            shapes=shapes,
         )
         # Simulated wall time starts now (or at a fixed anchor), after every historic order.
         wall_start = anchor or datetime.now(UTC).replace(microsecond=0)

@@ -8,6 +8,7 @@ catalog's SKUs (same ASINs) on every marketplace it sells in.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -36,6 +37,35 @@ FBA_FEES = {
 }
 FULFILMENT_CENTRES = {"US": ("PHX6", "ONT8", "BFI4", "CMH1"), "CA": ("YYZ4", "YVR2")}
 ORDER_ID_PREFIX = {"US": "11", "CA": "70"}
+
+
+@dataclass(frozen=True)
+class OrderShapes:
+    """Shares of orders (each 0 to 1) shaped as real sellers' data often is. Which orders get a
+    shape is drawn from its own seeded stream, so every other fact of the history is unchanged."""
+
+    # The first line's SKU comes again as the order's last line, at the same price (a split
+    # quantity, or a second line for a promotion): two order items with one SKU.
+    split_lines: float = 0.0
+    # Cancelled orders whose report rows carry no currency and no amounts.
+    unpriced_cancellations: float = 0.0
+    # Multi-Channel Fulfillment orders: sold elsewhere, fulfilled by Amazon; their sales channel
+    # is `Non-Amazon` and they name no marketplace.
+    multi_channel: float = 0.0
+    # Orders whose searchOrders items (and order) carry no proceeds, optional in the model.
+    no_proceeds: float = 0.0
+
+    NAMES = ("split_lines", "unpriced_cancellations", "multi_channel", "no_proceeds")
+
+    def __post_init__(self) -> None:
+        for name in self.NAMES:
+            share = getattr(self, name)
+            if not isinstance(share, int | float) or not 0 <= share <= 1:
+                raise ValueError(f"amazon_shapes.{name}: must be a share between 0 and 1, got {share!r}")
+
+    def draw(self, rng: random.Random) -> frozenset[str]:
+        """The shapes of one order."""
+        return frozenset(name for name in self.NAMES if rng.random() < getattr(self, name))
 
 
 def money(value: Decimal) -> Decimal:
@@ -130,6 +160,7 @@ class OrderFact:
     shipped: datetime | None
     refunded: datetime | None
     seed: int
+    shapes: frozenset[str] = frozenset()  # see OrderShapes
 
     @property
     def seller_order_id(self) -> str:
@@ -246,6 +277,7 @@ class Timeline:
     ship_at: datetime | None
     refund_at: datetime | None
     seed: int
+    shapes: frozenset[str] = frozenset()
 
     def at(self, moment: datetime) -> OrderFact | None:
         """The order as the API shows it at `moment` (None before it is placed)."""
@@ -273,6 +305,7 @@ class Timeline:
             shipped=shipped,
             refunded=refunded,
             seed=self.seed,
+            shapes=self.shapes,
         )
 
 
@@ -312,6 +345,7 @@ def generate_history(
     marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
     live_orders_per_day: float = 0.0,
     live_days: int = 30,
+    shapes: OrderShapes | None = None,
 ) -> SellerHistory:
     """`orders` placed in the `days` before `anchor` (default: today 00:00 UTC), and with
     `live_orders_per_day` more placed over the `live_days` after it."""
@@ -336,6 +370,8 @@ def generate_history(
     live_count = round(live_orders_per_day * live_days)
     live_rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}:live")  # the history is the same with or without
     purchases += sorted(anchor + timedelta(seconds=1 + int(live_rng.uniform(0, live_span))) for _ in range(live_count))
+    shapes = shapes or OrderShapes()
+    shape_rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}:shapes")
     timelines = []
     seen: set[str] = set()
     for index, purchased in enumerate(purchases, start=1):
@@ -354,7 +390,18 @@ def generate_history(
             if rng.random() < 0.07:
                 refund_at = _second(ship_at + refund_delay)
         timelines.append(
-            Timeline(index, order_id, market.id, channel, purchased, cancel_at, ship_at, refund_at, rng.getrandbits(48))
+            Timeline(
+                index,
+                order_id,
+                market.id,
+                channel,
+                purchased,
+                cancel_at,
+                ship_at,
+                refund_at,
+                rng.getrandbits(48),
+                shapes.draw(shape_rng),
+            )
         )
     return SellerHistory(SELLING_PARTNER_ID, markets, anchor, start, timelines, live=live_count > 0)
 
@@ -401,6 +448,18 @@ def render(fact: OrderFact) -> RenderedOrder:
                 promotion_ids=tuple(ids),
                 commission=money((principal - promo) * COMMISSION_RATE),
                 fba_fee=FBA_FEES[item.product_type] * qty if fact.channel == "AFN" else Decimal("0.00"),
+            )
+        )
+    if "split_lines" in fact.shapes:
+        first = lines[0]
+        lines.append(
+            dataclasses.replace(
+                first,
+                order_item_id=f"{fact.index * 100 + len(lines):014d}",
+                shipping=Decimal("0.00"),
+                shipping_tax=Decimal("0.00"),
+                shipping_promotion=Decimal("0.00"),
+                promotion_ids=tuple(p for p in first.promotion_ids if not p.startswith("Free Shipping")),
             )
         )
     name = rng.choice(_BUYERS)

@@ -96,7 +96,8 @@ def all_orders_rows(world: Snapshot, window: Window) -> Iterator[Row]:
         if fact.marketplace_id not in window.marketplace_ids:
             continue
         order = render(fact)
-        priced = fact.status != "Pending"
+        unpriced = fact.status == "Canceled" and "unpriced_cancellations" in fact.shapes
+        priced = fact.status != "Pending" and not unpriced
         for li in order.lines:
 
             def amount(value: object, priced: bool = priced) -> str:
@@ -109,7 +110,7 @@ def all_orders_rows(world: Snapshot, window: Window) -> Iterator[Row]:
                 with_offset(fact.updated),
                 ORDER_STATUS[fact.status],
                 "Amazon" if fact.channel == "AFN" else "Merchant",
-                order.marketplace.name,
+                "Non-Amazon" if "multi_channel" in fact.shapes else order.marketplace.name,
                 "",
                 "Expedited" if fact.channel == "AFN" else "Standard",
                 li.item.title,

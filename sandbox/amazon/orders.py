@@ -122,7 +122,11 @@ class OrdersAPI:
             "createdTime": iso(fact.purchased),
             "lastUpdatedTime": iso(fact.updated),
             "programs": ["AMAZON_BUSINESS"] if order.business else [],
-            "salesChannel": {"channelName": "AMAZON", "marketplaceId": market.id, "marketplaceName": market.name},
+            "salesChannel": (
+                {"channelName": "NON_AMAZON", "marketplaceName": "Non-Amazon"}
+                if "multi_channel" in fact.shapes
+                else {"channelName": "AMAZON", "marketplaceId": market.id, "marketplaceName": market.name}
+            ),
         }
         if "BUYER" in included and restricted:
             out["buyer"] = {"buyerName": order.buyer.name, "buyerEmail": order.buyer.email}
@@ -137,7 +141,7 @@ class OrdersAPI:
                 address = {"name": order.buyer.name, "addressLine1": order.buyer.address_line} | address
                 address["phone"] = order.buyer.phone
             out["recipient"] = {"deliveryAddress": address}
-        if "PROCEEDS" in included and fact.status != "Pending":
+        if "PROCEEDS" in included and fact.status != "Pending" and "no_proceeds" not in fact.shapes:
             items = sum((li.principal - li.promotion for li in order.lines), Decimal("0.00"))
             shipping = sum((li.shipping - li.shipping_promotion for li in order.lines), Decimal("0.00"))
             tax = sum((li.tax + li.shipping_tax for li in order.lines), Decimal("0.00"))
@@ -184,7 +188,7 @@ class OrdersAPI:
                 "price": {"unitPrice": _money(line.unit_price, cur)},
             },
         }
-        if "PROCEEDS" in included and order.fact.status != "Pending":
+        if "PROCEEDS" in included and order.fact.status != "Pending" and "no_proceeds" not in order.fact.shapes:
             item["proceeds"] = {
                 "proceedsTotal": _money(line.total, cur),
                 "breakdowns": [

@@ -28,6 +28,7 @@ shopify_items as (
         cast(null as numeric)                               as fee_estimate,
         coalesce(refunds.refunded_qty, 0)                   as refunded_qty,
         coalesce(refunds.refunded_amount, 0)                as refunded_amount,
+        false                                               as total_derived,
         greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
     from {{ ref('stg_shopify__order_line_items') }} as items
     left join shopify_refunds as refunds
@@ -42,20 +43,24 @@ amazon_events as (
         account_id,
         order_id,
         sku,
+        sku_occurrence,
         sum(quantity) filter (where event_type = 'RefundEvent')                 as refunded_qty,
         -sum(charges + promotions) filter (where event_type = 'RefundEvent')    as refunded_amount,
         -sum(fees) filter (where event_type = 'ShipmentEvent')                  as fees,
         max(_loaded_at)                                                         as _loaded_at
     from {{ ref('int_amazon_event_items__unnested') }}
     {{ of_orders(orders, 'amazon', where=true) }}
-    group by account_id, order_id, sku
+    group by account_id, order_id, sku, sku_occurrence
 ),
 
 -- The orders report details each charge; searchOrders gives Amazon's proceeds, whose
--- item subtotal is net of promotions: the discount is what the proceeds leave out.
+-- item subtotal is net of promotions: the discount is what the proceeds leave out. Proceeds
+-- are optional in searchOrders: an item without them is priced at unit price x quantity, with
+-- no discount, shipping or tax invented, and says so (total_derived).
 amazon_priced as (
     select
         *,
+        extracted_by = 'api' and proceeds_total is null     as total_derived,
         case when extracted_by = 'api'
             then coalesce(proceeds_shipping, 0) + coalesce(proceeds_gift_wrap, 0)
             else coalesce(shipping_price, 0) + coalesce(gift_wrap_price, 0)
@@ -81,8 +86,9 @@ amazon_items as (
         items.currency,
         coalesce(items.unit_price, items.item_price / nullif(items.quantity, 0)) as price,
         coalesce(items.item_price, 0)                       as gross,
-        case when items.extracted_by = 'api'
-            then coalesce(items.item_price, 0) + items.line_shipping + items.line_tax - coalesce(items.proceeds_total, 0)
+        case when items.total_derived then 0
+            when items.extracted_by = 'api'
+            then coalesce(items.item_price, 0) + items.line_shipping + items.line_tax - items.proceeds_total
             else -(coalesce(items.item_promotion_discount, 0) + coalesce(items.ship_promotion_discount, 0))
         end                                                 as discount,
         items.line_shipping                                 as shipping,
@@ -91,16 +97,19 @@ amazon_items as (
         refunds.fees                                        as fee_estimate,
         coalesce(refunds.refunded_qty, 0)                   as refunded_qty,
         coalesce(refunds.refunded_amount, 0)                as refunded_amount,
+        items.total_derived,
         greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
     from amazon_priced as items
     left join amazon_events as refunds
-        on refunds.account_id = items.account_id and refunds.order_id = items.order_id and refunds.sku = items.sku
+        on refunds.account_id = items.account_id and refunds.order_id = items.order_id
+        and refunds.sku = items.sku and refunds.sku_occurrence = items.sku_occurrence
 )
 
 select * from shopify_items
 union all
 select
     source, account_id, order_id, line_id, sku, asin, title, qty, currency, price, gross, discount,
-    shipping, tax, gross - discount + shipping + tax as total, fee_estimate, refunded_qty, refunded_amount, _loaded_at
+    shipping, tax, gross - discount + shipping + tax as total, fee_estimate, refunded_qty, refunded_amount,
+    total_derived, _loaded_at
 from amazon_items
 {%- endmacro %}

@@ -27,6 +27,7 @@ with shopify_orders as (
         orders.total,
         orders.refunded,
         orders.cancelled_at is not null                             as is_cancelled,
+        false                                                       as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_shopify__orders') }} as orders
     left join (
@@ -50,6 +51,7 @@ amazon_items as (
         sum(tax)                                                    as tax,
         sum(total)                                                  as total,
         sum(refunded_amount)                                        as refunded,
+        bool_or(total_derived)                                      as total_derived,
         max(_loaded_at)                                             as _loaded_at
     from {{ order_items_of(orders) }}
     where source = 'amazon'
@@ -78,7 +80,9 @@ amazon_orders as (
         end                                                         as status,
         case orders.fulfillment_channel when 'AMAZON' then 'FBA' else 'FBM' end as fulfillment_channel,
         cast(null as text)                                          as customer_id,
-        coalesce(orders.currency, items.currency, markets.currency) as currency,
+        -- A cancelled order's report rows carry no currency: its marketplace's; with neither
+        -- (an unpriced order of no marketplace) XXX, ISO 4217's code for no currency.
+        coalesce(orders.currency, items.currency, markets.currency, 'XXX') as currency,
         coalesce(items.subtotal, 0)                                 as subtotal,
         coalesce(items.discounts, 0)                                as discounts,
         coalesce(items.shipping, 0)                                 as shipping,
@@ -86,6 +90,7 @@ amazon_orders as (
         coalesce(orders.order_total, items.total, 0)                as total,
         coalesce(items.refunded, 0)                                 as refunded,
         orders.order_status = 'CANCELLED'                           as is_cancelled,
+        coalesce(items.total_derived, false) and orders.order_total is null as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_amazon__orders') }} as orders
     left join amazon_items as items

@@ -50,6 +50,7 @@ counts as (
         'accounts',
         (select count(*) from {{ ref('accounts') }}),
         (select count(*) from {{ ref('stg_shopify__shop') }}) + (select count(*) from {{ ref('stg_amazon__marketplace_participations') }})
+            + (select count(distinct account_id) from {{ ref('stg_amazon__orders') }} where marketplace_id is null)
     union all
     select
         'shipments',

@@ -24,6 +24,7 @@ import urllib3
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.flatfile import TruncatedDocument, charset_of, text_lines, tsv_rows
+from tap_amazon_spapi.keys import Occurrences
 from tap_amazon_spapi.marketplaces import marketplace_by_name
 
 if TYPE_CHECKING:
@@ -251,12 +252,19 @@ class ReportStream(SPAPIStream):
             )
             yield from tsv_rows(lines)
 
+    #: Rows of the document being read, numbered per natural key (see keys.Occurrences).
+    occurrences: Occurrences
+
     def record_from(self, row: dict[str, str]) -> dict[str, Any] | None:
         """The record of one report row (None to skip it, with a warning said why)."""
         raise NotImplementedError
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+        window_end = None
         for window, row in self.report_rows():
+            if window["end"] != window_end:
+                # Each window is one document: rows that share a natural key are numbered within it.
+                window_end, self.occurrences = window["end"], Occurrences()
             record = self.record_from(row)
             if record is not None:
                 record["marketplace_id"] = self.row_marketplace(window, row)

@@ -15,6 +15,7 @@ from typing import Any
 from singer_sdk.singerlib.json import deserialize_json
 from tap_amazon_spapi.tap import TapAmazonSPAPI
 
+from sandbox.amazon.data import OrderShapes
 from sandbox.server import Sandbox, SandboxOptions, running
 
 SELLER = "A2STRATUSDEMO01"
@@ -25,7 +26,10 @@ atexit.register(_stack.close)
 
 # The SDK's standard tests are built at import time from a config, so the shared sandbox
 # starts here rather than in a fixture. Time runs fast: pacing is exercised, not waited on.
-SESSION_SANDBOX = Sandbox(SandboxOptions(amazon_orders=240, days=DAYS, time_scale=600))
+# A tenth of its orders carry two lines of one SKU, as real sellers' orders do.
+SESSION_SANDBOX = Sandbox(
+    SandboxOptions(amazon_orders=240, days=DAYS, time_scale=600, amazon_shapes=OrderShapes(split_lines=0.1))
+)
 SESSION_URL = _stack.enter_context(running(SESSION_SANDBOX))
 
 

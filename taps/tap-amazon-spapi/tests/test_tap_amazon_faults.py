@@ -149,7 +149,7 @@ def test_a_truncated_document_is_fetched_again_and_read_once(sandbox_factory):
     inject(url, truncated_documents=1)
     out = sync(tap_config(url), streams=ORDERS)
     assert order_ids(out) == expected_ids(sandbox)
-    keys = [(i["amazon_order_id"], i["sku"]) for i in out.records["order_items"]]
+    keys = [(i["amazon_order_id"], i["sku"], i["sku_occurrence"]) for i in out.records["order_items"]]
     assert len(keys) == len(set(keys))
 
 

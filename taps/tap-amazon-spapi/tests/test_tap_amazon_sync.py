@@ -47,11 +47,20 @@ def test_every_order_and_item_arrives_once_with_exact_amounts():
     # Each order once, though both paths ran: the report up to a day ago, the API after.
     assert sorted(o["amazon_order_id"] for o in orders) == sorted(expected)
     items = out.records["order_items"]
-    keys = [(i["amazon_order_id"], i["sku"]) for i in items]
+    keys = [(i["amazon_order_id"], i["sku"], i["sku_occurrence"]) for i in items]
     assert len(keys) == len(set(keys))
-    assert set(keys) == {(order_id, line.item.sku) for order_id, o in expected.items() for line in o.lines}
+    # Every line once, two lines of one SKU included (each its own occurrence).
+    lines = {
+        (order_id, line.item.sku, 1 + [li.item.sku for li in o.lines[:n]].count(line.item.sku)): line
+        for order_id, o in expected.items()
+        for n, line in enumerate(o.lines)
+    }
+    assert set(keys) == set(lines)
+    assert any(occurrence == 2 for _, _, occurrence in keys)
     for item in items:
-        line = next(li for li in expected[item["amazon_order_id"]].lines if li.item.sku == item["sku"])
+        line = lines[(item["amazon_order_id"], item["sku"], item["sku_occurrence"])]
+        if item["source"] == "api":
+            assert item["order_item_id"] == line.order_item_id
         assert isinstance(item["item_price"], Decimal)
         assert item["item_price"] == line.principal
         assert item["quantity"] == line.quantity

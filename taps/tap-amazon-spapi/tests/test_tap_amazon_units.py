@@ -165,3 +165,32 @@ def test_amazon_marketplace_participation_examples_parse():
     bodies = examples("sellers", "/sellers/v1/marketplaceParticipations")
     records = [participation_record(entry) for body in bodies for entry in body["payload"]]
     assert records and all(r["marketplace_id"] and r["default_currency_code"] for r in records)
+
+
+def test_same_sku_items_are_numbered_by_order_item_id_on_the_api_path():
+    order = {
+        "orderItems": [
+            {"orderItemId": "20", "quantityOrdered": 1, "product": {"sellerSku": "A"}},
+            {"orderItemId": "5", "quantityOrdered": 1, "product": {"sellerSku": "B"}},
+            {"orderItemId": "3", "quantityOrdered": 1, "product": {"sellerSku": "A"}},
+        ]
+    }
+    record = {"amazon_order_id": "1", "order_status": "SHIPPED", "currency": "USD", "purchase_date": None}
+    items = list(items_from_api(order, {**record, "last_updated_date": None}))
+    assert [(i["sku"], i["sku_occurrence"], i["order_item_id"]) for i in items] == [
+        ("A", 2, "20"),
+        ("B", 1, "5"),
+        ("A", 1, "3"),
+    ]
+
+
+def test_identical_financial_events_stay_two_records():
+    fee = {
+        "FeeReason": "Subscription",
+        "FeeList": [{"FeeType": "Subscription", "FeeAmount": {"CurrencyCode": "USD", "CurrencyAmount": -39.99}}],
+    }
+    records = list(flatten_events({"ServiceFeeEventList": [fee, dict(fee)]}, ["ATVPDKIKX0DER"]))
+    assert len({r["event_id"] for r in records}) == 2
+    # The first keeps the id it always had, so a warehouse loaded before keeps its rows.
+    alone = list(flatten_events({"ServiceFeeEventList": [fee]}, ["ATVPDKIKX0DER"]))
+    assert records[0]["event_id"] == alone[0]["event_id"]

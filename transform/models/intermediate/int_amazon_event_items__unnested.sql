@@ -25,6 +25,12 @@ select
     order_id,
     item ->> 'SellerSKU'                                    as sku,
     item ->> 'OrderItemId'                                  as order_item_id,
+    -- Which of the order's lines of this SKU the item is, numbered by order item id as
+    -- stg_amazon__order_items numbers them (an item without an id counts as the first).
+    dense_rank() over (
+        partition by account_id, order_id, item ->> 'SellerSKU'
+        order by length(item ->> 'OrderItemId') nulls first, item ->> 'OrderItemId' nulls first
+    )                                                       as sku_occurrence,
     coalesce(cast(item ->> 'QuantityShipped' as integer), 0) as quantity,
     {{ sum_json_amounts("coalesce(item -> 'ItemChargeList', item -> 'ItemChargeAdjustmentList')", 'ChargeAmount') }} as charges,
     {{ sum_json_amounts("coalesce(item -> 'PromotionList', item -> 'PromotionAdjustmentList')", 'PromotionAmount') }} as promotions,

@@ -25,3 +25,21 @@ select
     'UTC',
     _loaded_at
 from {{ ref('stg_amazon__marketplace_participations') }}
+
+union all
+
+-- Multi-Channel Fulfillment orders (sales channel Non-Amazon) name no marketplace when the seller
+-- has several: each such seller gets one NON_AMAZON account. Its orders carry their own currency.
+select
+    {{ surrogate_key(["'amazon'", 'account_id']) }},
+    'amazon',
+    account_id,
+    'Non-Amazon (Multi-Channel Fulfillment)',
+    selling_partner_id,
+    cast(null as text),
+    'XXX',
+    'UTC',
+    max(_loaded_at)
+from {{ ref('stg_amazon__orders') }}
+where marketplace_id is null
+group by account_id, selling_partner_id

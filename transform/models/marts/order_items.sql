@@ -53,5 +53,6 @@ select
     fee_estimate,
     refunded_qty,
     refunded_amount,
+    total_derived,
     _loaded_at
 from items

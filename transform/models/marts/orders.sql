@@ -55,5 +55,6 @@ select
     refunded,
     subtotal - discounts - refunded                             as net_sales,
     is_cancelled,
+    total_derived,
     _loaded_at
 from orders

@@ -25,7 +25,7 @@ amazon as (
     select
         'amazon',
         account_id,
-        {{ surrogate_key(['order_id', 'sku', 'returned_at', 'license_plate_number']) }},
+        {{ surrogate_key(['order_id', 'sku', 'returned_at', 'license_plate_number', 'row_occurrence']) }},
         order_id,
         sku,
         quantity,

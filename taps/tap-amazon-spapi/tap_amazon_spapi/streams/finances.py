@@ -15,6 +15,7 @@ from singer_sdk.pagination import JSONPathPaginator
 
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.flatfile import parse_date
+from tap_amazon_spapi.keys import Occurrences
 from tap_amazon_spapi.marketplaces import MARKETPLACE_NAMES, marketplace_by_currency
 from tap_amazon_spapi.reports import END_LAG, iso, parse_iso, utc_now, windows
 from tap_amazon_spapi.schemas import IDENTITY, Money
@@ -133,8 +134,16 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
 
 
-def flatten_events(events: dict[str, Any], configured: list[str]) -> Iterator[dict[str, Any]]:
-    """One record per event of every `...EventList`, typed by the list it came from."""
+def flatten_events(
+    events: dict[str, Any], configured: list[str], occurrences: Occurrences | None = None
+) -> Iterator[dict[str, Any]]:
+    """One record per event of every `...EventList`, typed by the list it came from.
+
+    Events have no id: each is keyed by the hash of its kind, its content and its occurrence
+    among identical events of the same listing (`occurrences`, shared by the pages of one
+    window), so two identical fees (a service fee has no date) stay two rows.
+    """
+    occurrences = occurrences or Occurrences()
     for list_name, listed in sorted(events.items()):
         if not list_name.endswith("EventList") or not isinstance(listed, list):
             continue
@@ -146,9 +155,12 @@ def flatten_events(events: dict[str, Any], configured: list[str]) -> Iterator[di
             currencies = {currency for _, currency in amounts if currency}
             currency = currencies.pop() if len(currencies) == 1 else None
             marketplace_name = event.get("MarketplaceName")
+            content = f"{kind}|{canonical(event)}"
+            occurrence = occurrences.next(content)
+            # The first of identical events keeps the id an event always had (hash of kind and content).
+            identity = content if occurrence == 1 else f"{content}|{occurrence}"
             yield {
-                # No id in the API: the hash of the event's kind and content is stable across reads.
-                "event_id": hashlib.sha256(f"{kind}|{canonical(event)}".encode()).hexdigest()[:32],
+                "event_id": hashlib.sha256(identity.encode()).hexdigest()[:32],
                 "event_type": kind,
                 "amazon_order_id": event.get("AmazonOrderId"),
                 "seller_order_id": event.get("SellerOrderId"),
@@ -196,10 +208,12 @@ class FinancialEventsStream(SPAPIStream):
                 "PostedBefore": iso(end),
                 "MaxResultsPerPage": PAGE_SIZE,
             }
+            occurrences = Occurrences()
             while True:
                 body = self.call(self.operation, "GET", self.path, params=params, context=context)
                 payload = body.get("payload") or {}
-                yield from flatten_events(payload.get("FinancialEvents") or {}, list(self.config["marketplace_ids"]))
+                events = payload.get("FinancialEvents") or {}
+                yield from flatten_events(events, list(self.config["marketplace_ids"]), occurrences)
                 token = payload.get("NextToken")
                 if not token:
                     break

@@ -17,7 +17,7 @@ def column(name: str) -> str:
 
 class CustomerReturnsStream(ReportStream):
     name = "customer_returns"
-    primary_keys = ("order_id", "sku", "return_date", "license_plate_number")
+    primary_keys = ("order_id", "sku", "return_date", "license_plate_number", "row_occurrence")
     replication_key = "return_date"
     report_type = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
     max_window_days = 60
@@ -41,6 +41,13 @@ class CustomerReturnsStream(ReportStream):
         th.Property("sku", th.StringType, required=True),
         th.Property("return_date", th.DateTimeType, required=True),
         th.Property("license_plate_number", th.StringType, required=True, description="Empty when Amazon gives none"),
+        th.Property(
+            "row_occurrence",
+            th.IntegerType,
+            required=True,
+            description="1 for the document's first row with this order, SKU, date and license plate, 2 for the next "
+            "(one returned package can be split by disposition)",
+        ),
         *IDENTITY,
         *(th.Property(column(name), th.StringType) for name in TEXT if name not in {"order-id", "sku"}),
         th.Property("quantity", th.IntegerType),
@@ -50,13 +57,16 @@ class CustomerReturnsStream(ReportStream):
         if not row.get("order-id") or not row.get("return-date"):
             self.logger.warning("customer returns row without order-id or return-date skipped")
             return None
-        return {
+        record = {
             **{column(name): row.get(name) or None for name in self.TEXT},
             "sku": row.get("sku") or "",
             "return_date": parse_date(row.get("return-date")),
             "license_plate_number": row.get("license-plate-number") or "",
             "quantity": parse_int(row.get("quantity")),
         }
+        natural = tuple(record[k] for k in ("order_id", "sku", "return_date", "license_plate_number"))
+        record["row_occurrence"] = self.occurrences.next(natural)
+        return record
 
 
 class FbaShipmentsStream(PersonalColumns, ReportStream):

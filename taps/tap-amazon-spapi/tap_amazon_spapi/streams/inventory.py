@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class FbaInventoryStream(SPAPIStream):
     name = "fba_inventory"
     path = "/fba/inventory/v1/summaries"
-    primary_keys = ("marketplace_id", "seller_sku")
+    primary_keys = ("selling_partner_id", "marketplace_id", "seller_sku")
     operation = "getInventorySummaries"
     role = "Amazon Fulfillment"
     records_jsonpath = "$.payload.inventorySummaries[*]"

@@ -1,7 +1,8 @@
 """Orders and their items: the flat-file report for backfills, searchOrders for recent changes.
 
 Both paths emit the same records under the same keys (order: amazon_order_id; item:
-amazon_order_id + sku), so a loader that upserts keeps one row each. Windows older than
+amazon_order_id + sku + sku_occurrence, see the README's "Keys"), so a loader that upserts keeps
+one row each. Windows older than
 RECENT come from GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL (minutes for years of
 orders); the last RECENT of changes, and every later incremental run, come from searchOrders,
 whose records carry what the report lacks (order item ids, totals, proceeds, programs).
@@ -20,6 +21,7 @@ from singer_sdk import typing as th
 from tap_amazon_spapi.client import CompanionStream
 from tap_amazon_spapi.flatfile import parse_amount, parse_bool, parse_date, parse_int
 from tap_amazon_spapi.handover import Handover
+from tap_amazon_spapi.keys import Occurrences, rank_by_id
 from tap_amazon_spapi.reports import END_LAG, ReportStream, iso, parse_iso, utc_now
 from tap_amazon_spapi.schemas import IDENTITY, Money, PersonalColumns
 
@@ -94,10 +96,12 @@ def order_from_report(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def item_from_report(row: dict[str, str]) -> dict[str, Any]:
+def item_from_report(row: dict[str, str], occurrence: int = 1) -> dict[str, Any]:
+    """One report row's item; `occurrence` numbers the rows of its SKU within its order (from 1)."""
     return {
         "amazon_order_id": row.get("amazon-order-id"),
         "sku": row.get("sku"),
+        "sku_occurrence": occurrence,
         "order_item_id": None,
         "asin": row.get("asin") or None,
         "product_name": row.get("product-name") or None,
@@ -191,7 +195,10 @@ def order_from_api(order: dict[str, Any]) -> dict[str, Any]:
 
 
 def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for item in order.get("orderItems") or []:
+    items = order.get("orderItems") or []
+    # Same-SKU items are numbered by their order item id, unique within the order.
+    occurrences = rank_by_id([(dig(i, "product", "sellerSku"), str(i.get("orderItemId") or "")) for i in items])
+    for item, occurrence in zip(items, occurrences, strict=True):
         product = item.get("product") or {}
         unit = dig(product, "price", "unitPrice")
         unit_price = amount(unit)
@@ -200,6 +207,7 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
         yield {
             "amazon_order_id": record["amazon_order_id"],
             "sku": product.get("sellerSku"),
+            "sku_occurrence": occurrence,
             "order_item_id": item.get("orderItemId"),
             "asin": product.get("asin"),
             "product_name": product.get("title"),
@@ -279,17 +287,19 @@ class OrdersStream(PersonalColumns, ReportStream):
 
     def from_reports(self, handover: Handover) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
+        occurrences = Occurrences()
         window_end = None
         for window, row in self.report_rows():
             if window["end"] != window_end:
-                window_end, seen = window["end"], set()
+                window_end, seen, occurrences = window["end"], set(), Occurrences()
                 yield from handover.close()
             order_id = row.get("amazon-order-id")
             if not order_id:
                 self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
                 continue
             marketplace = self.row_marketplace(window, row)
-            handover.add([{**item_from_report(row), "marketplace_id": marketplace}])
+            occurrence = occurrences.next((order_id, row.get("sku")))
+            handover.add([{**item_from_report(row, occurrence), "marketplace_id": marketplace}])
             if order_id not in seen:
                 seen.add(order_id)
                 yield from handover.push({**order_from_report(row), "marketplace_id": marketplace})
@@ -351,17 +361,24 @@ class OrdersStream(PersonalColumns, ReportStream):
 
 
 class OrderItemsStream(CompanionStream):
-    """One record per order and SKU, from the orders report or searchOrders."""
+    """One record per order line, from the orders report or searchOrders."""
 
     name = "order_items"
     parent_stream_type = OrdersStream
-    primary_keys = ("amazon_order_id", "sku")
+    primary_keys = ("amazon_order_id", "sku", "sku_occurrence")
     operation = "searchOrders"
     role = OrdersStream.role
 
     schema = th.PropertiesList(
         th.Property("amazon_order_id", th.StringType, required=True),
         th.Property("sku", th.StringType, required=True),
+        th.Property(
+            "sku_occurrence",
+            th.IntegerType,
+            required=True,
+            description="1 for the order's first line of this SKU, 2 for its second (report: in row order; "
+            "API: by order item id)",
+        ),
         *IDENTITY,
         th.Property("order_item_id", th.StringType),
         th.Property("asin", th.StringType),

@@ -32,7 +32,7 @@ def participation_record(entry: dict[str, Any]) -> dict[str, Any]:
 class MarketplaceParticipationsStream(SPAPIStream):
     name = "marketplace_participations"
     path = "/sellers/v1/marketplaceParticipations"
-    primary_keys = ("marketplace_id",)
+    primary_keys = ("selling_partner_id", "marketplace_id")
     operation = "getMarketplaceParticipations"
     role = "Selling Partner Insights"
     per_marketplace = False

@@ -1,5 +1,5 @@
 with source as (
-    {{ latest_rows(raw_source('amazon', 'customer_returns'), ['order_id', 'sku', 'return_date', 'license_plate_number']) }}
+    {{ latest_rows(raw_source('amazon', 'customer_returns'), ['order_id', 'sku', 'return_date', 'license_plate_number', 'row_occurrence']) }}
 )
 
 select
@@ -13,6 +13,7 @@ select
     product_name,
     {{ to_utc('return_date') }}                     as returned_at,
     license_plate_number,
+    row_occurrence,
     fulfillment_center_id,
     detailed_disposition,
     reason,

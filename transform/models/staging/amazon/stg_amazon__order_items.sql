@@ -1,15 +1,29 @@
+-- One row per order line. A line read by both paths has one key (order, SKU, occurrence) and
+-- so one raw row, the later path's. An order's lines come from one path: once searchOrders has
+-- delivered an order, any of its lines still from the report is one the API did not list, and
+-- is left out.
 with source as (
-    {{ latest_rows(raw_source('amazon', 'order_items'), ['amazon_order_id', 'sku'], 'last_updated_date') }}
+    {{ latest_rows(raw_source('amazon', 'order_items'), ['amazon_order_id', 'sku', 'sku_occurrence'], 'last_updated_date') }}
+),
+
+-- Read from the raw table itself, so each CTE is used once and a filter on the view reaches both.
+api_lines as (
+    select amazon_order_id
+    from {{ raw_source('amazon', 'order_items') }}
+    where source = 'api' and _sdc_deleted_at is null
 )
 
 select
-    selling_partner_id || ':' || marketplace_id     as account_id,
+    -- A Multi-Channel Fulfillment order names no marketplace when several are configured: it
+    -- belongs to the seller's NON_AMAZON account (see the accounts mart).
+    selling_partner_id || ':' || coalesce(marketplace_id, 'NON_AMAZON') as account_id,
     selling_partner_id,
     marketplace_id,
     amazon_order_id                                 as order_id,
-    amazon_order_id || ':' || sku                   as line_id,
+    amazon_order_id || ':' || sku || ':' || sku_occurrence as line_id,
     order_item_id,
     sku,
+    sku_occurrence,
     asin,
     product_name,
     item_status,
@@ -36,3 +50,5 @@ select
     source                                          as extracted_by,
     _sdc_batched_at                                 as _loaded_at
 from source
+where source.source = 'api'
+   or not exists (select 1 from api_lines where api_lines.amazon_order_id = source.amazon_order_id)

@@ -3,7 +3,9 @@ with source as (
 )
 
 select
-    selling_partner_id || ':' || marketplace_id     as account_id,
+    -- A Multi-Channel Fulfillment order names no marketplace when several are configured: it
+    -- belongs to the seller's NON_AMAZON account (see the accounts mart).
+    selling_partner_id || ':' || coalesce(marketplace_id, 'NON_AMAZON') as account_id,
     selling_partner_id,
     marketplace_id,
     amazon_order_id                                 as order_id,
