@@ -15,6 +15,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_amazon_spapi.auth import LWAAuthenticator
 from tap_amazon_spapi.client import LWA_TOKEN_URL, REGION_HOSTS
 from tap_amazon_spapi.errors import AmazonError
+from tap_amazon_spapi.issues import IssueLog
 from tap_amazon_spapi.streams import STREAM_TYPES
 from tap_amazon_spapi.throttle import RateLimiter
 
@@ -174,12 +175,23 @@ class TapAmazonSPAPI(Tap):
         if problems:
             raise ConfigValidationError("Config validation failed", errors=problems)
         self.limiter = RateLimiter()
+        self.issues = IssueLog()
         self.lwa = LWAAuthenticator(
             auth_endpoint=str(self.config.get("lwa_token_url") or LWA_TOKEN_URL),
             client_id=str(self.config.get("lwa_client_id") or ""),
             client_secret=str(self.config.get("lwa_client_secret") or ""),
             refresh_token=str(self.config.get("refresh_token") or ""),
         )
+
+    def sync_all(self) -> None:
+        """Sync every selected stream, then say in one line how many rows were set aside."""
+        self.issues = IssueLog()
+        try:
+            super().sync_all()
+        finally:
+            summary = self.issues.summary()
+            if summary:
+                self.logger.warning(summary)
 
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]

@@ -289,10 +289,14 @@ class OrdersStream(PersonalColumns, ReportStream):
                 self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
                 continue
             marketplace = self.row_marketplace(window, row)
-            handover.add([{**item_from_report(row), "marketplace_id": marketplace}])
+            read = self.readable(row, lambda r: (order_from_report(r), item_from_report(r)), marketplace)
+            if read is None:
+                continue  # set aside in load_issues
+            order, item = read
+            handover.add([{**item, "marketplace_id": marketplace}])
             if order_id not in seen:
                 seen.add(order_id)
-                yield from handover.push({**order_from_report(row), "marketplace_id": marketplace})
+                yield from handover.push({**order, "marketplace_id": marketplace})
         yield from handover.close()
 
     def from_api(self, handover: Handover) -> Iterator[dict[str, Any]]:
