@@ -59,7 +59,11 @@ def test_ad_hoc_runs_beside_a_scheduled_run_each_sync_their_own_selection(tmp_pa
         for stream, args in commands.items():
             out = tmp_path / stream
             out.mkdir()
-            env = {**base, "TAP_SHOPIFY__SELECT": json.dumps([f"{stream}.*"]), "TARGET_JSONL_DESTINATION_PATH": str(out)}
+            env = {
+                **base,
+                "TAP_SHOPIFY__SELECT": json.dumps([f"{stream}.*"]),
+                "TARGET_JSONL_DESTINATION_PATH": str(out),
+            }
             process = subprocess.Popen(
                 [str(MELTANO), *args], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
             )

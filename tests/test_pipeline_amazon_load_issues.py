@@ -17,6 +17,7 @@ from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
 
+
 def inject(base_url: str, **faults: object) -> None:
     """Ask the sandbox's fault API for misbehaving documents."""
     request = urllib.request.Request(
@@ -45,7 +46,10 @@ def run(sandbox, warehouse, tmp_path_factory):
 
 
 def test_the_run_completes_and_says_where_the_row_set_aside_is(run):
-    assert "1 row set aside with values that could not be read (settlements: 1): select * from warehouse.load_issues" in run
+    assert (
+        "1 row set aside with values that could not be read (settlements: 1): select * from warehouse.load_issues"
+        in run
+    )
 
 
 def test_the_unreadable_line_is_in_the_mart_with_its_context(run, warehouse):
@@ -85,4 +89,3 @@ def test_the_settlements_other_lines_are_present_to_the_cent(run, warehouse):
         (settlement_id,),
     )
     assert isinstance(total, Decimal)
-

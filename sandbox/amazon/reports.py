@@ -312,11 +312,15 @@ def _an_unknown_date(rows: Iterator[Row], columns: tuple[str, ...]) -> Iterator[
     dates = [i for i, name in enumerate(columns) if name.endswith("date")]
     for number, row in enumerate(rows):
         filled = [i for i in dates if row[i]]
-        if number == 2 and filled:
-            moment = parse_iso(row[filled[0]].replace(" UTC", "+00:00")) if "." not in row[filled[0]] else None
-            text = moment.strftime(UNKNOWN_DATE_FORM) if moment else row[filled[0]].replace(".", "/")
-            row = [*row[: filled[0]], text, *row[filled[0] + 1 :]]
-        yield row
+        if number != 2 or not filled:
+            yield row
+            continue
+        text = row[filled[0]]
+        if "." in text:  # dd.mm.yyyy becomes dd/mm/yyyy
+            text = text.replace(".", "/")
+        else:
+            text = parse_iso(text.replace(" UTC", "+00:00")).strftime(UNKNOWN_DATE_FORM)
+        yield [*row[: filled[0]], text, *row[filled[0] + 1 :]]
 
 
 def _time(spec: dict[str, Any], name: str) -> datetime | None:

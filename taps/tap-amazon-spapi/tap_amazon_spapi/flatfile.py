@@ -32,7 +32,7 @@ LEGACY_CHARSETS = {"A1VC38T7YXB528": "cp932"}
 DEFAULT_LEGACY_CHARSET = "cp1252"
 
 
-class UnreadableValue(ValueError):
+class UnreadableValue(ValueError):  # noqa: N818 - a value, like UnicodeDecodeError names its subject
     """A cell whose text is no value of the type expected; names the text and why."""
 
     def __init__(self, value: str | None, reason: str) -> None:
@@ -218,7 +218,11 @@ def parse_amount(value: str | None) -> Decimal | None:
     elif _DECIMAL_COMMA.match(text) or _GROUPED_COMMA.match(text):  # `1.234` alone was _PLAIN
         number = re.sub(r"[.\u00a0 ]", "", text).replace(",", ".")
     else:
-        reason = "ambiguous amount (thousands or decimals?)" if re.match(r"^[+-]?\d{1,3},\d{3}$", text) else "unrecognised amount"
+        reason = (
+            "ambiguous amount (thousands or decimals?)"
+            if re.match(r"^[+-]?\d{1,3},\d{3}$", text)
+            else "unrecognised amount"
+        )
         raise UnreadableValue(value, f"{reason} {value!r}")
     try:
         return Decimal(number)

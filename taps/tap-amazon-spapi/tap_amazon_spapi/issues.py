@@ -147,3 +147,11 @@ class LoadIssuesStream(SPAPIStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         return []  # written by the other streams as they read (IssueLog.set_aside)
+
+    def log_sync_costs(self) -> None:
+        """The SDK calls this on every stream, selected or not, once every stream has synced:
+        the run's last word, so the line counting the rows set aside is said here, once."""
+        super().log_sync_costs()
+        summary = self._tap.issues.summary()  # type: ignore[attr-defined]
+        if summary:
+            self.logger.warning(summary)

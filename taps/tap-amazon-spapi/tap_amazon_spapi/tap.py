@@ -183,16 +183,6 @@ class TapAmazonSPAPI(Tap):
             refresh_token=str(self.config.get("refresh_token") or ""),
         )
 
-    def sync_all(self) -> None:
-        """Sync every selected stream, then say in one line how many rows were set aside."""
-        self.issues = IssueLog()
-        try:
-            super().sync_all()
-        finally:
-            summary = self.issues.summary()
-            if summary:
-                self.logger.warning(summary)
-
     def discover_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 

@@ -30,7 +30,7 @@ def test_an_undeclared_cp1252_document_is_read_with_its_text_intact(sandbox_fact
 
 
 def test_a_settlement_line_with_an_unknown_date_is_set_aside_and_the_rest_loads(sandbox_factory, caplog):
-    sandbox, url = sandbox_factory(amazon_orders=200, days=60, time_scale=600)
+    _, url = sandbox_factory(amazon_orders=200, days=60, time_scale=600)
     inject(url, unreadable_dates=1, report_types=[SETTLEMENT])
     with caplog.at_level(logging.WARNING):
         out = sync(tap_config(url), streams=SETTLEMENTS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
@@ -125,7 +126,7 @@ class SettlementsStream(ReportStream):
             if summary is None:
                 self.logger.warning("settlement report %s has an empty document", report.get("reportId"))
                 continue
-            settlement = self.readable(summary, lambda row: settlement_from(row, report), marketplace)
+            settlement = self.readable(summary, partial(settlement_from, report=report), marketplace)
             if settlement is None:
                 # Lines hang on their summary: without it the whole settlement is set aside,
                 # each line with the summary's reason, and loads once the summary can be read.
