@@ -14,6 +14,8 @@ KINDS = (
     "cancelled_reports",
     "truncated_documents",
     "unbalanced_settlements",
+    "undeclared_charset_documents",
+    "unreadable_dates",
 )
 
 
@@ -28,7 +30,10 @@ class AmazonFaultPlan:
     cancelled_reports: int = 0  # created reports that end CANCELLED
     truncated_documents: int = 0  # report documents whose body stops half way
     unbalanced_settlements: int = 0  # settlement documents whose total is a cent off their lines
+    undeclared_charset_documents: int = 0  # report documents in Cp1252 whose Content-Type names no charset
+    unreadable_dates: int = 0  # report documents whose third row has a date in an unknown form
     operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
+    report_types: tuple[str, ...] = ()  # limit the document faults (above) to these report types
 
 
 class AmazonFaults:
@@ -47,19 +52,21 @@ class AmazonFaults:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {sorted(known)}")
         with self._lock:
             for kind, value in changes.items():
-                if kind == "operations":
+                if kind in ("operations", "report_types"):
                     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                        raise ValueError("operations must be a list of operation names")
-                    self._plan.operations = tuple(value)
+                        raise ValueError(f"{kind} must be a list of names")
+                    setattr(self._plan, kind, tuple(value))
                 elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
                     raise ValueError(f"{kind} must be a non-negative integer")
                 else:
                     setattr(self._plan, kind, getattr(self._plan, kind) + value)
 
-    def take(self, kind: str, operation: str | None = None) -> bool:
-        """Consume one `kind` fault if one is pending (and applies to `operation`)."""
+    def take(self, kind: str, operation: str | None = None, report_type: str | None = None) -> bool:
+        """Consume one `kind` fault if one is pending (and applies to `operation` or `report_type`)."""
         with self._lock:
             if operation is not None and self._plan.operations and operation not in self._plan.operations:
+                return False
+            if report_type is not None and self._plan.report_types and report_type not in self._plan.report_types:
                 return False
             pending: int = getattr(self._plan, kind)
             if pending <= 0:

@@ -274,12 +274,19 @@ class ReportsAPI:
         if self.world.clock.now() > float(issued) + DOCUMENT_URL_LIFETIME:
             return _s3_error(403, "AccessDenied", "Request has expired", log)
         kind = REPORT_TYPES[job.report_type]
+        faults = self.world.faults
         charset = MARKETPLACES[job.window.marketplace_ids[0]].charset
-        truncate = self.world.faults.take("truncated_documents")
+        content_type = f"text/plain; charset={charset}"
+        if faults.take("undeclared_charset_documents", report_type=job.report_type):
+            # An older document: the marketplace's legacy Windows encoding, and no charset said.
+            charset, content_type = "cp1252", "text/plain"
+        truncate = faults.take("truncated_documents", report_type=job.report_type)
         rows = kind.rows(job.snapshot, job.window)
-        if job.report_type == SETTLEMENT and self.world.faults.take("unbalanced_settlements"):
+        if job.report_type == SETTLEMENT and faults.take("unbalanced_settlements"):
             rows = _a_cent_off(rows)
-        headers = {"Content-Type": f"text/plain; charset={charset}"}
+        if faults.take("unreadable_dates", report_type=job.report_type):
+            rows = _an_unknown_date(rows, kind.columns)
+        headers = {"Content-Type": content_type}
         if "content-encoding" in query:
             headers["Content-Encoding"] = "gzip"
         else:
@@ -294,6 +301,26 @@ def _a_cent_off(rows: Iterator[Row]) -> Iterator[Row]:
     column = SETTLEMENT_COLUMNS.index("total-amount")
     yield [*summary[:column], str(Decimal(summary[column]) + Decimal("0.01")), *summary[column + 1 :]]
     yield from rows
+
+
+#: A date form no report uses: month/day/year is read day/month in Europe, so it cannot be read.
+UNKNOWN_DATE_FORM = "%m/%d/%Y %I:%M %p"
+
+
+def _an_unknown_date(rows: Iterator[Row], columns: tuple[str, ...]) -> Iterator[Row]:
+    """The third row's first date written in a form no report uses (a line, in a settlement)."""
+    dates = [i for i, name in enumerate(columns) if name.endswith("date")]
+    for number, row in enumerate(rows):
+        filled = [i for i in dates if row[i]]
+        if number != 2 or not filled:
+            yield row
+            continue
+        text = row[filled[0]]
+        if "." in text:  # dd.mm.yyyy becomes dd/mm/yyyy
+            text = text.replace(".", "/")
+        else:
+            text = parse_iso(text.replace(" UTC", "+00:00")).strftime(UNKNOWN_DATE_FORM)
+        yield [*row[: filled[0]], text, *row[filled[0] + 1 :]]
 
 
 def _time(spec: dict[str, Any], name: str) -> datetime | None:

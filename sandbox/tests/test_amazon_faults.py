@@ -91,6 +91,38 @@ def test_truncated_document_fails_to_decompress(amazon):
     assert len(gzip.decompress(whole.raw).decode().splitlines()) > 1 + report_rows(cut.raw)
 
 
+RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+
+
+def test_an_undeclared_charset_document_is_cp1252_without_a_charset(amazon):
+    sandbox, base, client = amazon
+    report_id = create(client, RETURNS, ANCHOR - timedelta(days=40), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    inject(base, undeclared_charset_documents=1, report_types=[ALL_ORDERS])
+    declared = http("GET", fetch_document(client, report))  # another report type: untouched
+    assert "charset=UTF-8" in declared.headers["content-type"]
+    inject(base, report_types=[RETURNS])
+    bare = http("GET", fetch_document(client, report))
+    assert bare.headers["content-type"] == "text/plain"
+    text = gzip.decompress(bare.raw)
+    with pytest.raises(UnicodeDecodeError):
+        text.decode("utf-8")
+    assert "— disappointed" in text.decode("cp1252") or "déçu" in text.decode("cp1252")
+
+
+def test_an_unreadable_date_rewrites_the_third_rows_first_date(amazon):
+    sandbox, base, client = amazon
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=25), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    inject(base, unreadable_dates=1)
+    odd = gzip.decompress(http("GET", fetch_document(client, report)).raw).decode().splitlines()
+    plain = gzip.decompress(http("GET", fetch_document(client, report)).raw).decode().splitlines()
+    changed = [(a, b) for a, b in zip(odd, plain, strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][0] == odd[3]  # the header, then the third row
+    date = odd[3].split("\t")[2]  # purchase-date
+    assert datetime.strptime(date, "%m/%d/%Y %I:%M %p")
+
+
 def report_rows(partial: bytes) -> int:
     """Rows in the readable part of a truncated gzip body."""
     text = zlib.decompressobj(31).decompress(partial).decode("utf-8", "replace")

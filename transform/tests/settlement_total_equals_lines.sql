@@ -12,5 +12,10 @@ left join (
     from {{ ref('settlement_lines') }}
     group by settlement_key
 ) as lines on lines.settlement_key = settlements.settlement_key
-where round(settlements.net, 2) <> round(coalesce(lines.total, 0), 2)
-   or round(settlements.gross + settlements.fees + settlements.refunds + settlements.other, 2) <> round(settlements.net, 2)
+-- A settlement with a row set aside (load_issues, which warns) lacks that row until it loads.
+left join (
+    select distinct settlement_id from {{ ref('load_issues') }} where not is_resolved
+) as set_aside on settlements.source = 'amazon' and set_aside.settlement_id = settlements.settlement_id
+where set_aside.settlement_id is null
+  and (round(settlements.net, 2) <> round(coalesce(lines.total, 0), 2)
+   or round(settlements.gross + settlements.fees + settlements.refunds + settlements.other, 2) <> round(settlements.net, 2))

@@ -3,29 +3,57 @@ with the date and amount formats the reports use."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import IO
 
 CHUNK = 64 * 1024
 _CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
-_DOTTED = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})(?: (\d{2}):(\d{2}):(\d{2}))?(?: ?(UTC|GMT|Z|[+-]\d{2}:?\d{2}))?$")
+_ZONE = r"(?:\s*(?P<zone>UTC|GMT|Z|[A-Z]{2,4}|[+-]\d{2}(?::?\d{2})?))?"
+_TIME = r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?)?"
+#: dd.mm.yyyy (EU reports), yyyy-mm-dd and yyyy/mm/dd, each with an optional time and zone.
+_DATES = (
+    re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.(?P<year>\d{{4}}){_TIME}{_ZONE}$"),
+    re.compile(rf"^(?P<year>\d{{4}})[-/](?P<month>\d{{1,2}})[-/](?P<day>\d{{1,2}}){_TIME}{_ZONE}$"),
+)
+#: Zone names reports write after a time, with their fixed offsets in hours (a name like PDT
+#: already says whether summer time applies, so no zone database is needed).
+ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6,
+    "CST": -6, "CDT": -5, "EST": -5, "EDT": -4, "JST": 9, "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+#: The legacy encoding of each marketplace's documents when they are not UTF-8 (Cp1252 for the
+#: Americas and Europe, Shift_JIS as Windows-31J for Japan).
+LEGACY_CHARSETS = {"A1VC38T7YXB528": "cp932"}
+DEFAULT_LEGACY_CHARSET = "cp1252"
+
+
+class UnreadableValue(ValueError):  # noqa: N818 - a value, like UnicodeDecodeError names its subject
+    """A cell whose text is no value of the type expected; names the text and why."""
+
+    def __init__(self, value: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.value = value
+        self.reason = reason
 
 
 class TruncatedDocument(Exception):  # noqa: N818 - says what happened, like EOFError
     """The document ended before its compressed stream did."""
 
 
-def charset_of(content_type: str | None) -> str:
-    """The text encoding a Content-Type names; UTF-8 (with or without BOM) when it names none."""
+def charset_of(content_type: str | None) -> str | None:
+    """The text encoding a Content-Type names, or None when it names none."""
     match = _CHARSET.search(content_type or "")
-    name = match[1].lower() if match else "utf-8"
-    return "utf-8-sig" if name in {"utf-8", "utf8"} else name
+    return match[1].lower() if match else None
+
+
+def legacy_charset(marketplaces: list[str]) -> str:
+    """The encoding a document of these marketplaces is in when it is not UTF-8."""
+    return next((LEGACY_CHARSETS[m] for m in marketplaces if m in LEGACY_CHARSETS), DEFAULT_LEGACY_CHARSET)
 
 
 def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -42,35 +70,70 @@ def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
         raise TruncatedDocument("the report document ended before its gzip stream did")
 
 
-class _ChunkReader(io.RawIOBase):
-    """A binary file over an iterator of byte chunks, so TextIOWrapper can decode it lazily."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer:
-            try:
-                self._buffer = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
+def _keep_byte(error: UnicodeError) -> tuple[str, int]:
+    """A byte no character of the legacy charset stands for is kept as the Latin-1 character of
+    the same value (as browsers read windows-1252), so no text is lost or replaced."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
 
 
-def text_lines(chunks: Iterable[bytes], *, gzip: bool, charset: str) -> IO[str]:
-    """A text stream over a document's byte chunks, decompressed and decoded as read."""
+codecs.register_error("stratus-keep-byte", _keep_byte)
+
+
+class Decoder:
+    """Decodes a document chunk by chunk: the declared charset when there is one; otherwise
+    UTF-8 (a BOM dropped) until the first byte that cannot be UTF-8, and from that byte on the
+    legacy charset. Text before that byte is ASCII in a legacy document (legacy text is almost
+    never valid UTF-8), so one pass decides the whole document and nothing is read twice."""
+
+    def __init__(self, declared: str | None, legacy: str) -> None:
+        utf8 = declared is None or declared.replace("-", "").replace("_", "") == "utf8"
+        self.legacy = legacy
+        self.charset: str = "utf-8" if utf8 else str(declared)
+        self.switched = False
+        self._pending = b""
+        self._inner = None if utf8 else codecs.getincrementaldecoder(self.charset)("stratus-keep-byte")
+        self._started = False
+        self.saw_utf8 = False
+
+    def decode(self, data: bytes, *, final: bool = False) -> str:
+        if self._inner is not None:
+            return str(self._inner.decode(data, final))
+        data = self._pending + data
+        if not self._started:
+            if len(data) < len(codecs.BOM_UTF8) and not final:
+                self._pending = data
+                return ""
+            self._started = True
+            data = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            text, used = codecs.utf_8_decode(data, "strict", final)
+        except UnicodeDecodeError as error:
+            head = data[: error.start].decode("utf-8")
+            self.switched, self.charset = True, self.legacy
+            self._inner = codecs.getincrementaldecoder(self.legacy)("stratus-keep-byte")
+            self._pending = b""
+            return head + str(self._inner.decode(data[error.start :], final))
+        self.saw_utf8 = self.saw_utf8 or not text.isascii()
+        self._pending = data[used:]
+        return text
+
+
+def text_lines(chunks: Iterable[bytes], *, gzip: bool, decoder: Decoder) -> Iterator[str]:
+    """The lines of a document's byte chunks, decompressed and decoded as read (line ends kept)."""
     raw = gunzip(chunks) if gzip else iter(chunks)
-    return io.TextIOWrapper(io.BufferedReader(_ChunkReader(raw), CHUNK), encoding=charset, newline="")
+    tail = ""
+    for chunk in raw:
+        lines = (tail + decoder.decode(chunk)).split("\n")
+        tail = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    tail += decoder.decode(b"", final=True)
+    if tail:
+        yield tail
 
 
-def tsv_rows(lines: IO[str]) -> Iterator[dict[str, str]]:
+def tsv_rows(lines: Iterable[str]) -> Iterator[dict[str, str]]:
     """Each data row of a tab-separated document with a header row, keyed by column name."""
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
@@ -83,54 +146,114 @@ def tsv_rows(lines: IO[str]) -> Iterator[dict[str, str]]:
         yield dict(zip(columns, (cell.strip() for cell in row), strict=False))
 
 
+def _offset(zone: str | None, value: str) -> timezone | None:
+    """The offset a zone suffix names; None when there is none (the time is then UTC)."""
+    if not zone:
+        return None
+    if zone[0] in "+-":
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
+        return timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
+    if zone not in ZONES:
+        raise UnreadableValue(value, f"unknown time zone {zone!r} in date {value!r}")
+    return timezone(timedelta(hours=ZONES[zone]))
+
+
 def parse_date(value: str | None) -> str | None:
     """An ISO 8601 UTC timestamp from any date format the reports use; None for empty.
 
-    Handles `2023-01-01 00:00:00 UTC`, `2023-01-01T00:00:00+00:00`, `2023-01-01T00:00:00Z`,
-    `2023-01-01` and `01.01.2023` (day first, optionally with a time).
+    Reads `2023-01-01 00:00:00 UTC`, `2023-01-01T00:00:00+00:00`, `2023-01-01T00:00:00Z`,
+    `2023-01-01`, `2023/01/01`, `01.01.2023` (day first), each with an optional time, fraction
+    of a second and offset (`+01:00`, `+0100`, `+01`) or zone name (`UTC`, `PST`, `PDT`, `CET`...);
+    a date without either is UTC. Anything else raises UnreadableValue.
     """
     text = (value or "").strip()
     if not text:
         return None
-    dotted = _DOTTED.match(text)
-    if dotted:
-        day, month, year, hour, minute, second, _ = dotted.groups()
-        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    for form in _DATES:
+        found = form.match(text)
+        if found:
+            break
     else:
-        for suffix in (" UTC", " GMT"):
-            if text.endswith(suffix):
-                text = text[: -len(suffix)] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
-        except ValueError as exc:
-            raise ValueError(f"unrecognised date {value!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        raise UnreadableValue(value, f"unrecognised date {value!r}")
+    part = found.groupdict()
+    zone = _offset(part["zone"], text) or UTC
+    try:
+        moment = datetime(
+            int(part["year"]),
+            int(part["month"]),
+            int(part["day"]),
+            int(part["hour"] or 0),
+            int(part["minute"] or 0),
+            int(part["second"] or 0),
+            int((part["fraction"] or "0").ljust(6, "0")),
+            tzinfo=zone,
+        )
+    except ValueError as exc:
+        raise UnreadableValue(value, f"impossible date {value!r} ({exc})") from None
     return moment.astimezone(UTC).isoformat()
 
 
+_PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+# 1,234.50 or 1,234,567 (a lone `1,234` matches neither this nor the EU forms).
+_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$|^[+-]?\d{1,3}(?:,\d{3}){2,}$")
+_GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d+)?$")  # 1.234,50 / 1 234,50
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$|^[+-]?\d+,\d{4,}$")  # 3,10 (never three digits)
+
+
 def parse_amount(value: str | None) -> Decimal | None:
-    """An exact amount from a report cell (`12.34`, `-1,234.50`, EU `1.234,50`); None for empty."""
+    """An exact amount from a report cell; None for empty.
+
+    Reads `12.34`, `-1,234.50` (thousands by comma), `1.234,50` and `1 234,50` (EU), `3,10`
+    (decimal comma). `1,234` is refused: a thousands separator (JP, US) or a decimal comma
+    (EU) alike, and guessing would be off by a factor of a thousand.
+    """
     text = (value or "").strip()
     if not text:
         return None
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
+    if _PLAIN.match(text):
+        number = text
+    elif _GROUPED_DOT.match(text):
+        number = text.replace(",", "")
+    elif _DECIMAL_COMMA.match(text) or _GROUPED_COMMA.match(text):  # `1.234` alone was _PLAIN
+        number = re.sub(r"[.\u00a0 ]", "", text).replace(",", ".")
+    else:
+        reason = (
+            "ambiguous amount (thousands or decimals?)"
+            if re.match(r"^[+-]?\d{1,3},\d{3}$", text)
+            else "unrecognised amount"
+        )
+        raise UnreadableValue(value, f"{reason} {value!r}")
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"unrecognised amount {value!r}") from exc
+        return Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
+        raise UnreadableValue(value, f"unrecognised amount {value!r}") from None
 
 
 def parse_int(value: str | None) -> int | None:
+    """A whole number (`3`, `3.0`, `1,234`); a fraction or text raises UnreadableValue."""
     text = (value or "").strip()
-    return int(Decimal(text)) if text else None
+    if not text:
+        return None
+    if re.match(r"^[+-]?\d{1,3}(?:,\d{3})+$", text):
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise UnreadableValue(value, f"unrecognised whole number {value!r}") from None
+    if number != number.to_integral_value():
+        raise UnreadableValue(value, f"{value!r} is not a whole number")
+    return int(number)
+
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
 
 
 def parse_bool(value: str | None) -> bool | None:
     text = (value or "").strip().lower()
     if not text:
         return None
-    return text in {"true", "yes", "y", "1"}
+    if text not in _TRUE | _FALSE:
+        raise UnreadableValue(value, f"unrecognised true/false {value!r}")
+    return text in _TRUE

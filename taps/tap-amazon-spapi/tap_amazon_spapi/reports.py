@@ -16,14 +16,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import requests
 import urllib3
 
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.errors import AmazonError
-from tap_amazon_spapi.flatfile import TruncatedDocument, charset_of, text_lines, tsv_rows
+from tap_amazon_spapi.flatfile import (
+    Decoder,
+    TruncatedDocument,
+    UnreadableValue,
+    charset_of,
+    legacy_charset,
+    text_lines,
+    tsv_rows,
+)
+from tap_amazon_spapi.issues import Document, DocumentRow
 from tap_amazon_spapi.keys import Occurrences
 from tap_amazon_spapi.marketplaces import marketplace_by_name
 
@@ -39,6 +48,7 @@ END_LAG = timedelta(minutes=2)
 MIN_WINDOW = timedelta(hours=1)
 POLL_FIRST_S = 0.05
 POLL_MAX_S = 15.0
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -137,7 +147,7 @@ class ReportStream(SPAPIStream):
 
     # -- the state machine -----------------------------------------------------
 
-    def report_rows(self) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+    def report_rows(self) -> Iterator[tuple[dict[str, Any], DocumentRow]]:
         """(window, row) for every row of every report of the plan, window by window, in order."""
         reports = self.report_state()
         pending = self.plan()
@@ -161,7 +171,7 @@ class ReportStream(SPAPIStream):
                 self.save_state()
                 continue
             if status == "DONE":
-                for row in self.document_rows(report.get("reportDocumentId")):
+                for row in self.document_rows(report, head["marketplaces"]):
                     yield head, row
             else:  # CANCELLED: Amazon had no data for the window
                 self.logger.info("%s report %s: no data (CANCELLED)", self.report_type, head["report_id"])
@@ -209,10 +219,13 @@ class ReportStream(SPAPIStream):
 
     # -- documents ----------------------------------------------------------------
 
-    def document_rows(self, document_id: str | None) -> Generator[dict[str, str], None, None]:
-        """The rows of a report document, streamed; a broken download resumes after the last row read."""
+    def document_rows(self, report: dict[str, Any], marketplaces: list[str]) -> Generator[DocumentRow, None, None]:
+        """The rows of a report's document, streamed; a broken download resumes after the last row read."""
+        document_id = report.get("reportDocumentId")
         if not document_id:
             return
+        source = Document(self.name, "getReportDocument", self.report_type, str(report.get("reportId")), document_id)
+        legacy = legacy_charset(marketplaces)
         read = 0
         for attempt in range(1, DOWNLOAD_TRIES + 1):
             # Fetched now, not earlier: the URL expires minutes after it is issued.
@@ -223,10 +236,10 @@ class ReportStream(SPAPIStream):
                 data_elements=[] if self.restricted and self.pii else None,
             )
             try:
-                for index, row in enumerate(self.download(document)):
+                for index, row in enumerate(self.download(document, legacy)):
                     if index >= read:
                         read += 1
-                        yield row
+                        yield DocumentRow(row, source, read)
                 return
             except (TruncatedDocument, EOFError, requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 if attempt == DOWNLOAD_TRIES:
@@ -237,7 +250,7 @@ class ReportStream(SPAPIStream):
                 self.logger.warning("report document %s broke off (%s); fetching it again", document_id, exc)
                 self.sleep(min(30.0, 2.0**attempt))
 
-    def download(self, document: dict[str, Any]) -> Iterator[dict[str, str]]:
+    def download(self, document: dict[str, Any], legacy: str) -> Iterator[dict[str, str]]:
         # A presigned URL: no access token goes with it.
         with self.requests_session.get(str(document["url"]), stream=True, timeout=self.timeout) as response:
             if response.status_code >= 400:
@@ -245,12 +258,29 @@ class ReportStream(SPAPIStream):
             gzipped = document.get("compressionAlgorithm") == "GZIP" or (
                 response.headers.get("Content-Encoding", "").lower() == "gzip"
             )
-            lines = text_lines(
-                response.raw.stream(64 * 1024, decode_content=False),
-                gzip=gzipped,
-                charset=charset_of(response.headers.get("Content-Type")),
-            )
+            decoder = Decoder(charset_of(response.headers.get("Content-Type")), legacy)
+            lines = text_lines(response.raw.stream(64 * 1024, decode_content=False), gzip=gzipped, decoder=decoder)
             yield from tsv_rows(lines)
+            if decoder.switched:
+                self.logger.info(
+                    "report document %s names no charset and is not UTF-8: read as %s",
+                    document.get("reportDocumentId"),
+                    decoder.charset,
+                )
+                if decoder.saw_utf8:
+                    self.logger.warning(
+                        "report document %s mixes UTF-8 and %s text; its UTF-8 rows were read as UTF-8",
+                        document.get("reportDocumentId"),
+                        decoder.charset,
+                    )
+
+    def readable(self, row: DocumentRow, build: Callable[[DocumentRow], T], marketplace_id: str | None) -> T | None:
+        """`build(row)`; None when a value cannot be read, the row then set aside in load_issues."""
+        try:
+            return build(row)
+        except UnreadableValue as error:
+            self._tap.issues.set_aside(self, row, error, marketplace_id)  # type: ignore[attr-defined]
+            return None
 
     #: Rows of the document being read, numbered per natural key (see keys.Occurrences).
     occurrences: Occurrences
@@ -265,7 +295,8 @@ class ReportStream(SPAPIStream):
             if window["end"] != window_end:
                 # Each window is one document: rows that share a natural key are numbered within it.
                 window_end, self.occurrences = window["end"], Occurrences()
-            record = self.record_from(row)
+            marketplace = self.row_marketplace(window, row)
+            record = self.readable(row, self.record_from, marketplace)
             if record is not None:
-                record["marketplace_id"] = self.row_marketplace(window, row)
+                record["marketplace_id"] = marketplace
                 yield record

@@ -16,6 +16,7 @@ from tap_common.tap import GuardedTap
 from tap_amazon_spapi.auth import LWAAuthenticator
 from tap_amazon_spapi.client import LWA_TOKEN_URL, REGION_HOSTS
 from tap_amazon_spapi.errors import AmazonError
+from tap_amazon_spapi.issues import IssueLog
 from tap_amazon_spapi.streams import STREAM_TYPES
 from tap_amazon_spapi.throttle import RateLimiter
 
@@ -176,6 +177,7 @@ class TapAmazonSPAPI(GuardedTap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limiter = RateLimiter()
+        self.issues = IssueLog()
         self.lwa = LWAAuthenticator(
             auth_endpoint=str(self.config.get("lwa_token_url") or LWA_TOKEN_URL),
             client_id=str(self.config.get("lwa_client_id") or ""),

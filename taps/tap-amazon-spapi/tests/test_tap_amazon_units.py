@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 from tap_amazon_spapi.flatfile import (
+    Decoder,
     TruncatedDocument,
+    UnreadableValue,
     charset_of,
+    legacy_charset,
     parse_amount,
+    parse_bool,
     parse_date,
+    parse_int,
     text_lines,
     tsv_rows,
 )
@@ -32,7 +37,16 @@ MODELS = Path(__file__).resolve().parents[3] / "sandbox" / "amazon" / "models"
         ("2023-01-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00"),
         ("2023-01-01T01:30:00+01:00", "2023-01-01T00:30:00+00:00"),
         ("2023-01-01T00:00:00Z", "2023-01-01T00:00:00+00:00"),
+        ("2023-01-01T01:30:00+0100", "2023-01-01T00:30:00+00:00"),
+        ("2023-01-01T00:00:00.250Z", "2023-01-01T00:00:00.250000+00:00"),
         ("01.02.2023", "2023-02-01T00:00:00+00:00"),
+        ("01.02.2023 10:15:00", "2023-02-01T10:15:00+00:00"),
+        ("01.02.2023 10:15:00 UTC", "2023-02-01T10:15:00+00:00"),
+        ("01.02.2023 10:15:00 +01:00", "2023-02-01T09:15:00+00:00"),
+        ("01.07.2023 10:15:00 CEST", "2023-07-01T08:15:00+00:00"),
+        ("2023-03-12 01:00:00 PST", "2023-03-12T09:00:00+00:00"),
+        ("2023-07-04 17:00:00 PDT", "2023-07-05T00:00:00+00:00"),
+        ("2023/07/04 09:00:00 JST", "2023-07-04T00:00:00+00:00"),
         ("2023-01-01", "2023-01-01T00:00:00+00:00"),
         ("", None),
     ],
@@ -41,9 +55,19 @@ def test_every_report_date_format_becomes_utc(text, expected):
     assert parse_date(text) == expected
 
 
-def test_an_unknown_date_is_reported_with_its_value():
-    with pytest.raises(ValueError, match="'soon'"):
-        parse_date("soon")
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("soon", "unrecognised date 'soon'"),
+        ("07/04/2023 5:00 PM", "unrecognised date"),
+        ("31.02.2023", "impossible date"),
+        ("2023-01-01 00:00:00 XYZ", "unknown time zone 'XYZ'"),
+    ],
+)
+def test_an_unreadable_date_names_its_value_and_why(text, why):
+    with pytest.raises(UnreadableValue, match=why) as raised:
+        parse_date(text)
+    assert raised.value.value == text
 
 
 @pytest.mark.parametrize(
@@ -53,11 +77,33 @@ def test_an_unknown_date_is_reported_with_its_value():
         ("-1,234.50", Decimal("-1234.50")),
         ("1.234,50", Decimal("1234.50")),
         ("3,10", Decimal("3.10")),
+        ("-0,5", Decimal("-0.5")),
+        ("1 234,50", Decimal("1234.50")),
+        ("1.234.567,89", Decimal("1234567.89")),
+        ("1,234,567", Decimal("1234567")),
+        ("1.234.567", Decimal("1234567")),
+        ("+7.00", Decimal("7.00")),
         ("", None),
     ],
 )
 def test_amounts_are_exact(text, expected):
     assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1,234", "12,345", "12a", "1.2.3,4,5", "USD 5"])
+def test_an_ambiguous_or_unknown_amount_is_refused(text):
+    with pytest.raises(UnreadableValue):
+        parse_amount(text)
+
+
+def test_whole_numbers_and_flags_are_read_exactly():
+    assert [parse_int(t) for t in ("3", "3.0", "1,234", "")] == [3, 3, 1234, None]
+    assert [parse_bool(t) for t in ("true", "No", "")] == [True, False, None]
+    for bad in ("2.5", "two"):
+        with pytest.raises(UnreadableValue):
+            parse_int(bad)
+    with pytest.raises(UnreadableValue):
+        parse_bool("maybe")
 
 
 def chunks(data: bytes, size: int = 7):
@@ -66,19 +112,52 @@ def chunks(data: bytes, size: int = 7):
 
 def test_a_gzip_latin1_document_is_decoded_while_streaming():
     text = "sku\tproduct-name\nSTR-1\tCrème brûlée\n\nSTR-2\tÜber\n"
-    rows = list(tsv_rows(text_lines(chunks(gzip.compress(text.encode("latin-1"))), gzip=True, charset="iso-8859-1")))
+    data = gzip.compress(text.encode("latin-1"))
+    rows = list(tsv_rows(text_lines(chunks(data), gzip=True, decoder=Decoder("iso-8859-1", "cp1252"))))
     assert rows == [{"sku": "STR-1", "product-name": "Crème brûlée"}, {"sku": "STR-2", "product-name": "Über"}]
+
+
+CP1252_TEXT = "sku\tcomment\nA\tplain\nB\tTrop petit, déçu — 5 €\n"
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 4096])
+def test_an_undeclared_legacy_document_is_read_in_its_legacy_charset(size):
+    decoder = Decoder(None, "cp1252")
+    rows = list(tsv_rows(text_lines(chunks(CP1252_TEXT.encode("cp1252"), size), gzip=False, decoder=decoder)))
+    assert rows[1]["comment"] == "Trop petit, déçu — 5 €"
+    assert decoder.switched and decoder.charset == "cp1252" and not decoder.saw_utf8
+
+
+@pytest.mark.parametrize("size", [1, 3, 4096])
+def test_an_undeclared_utf8_document_stays_utf8_and_loses_its_bom(size):
+    decoder = Decoder(None, "cp1252")
+    data = ("\ufeff" + CP1252_TEXT).encode("utf-8")
+    rows = list(tsv_rows(text_lines(chunks(data, size), gzip=False, decoder=decoder)))
+    assert list(rows[0]) == ["sku", "comment"] and rows[1]["comment"] == "Trop petit, déçu — 5 €"
+    assert not decoder.switched
+
+
+def test_japanese_documents_fall_back_to_shift_jis():
+    assert legacy_charset(["A1VC38T7YXB528"]) == "cp932" and legacy_charset(["A1PA6795UKMFR9"]) == "cp1252"
+    data = "sku\ttitle\nJ-1\t傘 (青)\n".encode("cp932")
+    rows = list(tsv_rows(text_lines(chunks(data, 3), gzip=False, decoder=Decoder(None, "cp932"))))
+    assert rows == [{"sku": "J-1", "title": "傘 (青)"}]
+
+
+def test_a_byte_no_character_stands_for_is_kept_not_replaced():
+    rows = list(tsv_rows(text_lines([b"a\tb\n\x81x\ty\n"], gzip=False, decoder=Decoder(None, "cp1252"))))
+    assert rows == [{"a": "\x81x", "b": "y"}]
 
 
 def test_a_truncated_gzip_document_is_detected():
     data = gzip.compress(("sku\tqty\n" + "A\t1\n" * 5000).encode())
     with pytest.raises(TruncatedDocument):
-        list(tsv_rows(text_lines(chunks(data[: len(data) // 2], 512), gzip=True, charset="utf-8")))
+        list(tsv_rows(text_lines(chunks(data[: len(data) // 2], 512), gzip=True, decoder=Decoder(None, "cp1252"))))
 
 
 def test_charset_comes_from_the_content_type():
     assert charset_of("text/plain; charset=ISO-8859-1") == "iso-8859-1"
-    assert charset_of("text/plain") == "utf-8-sig"
+    assert charset_of("text/plain") is None
 
 
 def test_report_statuses_share_the_api_vocabulary():

@@ -1,5 +1,6 @@
 """Every stream of the tap, in the order they sync."""
 
+from tap_amazon_spapi.issues import LoadIssuesStream
 from tap_amazon_spapi.streams.finances import FinancialEventGroupsStream, FinancialEventsStream
 from tap_amazon_spapi.streams.fulfillment import CustomerReturnsStream, FbaShipmentsStream
 from tap_amazon_spapi.streams.inventory import FbaInventoryStream
@@ -18,4 +19,6 @@ STREAM_TYPES = [
     FinancialEventsStream,
     CustomerReturnsStream,
     FbaShipmentsStream,
+    # Last: its own turn only declares it; rows are set aside into it as the others read.
+    LoadIssuesStream,
 ]

@@ -298,11 +298,18 @@ class OrdersStream(PersonalColumns, ReportStream):
                 self.logger.warning("orders report row without amazon-order-id skipped: %s", sorted(row)[:5])
                 continue
             marketplace = self.row_marketplace(window, row)
+            # Counted before reading, so a row set aside keeps the numbers of the rows after it.
             occurrence = occurrences.next((order_id, row.get("sku")))
-            handover.add([{**item_from_report(row, occurrence), "marketplace_id": marketplace}])
+            read = self.readable(
+                row, lambda r, n=occurrence: (order_from_report(r), item_from_report(r, n)), marketplace
+            )
+            if read is None:
+                continue  # set aside in load_issues
+            order, item = read
+            handover.add([{**item, "marketplace_id": marketplace}])
             if order_id not in seen:
                 seen.add(order_id)
-                yield from handover.push({**order_from_report(row), "marketplace_id": marketplace})
+                yield from handover.push({**order, "marketplace_id": marketplace})
         yield from handover.close()
 
     def from_api(self, handover: Handover) -> Iterator[dict[str, Any]]:

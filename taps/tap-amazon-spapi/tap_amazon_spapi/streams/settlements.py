@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
 
 from tap_amazon_spapi.client import CompanionStream
-from tap_amazon_spapi.flatfile import parse_amount, parse_date, parse_int
+from tap_amazon_spapi.flatfile import UnreadableValue, parse_amount, parse_date, parse_int
+from tap_amazon_spapi.issues import DocumentRow
 from tap_amazon_spapi.reports import REPORTS, ReportStream, iso, parse_iso, utc_now
 from tap_amazon_spapi.schemas import IDENTITY, Money
 
@@ -118,22 +120,40 @@ class SettlementsStream(ReportStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for report in self.settlement_reports(context):
-            rows = self.document_rows(report.get("reportDocumentId"))
+            marketplace = context["marketplace_id"] if context else None
+            rows = self.document_rows(report, report.get("marketplaceIds") or self.marketplaces)
             summary = next(rows, None)
             if summary is None:
                 self.logger.warning("settlement report %s has an empty document", report.get("reportId"))
                 continue
-            settlement = settlement_from(summary, report)
+            settlement = self.readable(summary, partial(settlement_from, report=report), marketplace)
+            if settlement is None:
+                # Lines hang on their summary: without it the whole settlement is set aside,
+                # each line with the summary's reason, and loads once the summary can be read.
+                self.set_aside_lines(rows, summary, marketplace)
+                continue
             if self.companions_selected:
                 # The lines are read from the same open document while this record waits.
-                self.outbox.attach(settlement, self.lines(rows, settlement))
+                self.outbox.attach(settlement, self.lines(rows, settlement, marketplace))
             yield settlement
             rows.close()
 
-    @staticmethod
-    def lines(rows: Iterator[dict[str, str]], settlement: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for number, row in enumerate(rows, start=1):
-            yield line_from(row, settlement, number)
+    def lines(
+        self, rows: Iterator[DocumentRow], settlement: dict[str, Any], marketplace: str | None
+    ) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            # A line's number is its position, whether or not the rows before it could be read.
+            line = self.readable(row, lambda r: line_from(r, settlement, r.number - 1), marketplace)
+            if line is not None:
+                yield line
+
+    def set_aside_lines(self, rows: Iterator[DocumentRow], summary: DocumentRow, marketplace: str | None) -> None:
+        try:
+            settlement_from(summary, {})
+        except UnreadableValue as error:
+            reason = f"its settlement's summary (row 1) could not be read: {error.reason}"
+            for row in rows:
+                self._tap.issues.set_aside(self, row, UnreadableValue(None, reason), marketplace)  # type: ignore[attr-defined]
 
 
 class SettlementLinesStream(CompanionStream):

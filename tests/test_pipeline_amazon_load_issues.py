@@ -1,0 +1,91 @@
+"""Documents as real sellers get them, through real Meltano and dbt: settlement documents naming
+no charset, one with a line dated in an unknown form. The line is kept in warehouse.load_issues,
+the run and `dbt build` complete (with a warning), and the settlement's other lines are all
+there, to the cent. (Legacy text in undeclared documents: test_tap_amazon_load_issues.)"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from decimal import Decimal
+
+import pytest
+
+from conftest import meltano, pipeline_env, query
+from sandbox.amazon.documents import SETTLEMENT
+from sandbox.server import Sandbox, SandboxOptions, running
+
+pytestmark = pytest.mark.pipeline
+
+
+def inject(base_url: str, **faults: object) -> None:
+    """Ask the sandbox's fault API for misbehaving documents."""
+    request = urllib.request.Request(
+        f"{base_url}/_sandbox/amazon/faults",
+        data=json.dumps(faults).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    world = Sandbox(SandboxOptions(amazon_orders=120, days=45, time_scale=600))
+    with running(world) as url:
+        yield world, url
+
+
+@pytest.fixture(scope="module")
+def run(sandbox, warehouse, tmp_path_factory):
+    _, url = sandbox
+    env = pipeline_env(url, warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=50)
+    inject(url, unreadable_dates=1, undeclared_charset_documents=100, report_types=[SETTLEMENT])
+    result = meltano(env, "run", "tap-amazon-spapi", "target-postgres", "dbt-postgres:build")
+    return result.stdout + result.stderr
+
+
+def test_the_run_completes_and_says_where_the_row_set_aside_is(run):
+    assert (
+        "1 row set aside with values that could not be read (settlements: 1): select * from warehouse.load_issues"
+        in run
+    )
+
+
+def test_the_unreadable_line_is_in_the_mart_with_its_context(run, warehouse):
+    [(stream, column, raw_value, reason, row_number, document_id, resolved, settlement_id)] = query(
+        warehouse,
+        "select stream, column_name, raw_value, reason, row_number, document_id, is_resolved, settlement_id"
+        " from warehouse.load_issues",
+    )
+    assert (stream, column, row_number, resolved) == ("settlements", "posted-date", 3, False)
+    assert "/" in raw_value and raw_value in reason and document_id.startswith("amzn1.spdoc.")
+    assert settlement_id
+
+
+def test_dbt_build_passes_with_the_warning(run):
+    assert "load_issues_are_resolved" in run and "ERROR=0" in run
+    assert "WARN 1 load_issues_are_resolved" in run or "Warning in test load_issues_are_resolved" in run
+
+
+def test_the_settlements_other_lines_are_present_to_the_cent(run, warehouse):
+    [(settlement_id, total, loaded, lines, set_aside)] = query(
+        warehouse,
+        "select s.settlement_id, s.total_amount, sum(l.amount), count(l.*), (i.raw_row ->> 'amount')::numeric"
+        " from raw_amazon.settlements s join raw_amazon.settlement_lines l using (settlement_id)"
+        " join raw_amazon.load_issues i on i.raw_row ->> 'settlement-id' = s.settlement_id"
+        " group by s.settlement_id, s.total_amount, i.raw_row",
+    )
+    assert loaded + set_aside == total
+    [(document_rows,)] = query(
+        warehouse, "select max(line_number) from raw_amazon.settlement_lines where settlement_id = %s", (settlement_id,)
+    )
+    assert lines == document_rows - 1  # every line but the one set aside
+    # Every other settlement reconciles whole.
+    assert not query(
+        warehouse,
+        "select s.settlement_id from raw_amazon.settlements s join raw_amazon.settlement_lines l using (settlement_id)"
+        " where s.settlement_id <> %s group by s.settlement_id, s.total_amount having sum(l.amount) <> s.total_amount",
+        (settlement_id,),
+    )
+    assert isinstance(total, Decimal)
