@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import typing as th
@@ -94,6 +95,11 @@ def order_from_report(row: dict[str, str]) -> dict[str, Any]:
         "ship_country": row.get("ship-country") or None,
         "source": "report",
     }
+
+
+def order_and_item_from_report(row: dict[str, str], occurrence: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The order and the item of one orders-report row."""
+    return order_from_report(row), item_from_report(row, occurrence)
 
 
 def item_from_report(row: dict[str, str], occurrence: int = 1) -> dict[str, Any]:
@@ -300,9 +306,7 @@ class OrdersStream(PersonalColumns, ReportStream):
             marketplace = self.row_marketplace(window, row)
             # Counted before reading, so a row set aside keeps the numbers of the rows after it.
             occurrence = occurrences.next((order_id, row.get("sku")))
-            read = self.readable(
-                row, lambda r, n=occurrence: (order_from_report(r), item_from_report(r, n)), marketplace
-            )
+            read = self.readable(row, partial(order_and_item_from_report, occurrence=occurrence), marketplace)
             if read is None:
                 continue  # set aside in load_issues
             order, item = read
