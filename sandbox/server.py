@@ -68,6 +68,8 @@ class SandboxOptions:
     amazon_live_orders_per_day: float = 0.0
     # Shares of orders shaped as real sellers' data often is (same-SKU lines, ...).
     amazon_shapes: OrderShapes | None = None
+    # Share of closed settlement periods that hold a reserve back (released in the next period).
+    amazon_reserves: float = 0.0
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Sandbox:
             faults=self.options.amazon_faults,
             live_orders_per_day=self.options.amazon_live_orders_per_day,
             shapes=self.options.amazon_shapes,
+            reserves=self.options.amazon_reserves,
         )
 
     def record(self, entry: dict[str, Any]) -> None:
