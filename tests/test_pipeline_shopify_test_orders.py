@@ -42,7 +42,9 @@ def test_test_orders_are_in_the_marts_flagged(built, orders, warehouse):
     assert tests and len(tests) < len(orders)
     flagged = dict(query(warehouse, "select order_id, is_test from warehouse.orders where source = 'shopify'"))
     assert flagged == {str(fact.legacy_id): fact.test for fact, _ in orders}
-    items = query(warehouse, "select order_id, bool_and(is_test), bool_or(is_test) from warehouse.order_items group by 1")
+    items = query(
+        warehouse, "select order_id, bool_and(is_test), bool_or(is_test) from warehouse.order_items group by 1"
+    )
     assert {oid for oid, every, some in items if some} == tests
     assert all(every == some for _, every, some in items)
     # A test order's payment went through the test gateway: it is in no payout.
@@ -79,7 +81,5 @@ def test_sales_figures_are_the_other_orders_to_the_cent(built, orders, warehouse
         sum((amount(li["discountedTotalSet"]) for li in lines), Decimal(0)),
     )
     # With the test orders, the figures would be larger: they were really left out.
-    [(test_net,)] = query(
-        warehouse, "select sum(net_sales) from warehouse.orders where is_test and not is_cancelled"
-    )
+    [(test_net,)] = query(warehouse, "select sum(net_sales) from warehouse.orders where is_test and not is_cancelled")
     assert test_net > 0

@@ -217,11 +217,12 @@ class Ledger:
         out = []
         for period, balance in balances.items():
             held = money(max(balance, Decimal(0)) * RESERVE_RATE)
-            draw = int(_digest(f"reserve:{self.seller.selling_partner_id}:{period.marketplace_id}:{period.number}")[:8], 16)
+            market, number = period.marketplace_id, period.number
+            draw = int(_digest(f"reserve:{self.seller.selling_partner_id}:{market}:{number}")[:8], 16)
             if period.end > self.seller.anchor or held == 0 or draw / 0x1_0000_0000 >= self.reserves:
                 continue
-            out.append(Posting(period.end - timedelta(seconds=1), RESERVE, period.marketplace_id, None, period.number, -held))
-            out.append(Posting(period.end, RESERVE, period.marketplace_id, None, period.number, held))
+            out.append(Posting(period.end - timedelta(seconds=1), RESERVE, market, None, number, -held))
+            out.append(Posting(period.end, RESERVE, market, None, number, held))
         return out
 
     @cached_property

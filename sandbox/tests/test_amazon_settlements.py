@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.server import Sandbox, SandboxOptions
 from sandbox.tests.amazon_client import SPAPI, download, rows, validate
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
@@ -178,3 +179,11 @@ def test_a_reserve_held_at_a_close_is_released_as_the_next_period_opens(sandbox_
     assert held and all(amount < 0 for amount in held.values())
     # Every reserve released was held by the period before; the last one held may still be held.
     assert released and all(held[key] == -amount for key, amount in released.items())
+
+
+@pytest.mark.parametrize("option", ["amazon_reserves", "shopify_test_orders"])
+def test_a_share_out_of_range_is_refused_with_one_line_naming_it(option):
+    options = SandboxOptions(amazon_orders=5, shopify_orders=5, days=5)
+    setattr(options, option, 1.5)
+    with pytest.raises(ValueError, match=rf"^{option}: must be a share between 0 and 1, got 1.5$"):
+        Sandbox(options)
