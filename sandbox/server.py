@@ -55,6 +55,8 @@ class SandboxOptions:
     restore_rate: float = 100.0
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
+    # Share of each shop's orders that are test orders (`test: true`, paid through the test gateway).
+    shopify_test_orders: float = 0.0
     # Bulk operations: simulated processing speed, and faults for the next operations (see bulk.FAULTS).
     bulk_objects_per_second: float = 500.0
     bulk_faults: tuple[str, ...] = ()
@@ -66,6 +68,8 @@ class SandboxOptions:
     amazon_live_orders_per_day: float = 0.0
     # Shares of orders shaped as real sellers' data often is (same-SKU lines, ...).
     amazon_shapes: OrderShapes | None = None
+    # Share of closed settlement periods that hold a reserve back (released in the next period).
+    amazon_reserves: float = 0.0
 
 
 @dataclass
@@ -97,6 +101,7 @@ class Sandbox:
                     orders=self.options.shopify_orders,
                     days=self.options.days,
                     anchor=self.options.anchor,
+                    test_orders=self.options.shopify_test_orders,
                 ),
                 maximum=self.options.bucket_size,
                 restore_rate=self.options.restore_rate,
@@ -112,6 +117,7 @@ class Sandbox:
             faults=self.options.amazon_faults,
             live_orders_per_day=self.options.amazon_live_orders_per_day,
             shapes=self.options.amazon_shapes,
+            reserves=self.options.amazon_reserves,
         )
 
     def record(self, entry: dict[str, Any]) -> None:

@@ -60,6 +60,7 @@ class AmazonAPI:
         faults: AmazonFaultPlan | None = None,
         live_orders_per_day: float = 0.0,
         shapes: OrderShapes | None = None,
+        reserves: float = 0.0,
     ) -> None:
         history = generate_history(
             seed=seed,
@@ -72,7 +73,7 @@ class AmazonAPI:
         )
         # Simulated wall time starts now (or at a fixed anchor), after every historic order.
         wall_start = anchor or datetime.now(UTC).replace(microsecond=0)
-        self.world = World(clock, history, AmazonFaults(faults), wall_start)
+        self.world = World(clock, history, AmazonFaults(faults), wall_start, reserves)
         self.lwa = LoginWithAmazon(clock, history.selling_partner_id)
         self.plans = UsagePlans(clock)
         orders_api = OrdersAPI(self.world)

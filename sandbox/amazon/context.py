@@ -42,15 +42,20 @@ class Snapshot:
 class World:
     """One sandbox's Amazon side: the seller's history, seen at the current simulated time."""
 
-    def __init__(self, clock: SimClock, history: SellerHistory, faults: AmazonFaults, wall_start: datetime) -> None:
+    def __init__(
+        self, clock: SimClock, history: SellerHistory, faults: AmazonFaults, wall_start: datetime, reserves: float = 0.0
+    ) -> None:
+        if not isinstance(reserves, int | float) or not 0 <= reserves <= 1:
+            raise ValueError(f"amazon_reserves: must be a share between 0 and 1, got {reserves!r}")
         self.clock = clock
+        self.reserves = reserves  # the share of settlements that hold a reserve (see ledger)
         self.history = history
         self.faults = faults
         self.wall_start = wall_start  # the simulated wall time when the sandbox started
         self._lock = threading.Lock()
         self._moment: datetime | None = None
         self._seller = history.view(history.anchor)
-        self._ledger = Ledger(self._seller)
+        self._ledger = Ledger(self._seller, reserves)
 
     def _refresh(self) -> None:
         """Live sellers change as simulated time passes: re-read them once a simulated minute."""
@@ -61,7 +66,7 @@ class World:
             if moment != self._moment:
                 self._moment = moment
                 self._seller = self.history.view(moment)
-                self._ledger = Ledger(self._seller)
+                self._ledger = Ledger(self._seller, self.reserves)
 
     def snapshot(self) -> Snapshot:
         self._refresh()

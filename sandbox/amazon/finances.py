@@ -12,7 +12,7 @@ from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, World, decode_token, encode_token
 from .data import MARKETPLACES
-from .ledger import Amount, Period, Posting, amounts
+from .ledger import RESERVE, Amount, Period, Posting, amounts
 from .wire import iso, json_response
 
 MAX_SPAN = timedelta(days=180)  # wider ranges return nothing, as documented
@@ -73,6 +73,14 @@ def event(posting: Posting) -> tuple[str, dict[str, Any]]:
     """A posting as Finances v0 shows it: (the list it belongs to, the event)."""
     market = MARKETPLACES[posting.marketplace_id]
     parts = amounts(posting)
+    if posting.kind == RESERVE:
+        # Held at a period's close, released at the next one's start: one adjustment each.
+        return "AdjustmentEventList", {
+            "AdjustmentType": "ReserveEvent",
+            "PostedDate": iso(posting.posted),
+            "AdjustmentAmount": _currency(posting.reserve, market.currency),
+            "AdjustmentItemList": [],
+        }
     if posting.kind == "ServiceFee":
         return "ServiceFeeEventList", {
             "FeeReason": "MonthlyCharges",

@@ -3,6 +3,11 @@
 
 Financial events and settlement reports are two views of the same postings, so a
 settlement's lines always sum to its total and match the events of its group.
+
+Reserves: when a period closes, Amazon may hold part of its balance back (a `Current Reserve
+Amount` line, negative, the period's last) and releases it at the start of the next period (a
+`Previous Reserve Amount Balance` line, positive). Both are postings like any other, so every
+settlement still sums to its total; money held in one settlement is paid in the next.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ SETTLEMENT_DELAY = timedelta(hours=6)  # the report appears this long after the 
 DEPOSIT_DELAY = timedelta(days=2)
 REFUND_COMMISSION_RATE = Decimal("0.20")  # Amazon keeps this share of the refunded commission
 SUBSCRIPTION_FEE = Decimal("39.99")
+RESERVE_RATE = Decimal("0.15")  # of a closing period's balance, when a reserve is held
+RESERVE = "other-transaction"  # a reserve line's transaction type and amount type
+RESERVE_HELD = "Current Reserve Amount"
+RESERVE_RELEASED = "Previous Reserve Amount Balance"
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,11 @@ class Posting:
     """One financial event: an order's shipment, a refund, or a service fee."""
 
     posted: datetime
-    kind: str  # Order, Refund or ServiceFee (settlement transaction types)
+    kind: str  # Order, Refund, ServiceFee or other-transaction (a reserve): settlement transaction types
     marketplace_id: str
     order: OrderFact | None
-    fee_number: int = 0
+    fee_number: int = 0  # a service fee's number; a reserve's period number
+    reserve: Decimal = Decimal("0.00")  # a reserve's amount: negative held, positive released
 
     @property
     def key(self) -> str:
@@ -156,6 +166,8 @@ def _fee_amounts(posting: Posting) -> list[Amount]:
 
 def amounts(posting: Posting) -> list[Amount]:
     """Every amount of one posting (refunds and fees with their signs)."""
+    if posting.kind == RESERVE:
+        return [Amount(RESERVE, RESERVE_HELD if posting.reserve < 0 else RESERVE_RELEASED, posting.reserve)]
     if posting.kind == "ServiceFee":
         return _fee_amounts(posting)
     assert posting.order is not None
@@ -170,8 +182,9 @@ def total(postings: list[Posting]) -> Decimal:
 class Ledger:
     """All postings of a seller, in posting order, with settlement periods over them."""
 
-    def __init__(self, seller: SellerData) -> None:
+    def __init__(self, seller: SellerData, reserves: float = 0.0) -> None:
         self.seller = seller
+        self.reserves = reserves  # the share of closed periods that hold a reserve
         self._totals: dict[Period, Decimal] = {}
         self._lock = threading.Lock()
 
@@ -188,7 +201,28 @@ class Ledger:
             while moment <= self.seller.anchor:
                 out.append(Posting(moment, "ServiceFee", market.id, None, number))
                 moment, number = moment + timedelta(days=30), number + 1
+        out += self._reserve_postings(out)
         out.sort(key=lambda p: (p.posted, p.key))
+        return out
+
+    def _reserve_postings(self, postings: list[Posting]) -> list[Posting]:
+        """For a `reserves` share of the periods closed by now (drawn per period, so the same
+        periods on every run): a reserve held at its close and released as the next one opens."""
+        balances: dict[Period, Decimal] = {}
+        for posting in postings:
+            period = Period.containing(posting.posted, posting.marketplace_id)
+            balances[period] = balances.get(period, Decimal("0.00")) + sum(
+                (a.amount for a in amounts(posting)), Decimal("0.00")
+            )
+        out = []
+        for period, balance in balances.items():
+            held = money(max(balance, Decimal(0)) * RESERVE_RATE)
+            market, number = period.marketplace_id, period.number
+            draw = int(_digest(f"reserve:{self.seller.selling_partner_id}:{market}:{number}")[:8], 16)
+            if period.end > self.seller.anchor or held == 0 or draw / 0x1_0000_0000 >= self.reserves:
+                continue
+            out.append(Posting(period.end - timedelta(seconds=1), RESERVE, market, None, number, -held))
+            out.append(Posting(period.end, RESERVE, market, None, number, held))
         return out
 
     @cached_property

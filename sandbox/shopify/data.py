@@ -54,6 +54,8 @@ class OrderFact:
     #: When the order's own activity (payment, fulfilment, refunds) ended; later edits
     #: move `updated_at` only. None: it ended at `updated_at`.
     activity_until: datetime | None = None
+    #: A test order (`test: true`): paid through the test gateway, so no money moves.
+    test: bool = False
 
     @property
     def activity_end(self) -> datetime:
@@ -153,8 +155,12 @@ def generate_shop(
     orders: int = 400,
     days: int = 90,
     anchor: datetime | None = None,
+    test_orders: float = 0.0,
 ) -> ShopData:
-    """Build a shop whose orders fall in the `days` before `anchor` (default: today 00:00 UTC)."""
+    """Build a shop whose orders fall in the `days` before `anchor` (default: today 00:00 UTC),
+    a `test_orders` share of them test orders."""
+    if not isinstance(test_orders, int | float) or not 0 <= test_orders <= 1:
+        raise ValueError(f"shopify_test_orders: must be a share between 0 and 1, got {test_orders!r}")
     if anchor is None:
         anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     rng = random.Random(f"{seed}:{domain}")
@@ -168,6 +174,8 @@ def generate_shop(
         anchor=anchor,
         seed=seed,
     )
+    # Which orders are test orders is drawn from its own stream: every other fact is the same.
+    test_rng = random.Random(f"{seed}:{domain}:test")
     for number in range(1, orders + 1):
         created = anchor - timedelta(seconds=span) + timedelta(seconds=rng.uniform(0, span))
         created = created.replace(microsecond=0)
@@ -183,6 +191,7 @@ def generate_shop(
                 created_at=created,
                 updated_at=updated,
                 seed=rng.getrandbits(48),
+                test=test_rng.random() < test_orders,
             )
         )
     for fact in sorted(shop.orders[DELETED_EVERY - 1 :: DELETED_EVERY], key=lambda o: o.updated_at):
@@ -279,7 +288,7 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         "cancelledAt": iso(fact.activity_end) if cancelled else None,
         "cancelReason": "CUSTOMER" if cancelled else None,
         "closedAt": None,
-        "test": False,
+        "test": fact.test,
         "currencyCode": cur,
         "presentmentCurrencyCode": cur,
         "taxesIncluded": False,

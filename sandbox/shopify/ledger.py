@@ -220,6 +220,8 @@ def build_ledger(shop: ShopData) -> Ledger:
             stats.last_order_at, stats.last_order_id = fact.created_at, order["id"]
         stats.spent += amount(order["currentTotalPriceSet"])
         for txn in order["transactions"]:
+            if txn["test"]:
+                continue  # test payments never reach the Shopify Payments balance
             at = datetime.fromisoformat(txn["processedAt"])
             value = amount(txn["amountSet"])
             legacy = int(txn["id"].rsplit("/", 1)[1])

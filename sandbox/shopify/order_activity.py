@@ -62,9 +62,10 @@ class _Builder:
             "id": gid("OrderTransaction", legacy),
             "kind": kind,
             "status": "SUCCESS",
-            "gateway": "shopify_payments",
-            "formattedGateway": "Shopify Payments",
-            "test": False,
+            # A test order is paid through the test gateway: no money reaches Shopify Payments.
+            "gateway": "bogus" if self.fact.test else "shopify_payments",
+            "formattedGateway": "Bogus Gateway" if self.fact.test else "Shopify Payments",
+            "test": self.fact.test,
             "amountSet": _bag(value, self.cur),
             "createdAt": iso(at),
             "processedAt": iso(at),

@@ -10,15 +10,18 @@ from typing import Any
 
 import pytest
 
+from sandbox.server import Sandbox, SandboxOptions
 from sandbox.tests.amazon_client import SPAPI, download, rows, validate
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 
 
-@pytest.fixture
-def amazon(sandbox_factory):
-    sandbox, base = sandbox_factory(amazon_orders=500, shopify_orders=5, days=80, anchor=ANCHOR, time_scale=1)
+@pytest.fixture(params=[0.0, 0.5], ids=["no-reserves", "reserves"])
+def amazon(sandbox_factory, request):
+    sandbox, base = sandbox_factory(
+        amazon_orders=500, shopify_orders=5, days=80, anchor=ANCHOR, time_scale=1, amazon_reserves=request.param
+    )
     return sandbox, SPAPI(base).login()
 
 
@@ -157,3 +160,30 @@ def test_financial_events_honour_the_documented_limits(amazon):
     assert client.get("/finances/v0/financialEvents", PostedBefore=ANCHOR.isoformat()).status == 400
     recent = client.get("/finances/v0/financialEvents", PostedAfter=ANCHOR.isoformat())
     assert recent.status == 400  # not two minutes before the request
+
+
+def test_a_reserve_held_at_a_close_is_released_as_the_next_period_opens(sandbox_factory):
+    _, base = sandbox_factory(amazon_orders=500, shopify_orders=5, days=80, anchor=ANCHOR, amazon_reserves=0.5)
+    client = SPAPI(base).login()
+    held: dict[tuple[str, str], Decimal] = {}  # (marketplace, period end) -> amount held
+    released: dict[tuple[str, str], Decimal] = {}  # (marketplace, period start) -> amount released
+    for report in settlements(client):
+        _, records = settlement_document(client, report)
+        market = report["marketplaceIds"][0]
+        for line in records[1:]:
+            if line["amount-description"] == "Current Reserve Amount":
+                assert (line["transaction-type"], line["amount-type"]) == ("other-transaction", "other-transaction")
+                held[(market, report["dataEndTime"])] = Decimal(line["amount"])
+            elif line["amount-description"] == "Previous Reserve Amount Balance":
+                released[(market, report["dataStartTime"])] = Decimal(line["amount"])
+    assert held and all(amount < 0 for amount in held.values())
+    # Every reserve released was held by the period before; the last one held may still be held.
+    assert released and all(held[key] == -amount for key, amount in released.items())
+
+
+@pytest.mark.parametrize("option", ["amazon_reserves", "shopify_test_orders"])
+def test_a_share_out_of_range_is_refused_with_one_line_naming_it(option):
+    options = SandboxOptions(amazon_orders=5, shopify_orders=5, days=5)
+    setattr(options, option, 1.5)
+    with pytest.raises(ValueError, match=rf"^{option}: must be a share between 0 and 1, got 1.5$"):
+        Sandbox(options)

@@ -29,10 +29,13 @@ shopify_items as (
         coalesce(refunds.refunded_qty, 0)                   as refunded_qty,
         coalesce(refunds.refunded_amount, 0)                as refunded_amount,
         false                                               as total_derived,
+        coalesce(orders.is_test, false)                     as is_test,
         greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
     from {{ ref('stg_shopify__order_line_items') }} as items
     left join shopify_refunds as refunds
         on refunds.account_id = items.account_id and refunds.line_id = items.line_id
+    left join {{ ref('stg_shopify__orders') }} as orders
+        on orders.account_id = items.account_id and orders.order_id = items.order_id
     {{ of_orders(orders, 'shopify', 'items.account_id', 'items.order_id', where=true) }}
 ),
 
@@ -98,6 +101,7 @@ amazon_items as (
         coalesce(refunds.refunded_qty, 0)                   as refunded_qty,
         coalesce(refunds.refunded_amount, 0)                as refunded_amount,
         items.total_derived,
+        false                                               as is_test,
         greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
     from amazon_priced as items
     left join amazon_events as refunds
@@ -110,6 +114,6 @@ union all
 select
     source, account_id, order_id, line_id, sku, asin, title, qty, currency, price, gross, discount,
     shipping, tax, gross - discount + shipping + tax as total, fee_estimate, refunded_qty, refunded_amount,
-    total_derived, _loaded_at
+    total_derived, is_test, _loaded_at
 from amazon_items
 {%- endmacro %}

@@ -27,6 +27,7 @@ with shopify_orders as (
         orders.total,
         orders.refunded,
         orders.cancelled_at is not null                             as is_cancelled,
+        orders.is_test,
         false                                                       as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_shopify__orders') }} as orders
@@ -90,6 +91,7 @@ amazon_orders as (
         coalesce(orders.order_total, items.total, 0)                as total,
         coalesce(items.refunded, 0)                                 as refunded,
         orders.order_status = 'CANCELLED'                           as is_cancelled,
+        false                                                       as is_test,
         coalesce(items.total_derived, false) and orders.order_total is null as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_amazon__orders') }} as orders

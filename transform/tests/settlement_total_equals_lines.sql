@@ -1,11 +1,14 @@
--- Reconciliation, to the cent: each settlement's total (the amount deposited) equals the sum
--- of its lines, and its gross, fees, refunds and other add up to it.
+-- Reconciliation, to the cent, for every Amazon settlement and Shopify payout: its total (the
+-- amount deposited) equals the sum of its lines, and
+-- gross + refunds + fees + reserves + transfers + other = net.
 select
     settlements.settlement_key,
     settlements.source,
     settlements.settlement_id,
     settlements.net,
-    coalesce(lines.total, 0) as lines_total
+    coalesce(lines.total, 0) as lines_total,
+    settlements.gross + settlements.refunds + settlements.fees + settlements.reserves
+        + settlements.transfers + settlements.other as categories_total
 from {{ ref('settlements') }} as settlements
 left join (
     select settlement_key, sum(amount) as total
@@ -17,5 +20,10 @@ left join (
     select distinct settlement_id from {{ ref('load_issues') }} where not is_resolved
 ) as set_aside on settlements.source = 'amazon' and set_aside.settlement_id = settlements.settlement_id
 where set_aside.settlement_id is null
-  and (round(settlements.net, 2) <> round(coalesce(lines.total, 0), 2)
-   or round(settlements.gross + settlements.fees + settlements.refunds + settlements.other, 2) <> round(settlements.net, 2))
+  and (
+    round(settlements.net, 2) <> round(coalesce(lines.total, 0), 2)
+    or round(
+        settlements.gross + settlements.refunds + settlements.fees + settlements.reserves
+        + settlements.transfers + settlements.other, 2
+    ) <> round(settlements.net, 2)
+  )

@@ -1,6 +1,18 @@
--- Settlement lines of both channels, each in one category (sale, fee, refund, other) so a
--- settlement's gross, fees, refunds and other sum to its net. A Shopify payout's lines are
--- its balance transactions, each split into its amount and its processing fee.
+-- Settlement lines of both channels, each in one category, as an accountant reads a deposit:
+--   sale      what buyers paid for orders (price, shipping, tax, and the promotions and tax
+--             withheld that come off it);
+--   refund    what was given back to buyers (refunds, chargebacks, guarantee claims);
+--   fee       what the channel charged the seller (commissions, fulfilment, storage,
+--             subscription, advertising, processing, shipping labels), and fees it gave back;
+--   reserve   money held back from this deposit or released from an earlier one: never a fee;
+--   transfer  money moved between the seller's own accounts and the channel (a card charged to
+--             cover a negative balance, a payout sent back);
+--   other     anything else (reimbursements, adjustments, types not known yet).
+-- Identity (tested for every settlement and payout, to the cent):
+--   gross + refunds + fees + reserves + transfers + other = net.
+-- The first matching rule wins; the mapping is written out in the docs (settlement_lines.category).
+-- A Shopify payout's lines are its balance transactions, each split into its amount and its
+-- processing fee (a fee line).
 with amazon as (
     select
         'amazon'                                                  as source,
@@ -10,9 +22,15 @@ with amazon as (
         order_id,
         transaction_type                                          as type,
         case
-            when transaction_type = 'Refund' then 'refund'
-            when amount_type in ('ItemFees', 'other-transaction') or transaction_type = 'ServiceFee' then 'fee'
+            -- The older layout puts the reserve's name in transaction-type, V2 in amount-description.
+            when amount_description in ('Current Reserve Amount', 'Previous Reserve Amount Balance')
+                or transaction_type in ('Current Reserve Amount', 'Previous Reserve Amount Balance') then 'reserve'
+            when transaction_type = 'Transfer' or amount_description = 'Successful charge' then 'transfer'
+            when amount_type = 'ItemFees' then 'fee'
+            when transaction_type in ('Refund', 'Chargeback Refund', 'A-to-z Guarantee Claim') then 'refund'
             when transaction_type = 'Order' then 'sale'
+            when amount_description ilike '%reimbursement%' then 'other'
+            when transaction_type = 'ServiceFee' or amount_type in ('other-transaction', 'Cost of Advertising') then 'fee'
             else 'other'
         end                                                       as category,
         case when amount_type = 'ItemFees' or transaction_type = 'ServiceFee' then amount_description end as fee_type,
@@ -40,7 +58,21 @@ shopify as (
         balance_transaction_id                                    as line_id,
         nullif(order_id, '')                                      as order_id,
         transaction_type                                          as type,
-        case transaction_type when 'CHARGE' then 'sale' when 'REFUND' then 'refund' else 'other' end as category,
+        case
+            when transaction_type in ('CHARGE', 'CHARGE_ADJUSTMENT') then 'sale'
+            when transaction_type in ('REFUND', 'REFUND_ADJUSTMENT', 'REFUND_FAILURE', 'DISPUTE_WITHDRAWAL', 'DISPUTE_REVERSAL') then 'refund'
+            when transaction_type in (
+                'RESERVED_FUNDS', 'RESERVED_FUNDS_WITHDRAWAL', 'RESERVED_FUNDS_REVERSAL',
+                'CHARGEBACK_HOLD', 'CHARGEBACK_HOLD_RELEASE', 'RISK_WITHDRAWAL', 'RISK_REVERSAL'
+            ) then 'reserve'
+            when transaction_type in (
+                'TRANSFER', 'TRANSFER_FAILURE', 'TRANSFER_CANCEL', 'TRANSFER_REFUND',
+                'BALANCE_TRANSFER_INBOUND', 'BALANCE_TRANSFER_OUTBOUND'
+            ) then 'transfer'
+            when transaction_type like '%FEE%' or transaction_type like 'SHIPPING_LABEL%'
+                or transaction_type in ('BILLING_DEBIT', 'BILLING_DEBIT_REVERSAL') then 'fee'
+            else 'other'
+        end                                                       as category,
         cast(null as text)                                        as fee_type,
         coalesce(adjustment_reason, source_type)                  as description,
         cast(null as text)                                        as sku,

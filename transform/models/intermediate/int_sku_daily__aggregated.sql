@@ -12,7 +12,8 @@ with sales as (
         max(items._loaded_at)                                     as _loaded_at
     from {{ ref('order_items') }} as items
     join {{ ref('orders') }} as orders on orders.order_key = items.order_key
-    where not orders.is_cancelled and items.sku is not null
+    -- Cancelled and test orders are no sales (the rule of daily_sales).
+    where not orders.is_cancelled and not orders.is_test and items.sku is not null
     group by 1, 2, 3
 ),
 

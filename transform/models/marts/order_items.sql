@@ -54,5 +54,6 @@ select
     refunded_qty,
     refunded_amount,
     total_derived,
+    is_test,
     _loaded_at
 from items

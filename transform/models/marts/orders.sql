@@ -55,6 +55,7 @@ select
     refunded,
     subtotal - discounts - refunded                             as net_sales,
     is_cancelled,
+    is_test,
     total_derived,
     _loaded_at
 from orders

@@ -1,4 +1,5 @@
--- Amazon settlements and Shopify payouts: the deposit, and its split by line category.
+-- Amazon settlements and Shopify payouts: the deposit, and its split by line category
+-- (int_settlement_lines__unified): gross + refunds + fees + reserves + transfers + other = net.
 with totals as (
     select
         source,
@@ -7,6 +8,8 @@ with totals as (
         sum(amount) filter (where category = 'sale')              as gross,
         sum(amount) filter (where category = 'fee')               as fees,
         sum(amount) filter (where category = 'refund')            as refunds,
+        sum(amount) filter (where category = 'reserve')           as reserves,
+        sum(amount) filter (where category = 'transfer')          as transfers,
         sum(amount) filter (where category = 'other')             as other,
         sum(amount)                                               as lines_total,
         count(*)                                                  as line_count,
@@ -57,6 +60,8 @@ select
     coalesce(totals.gross, 0)                                     as gross,
     coalesce(totals.fees, 0)                                      as fees,
     coalesce(totals.refunds, 0)                                   as refunds,
+    coalesce(totals.reserves, 0)                                  as reserves,
+    coalesce(totals.transfers, 0)                                 as transfers,
     coalesce(totals.other, 0)                                     as other,
     headers.net,
     headers.currency,
