@@ -24,12 +24,22 @@ DAYS = 90
 _stack = ExitStack()
 atexit.register(_stack.close)
 
+
 # The SDK's standard tests are built at import time from a config, so the shared sandbox
 # starts here rather than in a fixture. Time runs fast: pacing is exercised, not waited on.
 # A tenth of its orders carry two lines of one SKU, as real sellers' orders do.
-SESSION_SANDBOX = Sandbox(
-    SandboxOptions(amazon_orders=240, days=DAYS, time_scale=600, amazon_shapes=OrderShapes(split_lines=0.1))
-)
+def standard_options(**overrides: Any) -> SandboxOptions:
+    """The seller the tap's tests read, with any faults or shapes a test adds."""
+    options: dict[str, Any] = {
+        "amazon_orders": 240,
+        "days": DAYS,
+        "time_scale": 600,
+        "amazon_shapes": OrderShapes(split_lines=0.1),
+    }
+    return SandboxOptions(**{**options, **overrides})
+
+
+SESSION_SANDBOX = Sandbox(standard_options())
 SESSION_URL = _stack.enter_context(running(SESSION_SANDBOX))
 
 
