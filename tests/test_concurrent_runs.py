@@ -29,8 +29,12 @@ def meltano_env(warehouse, tmp_path_factory):
 def at_once(env: dict[str, str], *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
     """Start every command before waiting for any."""
     started = [
-        (command, subprocess.Popen([str(MELTANO), *command], cwd=ROOT, env=env, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        (
+            command,
+            subprocess.Popen(
+                [str(MELTANO), *command], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            ),
+        )
         for command in commands
     ]
     results = []
@@ -44,7 +48,10 @@ def marts(warehouse) -> dict[str, tuple[int, str]]:
     """Each mart's row count and a digest of its rows."""
     tables = query(warehouse, "select table_name from information_schema.tables where table_schema = 'warehouse'")
     return {
-        name: query(warehouse, f"select count(*), md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from warehouse.{name} t")[0]
+        name: query(
+            warehouse,
+            f"select count(*), md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from warehouse.{name} t",
+        )[0]
         for (name,) in tables
     }
 
@@ -56,7 +63,9 @@ def test_both_hourly_jobs_at_once_succeed_with_the_marts_of_one_run(meltano_env,
     together = marts(warehouse)
     assert together["orders"][0] > 0
     assert dict(query(warehouse, "select source, count(*) > 0 from warehouse.orders group by source")) == {
-        "shopify": True, "amazon": True}
+        "shopify": True,
+        "amazon": True,
+    }
     meltano(meltano_env, "run", "dbt-postgres:hourly")
     assert marts(warehouse) == together
 

@@ -3,18 +3,17 @@ the loader and dbt over every SSL mode a user needs, and one line for every way 
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-
-from conftest import MELTANO, ROOT, free_port, meltano, pipeline_env, query
-from sandbox.server import Sandbox, SandboxOptions, running
+from plugin_run import invoke
 from tls_postgres import LOGIN, TlsFront, make_certificates, require_password
+
+from conftest import free_port, meltano, pipeline_env, query
+from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
 
 SHOP = "stratus-demo.myshopify.com"
-PASSWORD = "s3cret-Pa55word"  # noqa: S105  # the test server's own
+PASSWORD = "s3cret-Pa55word"  # the test server's own
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,7 @@ def prod(sandbox, warehouse, front, tmp_path_factory):
         base.update(
             MELTANO_ENVIRONMENT="prod",
             SHOPIFY_SHOP=SHOP,
-            SHOPIFY_ACCESS_TOKEN="shpat_sandbox",  # noqa: S106  # the sandbox's demo token
+            SHOPIFY_ACCESS_TOKEN="shpat_sandbox",  # the sandbox's demo token
             SHOPIFY_START_DATE="2020-01-01T00:00:00Z",
             WAREHOUSE_HOST="localhost",
             WAREHOUSE_PORT=str(front.port),
@@ -89,18 +88,11 @@ def test_both_plugins_connect_in_every_ssl_mode(prod, certificates, mode, ca):
     pem = certificates.ca.read_text()
     root = {None: "", "path": str(certificates.ca), "escaped": pem.replace("\n", "\\n")}[ca]
     env = prod(WAREHOUSE_SSLMODE=mode, WAREHOUSE_SSLROOTCERT=root, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
-    loader = invoke(env, "target-postgres")
+    loader = invoke(env, "invoke", "target-postgres")
     assert loader.returncode == 0, loader.stderr[-2000:]
-    dbt = invoke(env, "dbt-postgres:debug")
+    dbt = invoke(env, "invoke", "dbt-postgres:debug")
     assert dbt.returncode == 0, dbt.stdout[-3000:] + dbt.stderr[-2000:]
     assert "All checks passed" in dbt.stdout + dbt.stderr
-
-
-def invoke(env: dict[str, str], command: str) -> subprocess.CompletedProcess[str]:
-    """`meltano invoke`, with an empty stdin (the loader reads its input from it)."""
-    return subprocess.run(
-        [str(MELTANO), "invoke", command], cwd=ROOT, env=env, input="", capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def one_failure_line(result, plugin: str) -> str:
@@ -117,7 +109,9 @@ FAILURES = [
     pytest.param({"WAREHOUSE_DATABASE": "nowhere"}, 'database "nowhere" does not exist', id="wrong-database"),
     pytest.param({"WAREHOUSE_PORT": "refused"}, "Connection refused", id="refused-port"),
     pytest.param({"WAREHOUSE_SSLMODE": "disable"}, "accepts TLS connections only", id="plain-against-tls-only"),
-    pytest.param({"WAREHOUSE_SSLMODE": "verify-ca", "WAREHOUSE_SSLROOTCERT": "other"}, "certificate verify failed", id="wrong-ca"),
+    pytest.param(
+        {"WAREHOUSE_SSLMODE": "verify-ca", "WAREHOUSE_SSLROOTCERT": "other"}, "certificate verify failed", id="wrong-ca"
+    ),
 ]
 
 
@@ -131,7 +125,7 @@ def test_every_connection_failure_is_one_line_naming_the_server(prod, front, cer
         change["WAREHOUSE_SSLROOTCERT"] = str(certificates.other_ca)
     env = prod(**change, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
     command = "target-postgres" if plugin == "target-postgres" else "dbt-postgres:debug"
-    line = one_failure_line(invoke(env, command), plugin)
+    line = one_failure_line(invoke(env, "invoke", command), plugin)
     port = change.get("WAREHOUSE_PORT", str(front.port))
     database = change.get("WAREHOUSE_DATABASE", "stratus")
     assert f"cannot connect to Postgres at localhost:{port}/{database}" in line
@@ -141,7 +135,7 @@ def test_every_connection_failure_is_one_line_naming_the_server(prod, front, cer
 def test_prod_settings_left_unset_are_named_one_line_each(prod):
     env = prod(WAREHOUSE_HOST="", WAREHOUSE_USER="", WAREHOUSE_SSLMODE="verify-full")
     for command, plugin in (("target-postgres", "target-postgres"), ("dbt-postgres:debug", "dbt-postgres")):
-        result = invoke(env, command)
+        result = invoke(env, "invoke", command)
         output = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in output
         for setting, variable in (("host", "WAREHOUSE_HOST"), ("user", "WAREHOUSE_USER")):

@@ -4,15 +4,15 @@ value and no password (the SDK's batch sinks log the whole pending batch after e
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
+from plugin_run import invoke
 
-from conftest import MELTANO, ROOT, pipeline_env, query
+from conftest import pipeline_env, query
 
 pytestmark = pytest.mark.pipeline
 
-PASSWORD = "pw-never-logged-7f3a"  # noqa: S105  # the embedded server trusts local connections and ignores it
+PASSWORD = "pw-never-logged-7f3a"  # the embedded server trusts local connections and ignores it
 
 
 def singer_messages(records: int) -> str:
@@ -22,7 +22,10 @@ def singer_messages(records: int) -> str:
         "schema": {"type": "object", "properties": {"id": {"type": "integer"}, "note": {"type": ["string", "null"]}}},
         "key_properties": ["id"],
     }
-    rows = ({"type": "RECORD", "stream": "probe", "record": {"id": i, "note": f"private-note-{i:05d}"}} for i in range(records))
+    rows = (
+        {"type": "RECORD", "stream": "probe", "record": {"id": i, "note": f"private-note-{i:05d}"}}
+        for i in range(records)
+    )
     return "\n".join(json.dumps(message) for message in (schema, *rows)) + "\n"
 
 
@@ -32,10 +35,7 @@ def debug_log(warehouse, tmp_path_factory):
     env.update(TARGET_POSTGRES_PASSWORD=PASSWORD, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
 
     def run(records: int) -> str:
-        result = subprocess.run(
-            [str(MELTANO), "--log-level", "debug", "invoke", "target-postgres"],
-            cwd=ROOT, env=env, input=singer_messages(records), capture_output=True, text=True, timeout=300, check=False,
-        )
+        result = invoke(env, "--log-level", "debug", "invoke", "target-postgres", stdin=singer_messages(records))
         assert result.returncode == 0, result.stderr[-3000:]
         assert query(warehouse, "select count(*) from raw_probe.probe") == [(records,)]
         return result.stdout + result.stderr

@@ -56,9 +56,7 @@ def _ca(common_name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + timedelta(days=2))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
-        )
+        .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -80,30 +78,29 @@ def make_certificates(directory: Path) -> Certificates:
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + timedelta(days=2))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     pem = serialization.Encoding.PEM
-    paths = Certificates(directory / "ca.crt", directory / "other-ca.crt", directory / "server.crt", directory / "server.key")
+    paths = Certificates(
+        directory / "ca.crt", directory / "other-ca.crt", directory / "server.crt", directory / "server.key"
+    )
     paths.ca.write_bytes(ca_cert.public_bytes(pem))
     paths.other_ca.write_bytes(other_cert.public_bytes(pem))
     paths.cert.write_bytes(cert.public_bytes(pem))
-    paths.key.write_bytes(
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
+    paths.key.write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     paths.key.chmod(0o600)
     return paths
 
 
 def _error_response(message: str) -> bytes:
-    fields = b"".join(code + text.encode() + b"\0" for code, text in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", "28000"), (b"M", message)))
+    fields = b"".join(
+        code + text.encode() + b"\0"
+        for code, text in ((b"S", "FATAL"), (b"V", "FATAL"), (b"C", "28000"), (b"M", message))
+    )
     body = fields + b"\0"
     return b"E" + struct.pack("!I", len(body) + 4) + body
 

@@ -116,18 +116,18 @@ class Checker:
         if "-----BEGIN" in text:
             # .env files often carry a PEM on one line with literal \n.
             pem = text.replace("\\n", "\n") if "\n" not in text else text
-            return RootCert(pem=pem) if self._loads(field, cadata=pem) else None
+            return RootCert(pem=pem) if self._loads(field, pem=pem) else None
         path = Path(text).expanduser()
         path = path if path.is_absolute() else project_root / path
         if not path.is_file():
             self.problem(field, f"no such file {str(path)!r} (give a CA file path or the PEM text itself)")
             return None
-        return RootCert(path=str(path)) if self._loads(field, cafile=str(path)) else None
+        return RootCert(path=str(path)) if self._loads(field, path=str(path)) else None
 
-    def _loads(self, field: str, **source: str) -> bool:
+    def _loads(self, field: str, *, pem: str | None = None, path: str | None = None) -> bool:
         """The CA must parse as PEM certificates; libpq would otherwise fail later and less clearly."""
         try:
-            ssl.create_default_context(**source)
+            ssl.create_default_context(cafile=path, cadata=pem)
         except (ssl.SSLError, ValueError, OSError) as exc:
             self.problem(field, f"is not a PEM CA certificate ({exc.__class__.__name__}: {exc})")
             return False
