@@ -5,21 +5,35 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg2
 
-from stratus_postgres.settings import Connection
+from stratus_postgres.settings import Connection, SettingsError
 
 CONNECT_TIMEOUT_SECONDS = 10
 
 
 class ConnectError(Exception):
     """The warehouse could not be reached; the message is one line."""
+
+
+def exit_with(work: Callable[[], int]) -> NoReturn:
+    """Exit with work's code; bad settings exit 2 and an unreachable warehouse 1, in their one-line messages."""
+    try:
+        code = work()
+    except SettingsError as exc:
+        print("\n".join(exc.lines), file=sys.stderr)
+        sys.exit(2)
+    except ConnectError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+    sys.exit(code)
 
 
 @contextmanager

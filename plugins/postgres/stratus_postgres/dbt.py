@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from stratus_postgres.connect import ConnectError, connect, libpq_env, private_dir, root_cert_path
+from stratus_postgres.connect import connect, exit_with, libpq_env, private_dir, root_cert_path
 from stratus_postgres.lock import build_lock
-from stratus_postgres.settings import Checker, Connection, SettingsError
+from stratus_postgres.settings import Checker, Connection
 
 PLUGIN = "dbt-postgres"
 NAMES = {"database": "dbname", "ssl_mode": "sslmode", "ssl_root_cert": "sslrootcert"}
@@ -87,14 +87,7 @@ def main() -> None:
     command = subcommand(argv)
     if command in OFFLINE or command == "docs serve":
         sys.exit(run_dbt(argv, dict(os.environ)))
-    try:
-        sys.exit(run_checked(argv, command))
-    except SettingsError as exc:
-        print("\n".join(exc.lines), file=sys.stderr)
-        sys.exit(2)
-    except ConnectError as exc:
-        print(exc, file=sys.stderr)
-        sys.exit(1)
+    exit_with(lambda: run_checked(argv, command))
 
 
 if __name__ == "__main__":

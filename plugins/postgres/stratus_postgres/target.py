@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from stratus_postgres.connect import ConnectError, connect, libpq_env, private_dir, root_cert_path, write_private
+from stratus_postgres.connect import connect, exit_with, libpq_env, private_dir, root_cert_path, write_private
 from stratus_postgres.settings import Checker, SettingsError
 
 PLUGIN = "target-postgres"
@@ -71,27 +71,25 @@ def run_target(argv: list[str]) -> None:
     QuietTargetPostgres.cli.main(args=argv, prog_name=PLUGIN)
 
 
+def load(argv: list[str], paths: list[str]) -> int:
+    connection, target_config = checked_config(load_config(paths), Checker(PLUGIN))
+    with private_dir() as directory:
+        root_cert = root_cert_path(connection, directory)
+        connect(connection, root_cert, PLUGIN).close()
+        os.environ.update(libpq_env(connection, root_cert))
+        config_file = write_private(directory, "config.json", json.dumps(target_config))
+        rest = [arg for i, arg in enumerate(argv) if arg != "--config" and (i == 0 or argv[i - 1] != "--config")]
+        run_target(["--config", config_file, *rest])
+    return 0
+
+
 def main() -> None:
     argv = sys.argv[1:]
     paths = config_paths(argv)
     if not paths or any(flag in argv for flag in INFO_FLAGS):
         run_target(argv)
         return
-    try:
-        connection, target_config = checked_config(load_config(paths), Checker(PLUGIN))
-        with private_dir() as directory:
-            root_cert = root_cert_path(connection, directory)
-            connect(connection, root_cert, PLUGIN).close()
-            os.environ.update(libpq_env(connection, root_cert))
-            config_file = write_private(directory, "config.json", json.dumps(target_config))
-            rest = [arg for i, arg in enumerate(argv) if arg != "--config" and (i == 0 or argv[i - 1] != "--config")]
-            run_target(["--config", config_file, *rest])
-    except SettingsError as exc:
-        print("\n".join(exc.lines), file=sys.stderr)
-        sys.exit(2)
-    except ConnectError as exc:
-        print(exc, file=sys.stderr)
-        sys.exit(1)
+    exit_with(lambda: load(argv, paths))
 
 
 if __name__ == "__main__":
