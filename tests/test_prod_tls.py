@@ -140,5 +140,5 @@ def test_prod_settings_left_unset_are_named_one_line_each(prod):
         assert result.returncode != 0 and "Traceback" not in output
         for setting, variable in (("host", "WAREHOUSE_HOST"), ("user", "WAREHOUSE_USER")):
             assert f"{plugin}: setting {setting}: is not set (prod: {variable})" in output
-        root = "ssl_root_cert" if plugin == "target-postgres" else "sslrootcert"
-        assert f"{plugin}: setting {root}: is not set; ssl_mode verify-full needs" in output
+        root, mode = ("ssl_root_cert", "ssl_mode") if plugin == "target-postgres" else ("sslrootcert", "sslmode")
+        assert f"{plugin}: setting {root}: is not set; {mode} verify-full needs" in output

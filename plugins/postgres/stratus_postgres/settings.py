@@ -108,7 +108,10 @@ class Checker:
         value = config.get(self.name(field))
         if value is None or (isinstance(value, str) and not value.strip()):
             if ssl_mode in VERIFYING_MODES:
-                self.problem(field, f"is not set; ssl_mode {ssl_mode} needs the server's CA (a file path or PEM text)")
+                self.problem(
+                    field,
+                    f"is not set; {self.name('ssl_mode')} {ssl_mode} needs the server's CA (a file path or PEM text)",
+                )
             return None
         text = str(value).strip()
         if text == "system":
