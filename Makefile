@@ -27,7 +27,7 @@ $(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pypro
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-.meltano/.installed: $(VENV)/.installed meltano.yml
+.meltano/.installed: $(VENV)/.installed meltano.yml plugins/postgres/pyproject.toml
 	$(MELTANO) install
 	touch $@
 
@@ -50,7 +50,7 @@ bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) 
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse
+	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

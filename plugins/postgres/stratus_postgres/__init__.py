@@ -1,0 +1,1 @@
+"""Wrappers around target-postgres and dbt: settings checked up front, TLS through libpq, one-line errors."""
