@@ -55,6 +55,13 @@ def checked_config(config: dict[str, Any], checker: Checker) -> tuple[Any, dict[
         checker.problem("ssl_enable", "must stay false; set ssl_mode and ssl_root_cert for TLS instead")
     target = {key: value for key, value in config.items() if key not in OWN_SETTINGS}
     target.update(port=connection.port, ssl_enable=False)
+    if not config.get("default_target_schema"):
+        # In a pipeline Meltano names the extractor's load_schema here; reading it at run time
+        # rather than through `$MELTANO_EXTRACT__LOAD_SCHEMA` in meltano.yml keeps `meltano config`
+        # working under strict env var mode, where that variable is unset outside a pipeline.
+        config["default_target_schema"] = target["default_target_schema"] = os.environ.get(
+            "MELTANO_EXTRACT__LOAD_SCHEMA", ""
+        )
     checker.text(config, "default_target_schema")
     if "batch_size_rows" in config:
         target["batch_size_rows"] = checker.integer(config, "batch_size_rows", 1, 1_000_000, 10_000)
