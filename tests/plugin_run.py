@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import MELTANO, ROOT
+from conftest import ROOT, meltano_command
 
 
 def invoke(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(MELTANO), *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=600, check=False
+        meltano_command(*args), cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=600, check=False
     )

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import MELTANO, ROOT, meltano, pipeline_env, query
+from conftest import ROOT, meltano, meltano_command, pipeline_env, query
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
@@ -32,7 +32,12 @@ def at_once(env: dict[str, str], *commands: list[str]) -> list[subprocess.Comple
         (
             command,
             subprocess.Popen(
-                [str(MELTANO), *command], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                meltano_command(*command),
+                cwd=ROOT,
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             ),
         )
         for command in commands

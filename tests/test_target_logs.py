@@ -50,3 +50,15 @@ def test_debug_log_grows_with_the_records_not_their_square_and_hides_values(debu
     for log in (small, large):
         assert "private-note-" not in log
         assert PASSWORD not in log
+
+
+def test_malformed_singer_input_stops_the_loader_with_one_line(warehouse, tmp_path):
+    env = pipeline_env("http://127.0.0.1:9", warehouse, tmp_path, amazon_days=1)
+    env.update(TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
+    record_first = json.dumps({"type": "RECORD", "stream": "unannounced", "record": {"id": 1}}) + "\n"
+    result = invoke(env, "invoke", "target-postgres", stdin=record_first)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if "target-postgres: stopped loading: " in line]
+    assert len(lines) == 1 and "RecordsWithoutSchemaException" in lines[0], output[-3000:]

@@ -20,6 +20,7 @@ CASES = {
             "TARGET_POSTGRES_SSL_ROOT_CERT": BAD_PEM,
             "TARGET_POSTGRES_BATCH_SIZE_ROWS": "ten",
             "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": "",
+            "TARGET_POSTGRES_ADD_RECORD_METADATA": "false",
         },
         [
             "setting port: must be a whole number from 1 to 65535, got '54x2' (prod: WAREHOUSE_PORT)",
@@ -27,6 +28,7 @@ CASES = {
             "setting ssl_root_cert: is not a PEM CA certificate",
             "setting batch_size_rows: must be a whole number from 1 to 1000000, got 'ten'",
             "setting default_target_schema: is not set",
+            "setting add_record_metadata: must stay true",
         ],
     ),
     "dbt-postgres:hourly": (

@@ -68,6 +68,10 @@ def checked_config(config: dict[str, Any], checker: Checker) -> tuple[Any, dict[
     for name in BOOLEANS:
         if name in config:
             target[name] = boolean(checker, config, name)
+    if target.get("add_record_metadata") is False:
+        # dbt's staging reads _sdc_batched_at and _sdc_deleted_at, and the target needs them to
+        # process the taps' ACTIVATE_VERSION messages.
+        checker.problem("add_record_metadata", "must stay true: the warehouse models read the _sdc_* columns")
     checker.raise_any()
     return connection, target
 
@@ -86,7 +90,18 @@ def load(argv: list[str], paths: list[str]) -> int:
         os.environ.update(libpq_env(connection, root_cert))
         config_file = write_private(directory, "config.json", json.dumps(target_config))
         rest = [arg for i, arg in enumerate(argv) if arg != "--config" and (i == 0 or argv[i - 1] != "--config")]
-        run_target(["--config", config_file, *rest])
+        try:
+            run_target(["--config", config_file, *rest])
+        except Exception as exc:  # any failure of the target ends in one line
+            if os.environ.get("STRATUS_TRACEBACK"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            print(
+                f"{PLUGIN}: stopped loading: {type(exc).__name__}: {first} (batches written before this stay "
+                "loaded; set STRATUS_TRACEBACK=1 to see where)",
+                file=sys.stderr,
+            )
+            return 1
     return 0
 
 
