@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from singer_sdk import Tap
@@ -21,4 +22,14 @@ def run(tap_class: type[Tap], *known: type[Exception]) -> None:
         sys.exit(1)
     except failures as exc:
         print(f"{tap_class.name}: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # anything else is a bug; still one line, the trace on request
+        if os.environ.get("STRATUS_TRACEBACK"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"{tap_class.name}: stopped: {type(exc).__name__}: {first} (records and bookmarks emitted before "
+            "this are kept; set STRATUS_TRACEBACK=1 to see where)",
+            file=sys.stderr,
+        )
         sys.exit(1)
