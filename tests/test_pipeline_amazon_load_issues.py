@@ -5,28 +5,15 @@ there, to the cent. (Legacy text in undeclared documents: test_tap_amazon_load_i
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from decimal import Decimal
 
 import pytest
 
-from conftest import meltano, pipeline_env, query
+from conftest import inject, meltano, pipeline_env, query
 from sandbox.amazon.documents import SETTLEMENT
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
-
-
-def inject(base_url: str, **faults: object) -> None:
-    """Ask the sandbox's fault API for misbehaving documents."""
-    request = urllib.request.Request(
-        f"{base_url}/_sandbox/amazon/faults",
-        data=json.dumps(faults).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 @pytest.fixture(scope="module")
