@@ -26,6 +26,7 @@ COMMISSION_RATE = Decimal("0.15")
 FREE_SHIPPING_OVER = Decimal("35.00")
 SHIPPING_FEE = Decimal("5.99")
 PROMO_RATE = Decimal("0.10")
+BUSINESS_PRICE_FACTOR = Decimal("0.92")  # Amazon Business price: 8% below the list price
 # FBA per-unit fulfilment fee by product type (in the marketplace's currency).
 FBA_FEES = {
     "Socks": Decimal("3.22"),
@@ -54,18 +55,31 @@ class OrderShapes:
     multi_channel: float = 0.0
     # Orders whose searchOrders items (and order) carry no proceeds, optional in the model.
     no_proceeds: float = 0.0
+    # Replacement orders: Amazon sends the buyer a free unit in place of one of an earlier order
+    # of the same marketplace (the replaced order); every amount is zero.
+    replacements: float = 0.0
+    # Amazon Business orders at a business price (BUSINESS_PRICE), below the list price.
+    business_prices: float = 0.0
+    # Orders given away by a promotion that covers every item and the shipping: a total of zero.
+    zero_value: float = 0.0
+    # Orders whose payment takes days to be authorised (verified or invoiced payments): Pending,
+    # with no price on the report or the API, for SLOW_PAYMENT_DELAY, and shipped after it.
+    slow_payments: float = 0.0
 
     NAMES = ("split_lines", "unpriced_cancellations", "multi_channel", "no_proceeds")
+    # Added later, and drawn from a stream of their own, so the orders given the first four stay the same.
+    LATER = ("replacements", "business_prices", "zero_value", "slow_payments")
 
     def __post_init__(self) -> None:
-        for name in self.NAMES:
+        for name in (*self.NAMES, *self.LATER):
             share = getattr(self, name)
             if not isinstance(share, int | float) or not 0 <= share <= 1:
                 raise ValueError(f"amazon_shapes.{name}: must be a share between 0 and 1, got {share!r}")
 
-    def draw(self, rng: random.Random) -> frozenset[str]:
+    def draw(self, rng: random.Random, later: random.Random) -> frozenset[str]:
         """The shapes of one order."""
-        return frozenset(name for name in self.NAMES if rng.random() < getattr(self, name))
+        first = [name for name in self.NAMES if rng.random() < getattr(self, name)]
+        return frozenset(first + [name for name in self.LATER if later.random() < getattr(self, name)])
 
 
 def money(value: Decimal) -> Decimal:
@@ -161,6 +175,7 @@ class OrderFact:
     refunded: datetime | None
     seed: int
     shapes: frozenset[str] = frozenset()  # see OrderShapes
+    replaced_order_id: str | None = None  # a replacement order's replaced order
 
     @property
     def seller_order_id(self) -> str:
@@ -189,6 +204,7 @@ class Line:
     promotion_ids: tuple[str, ...]
     commission: Decimal  # Amazon's referral fee (positive; charged as a negative amount)
     fba_fee: Decimal  # zero for merchant-fulfilled
+    price_designation: str | None = None  # BUSINESS_PRICE when sold at the business price
 
     @property
     def total(self) -> Decimal:
@@ -262,6 +278,7 @@ class SellerData:
 
 
 PAYMENT_DELAY = timedelta(minutes=30)  # Pending until payment is authorised, then Unshipped
+SLOW_PAYMENT_DELAY = timedelta(days=3)  # the same, for the slow_payments shape
 
 
 @dataclass(frozen=True)
@@ -278,6 +295,11 @@ class Timeline:
     refund_at: datetime | None
     seed: int
     shapes: frozenset[str] = frozenset()
+    replaced_order_id: str | None = None
+
+    @property
+    def payment_delay(self) -> timedelta:
+        return SLOW_PAYMENT_DELAY if "slow_payments" in self.shapes else PAYMENT_DELAY
 
     def at(self, moment: datetime) -> OrderFact | None:
         """The order as the API shows it at `moment` (None before it is placed)."""
@@ -290,10 +312,10 @@ class Timeline:
             status, updated, shipped = "Shipped", self.ship_at, self.ship_at
             if self.refund_at is not None and self.refund_at <= moment:
                 refunded = self.refund_at
-        elif moment - self.purchased < PAYMENT_DELAY:
+        elif moment - self.purchased < self.payment_delay:
             status, updated = "Pending", self.purchased
         else:
-            status, updated = "Unshipped", self.purchased + PAYMENT_DELAY
+            status, updated = "Unshipped", self.purchased + self.payment_delay
         return OrderFact(
             index=self.index,
             order_id=self.order_id,
@@ -306,6 +328,7 @@ class Timeline:
             refunded=refunded,
             seed=self.seed,
             shapes=self.shapes,
+            replaced_order_id=self.replaced_order_id,
         )
 
 
@@ -334,6 +357,23 @@ class SellerHistory:
 
 def _second(ts: datetime) -> datetime:
     return ts.replace(microsecond=0)
+
+
+def _timed_shapes(
+    shapes: frozenset[str], last_order: str | None, ship_at: datetime | None, refund_at: datetime | None
+) -> tuple[frozenset[str], str | None, datetime | None, datetime | None]:
+    """An order's shapes, the order it replaces (`last_order`, its marketplace's latest so far)
+    and its shipment and refund times as its shapes change them."""
+    replaced = last_order if "replacements" in shapes else None
+    if replaced is None or shapes & {"zero_value", "business_prices"}:
+        shapes, replaced = shapes - {"replacements"}, None  # nothing to replace, or sold
+    else:
+        refund_at = None  # nothing was paid, so nothing is refunded
+    if "slow_payments" in shapes and ship_at is not None:
+        # Shipped once paid; a refund comes as long after the shipment as it would have.
+        ship_at += SLOW_PAYMENT_DELAY
+        refund_at = refund_at + SLOW_PAYMENT_DELAY if refund_at is not None else None
+    return shapes, replaced, ship_at, refund_at
 
 
 def generate_history(
@@ -372,6 +412,8 @@ def generate_history(
     purchases += sorted(anchor + timedelta(seconds=1 + int(live_rng.uniform(0, live_span))) for _ in range(live_count))
     shapes = shapes or OrderShapes()
     shape_rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}:shapes")
+    later_rng = random.Random(f"{seed}:{SELLING_PARTNER_ID}:shapes:later")
+    last_order: dict[str, str] = {}  # each marketplace's latest order so far: what a replacement replaces
     timelines = []
     seen: set[str] = set()
     for index, purchased in enumerate(purchases, start=1):
@@ -389,6 +431,12 @@ def generate_history(
             refund_delay = timedelta(days=rng.uniform(3, 25))
             if rng.random() < 0.07:
                 refund_at = _second(ship_at + refund_delay)
+        order_seed = rng.getrandbits(48)
+        order_shapes = shapes.draw(shape_rng, later_rng)
+        order_shapes, replaced, ship_at, refund_at = _timed_shapes(
+            order_shapes, last_order.get(market.id), ship_at, refund_at
+        )
+        last_order[market.id] = order_id
         timelines.append(
             Timeline(
                 index,
@@ -399,8 +447,9 @@ def generate_history(
                 cancel_at,
                 ship_at,
                 refund_at,
-                rng.getrandbits(48),
-                shapes.draw(shape_rng),
+                order_seed,
+                order_shapes,
+                replaced,
             )
         )
     return SellerHistory(SELLING_PARTNER_ID, markets, anchor, start, timelines, live=live_count > 0)
@@ -423,13 +472,27 @@ def render(fact: OrderFact) -> RenderedOrder:
     promoted = rng.random() < 0.15
     shipping = Decimal("0.00") if sum(principals) >= FREE_SHIPPING_OVER else SHIPPING_FEE
     free_shipping = shipping > 0 and rng.random() < 0.3
+    # The shapes that change prices are applied after every draw, so the order's other facts stay the same.
+    replacement = fact.replaced_order_id is not None
+    given_away = "zero_value" in fact.shapes
+    business_price = "business_prices" in fact.shapes
+    if replacement:
+        shipping = Decimal("0.00")
     lines = []
-    for number, (item, qty, principal) in enumerate(zip(picks, quantities, principals, strict=True)):
-        promo = money(principal * PROMO_RATE) if promoted else Decimal("0.00")
+    for number, (item, qty, list_principal) in enumerate(zip(picks, quantities, principals, strict=True)):
+        unit_price, principal = market.price(item), list_principal
+        if replacement:
+            unit_price = principal = Decimal("0.00")
+        elif business_price:
+            unit_price = money(unit_price * BUSINESS_PRICE_FACTOR)
+            principal = unit_price * qty
+        promo = principal if given_away else money(principal * PROMO_RATE) if promoted else Decimal("0.00")
         ship = shipping if number == 0 else Decimal("0.00")  # Amazon puts the order's shipping on one item
-        ship_promo = ship if free_shipping else Decimal("0.00")
+        ship_promo = ship if free_shipping or given_away else Decimal("0.00")
         ids = []
-        if promoted:
+        if given_away:
+            ids.append(f"PLM-STRATUS100-{market.country}")
+        elif promoted:
             ids.append(f"PLM-STRATUS10-{market.country}")
         if ship_promo:
             ids.append(f"Free Shipping {market.country}")
@@ -438,7 +501,7 @@ def render(fact: OrderFact) -> RenderedOrder:
                 order_item_id=f"{fact.index * 100 + number:014d}",
                 item=item,
                 quantity=qty,
-                unit_price=market.price(item),
+                unit_price=unit_price,
                 principal=principal,
                 tax=money((principal - promo) * market.tax_rate),
                 shipping=ship,
@@ -447,7 +510,11 @@ def render(fact: OrderFact) -> RenderedOrder:
                 shipping_promotion=ship_promo,
                 promotion_ids=tuple(ids),
                 commission=money((principal - promo) * COMMISSION_RATE),
-                fba_fee=FBA_FEES[item.product_type] * qty if fact.channel == "AFN" else Decimal("0.00"),
+                # A replacement is Amazon's to send: the seller pays no fulfilment fee for it.
+                fba_fee=FBA_FEES[item.product_type] * qty
+                if fact.channel == "AFN" and not replacement
+                else Decimal("0.00"),
+                price_designation="BUSINESS_PRICE" if business_price else None,
             )
         )
     if "split_lines" in fact.shapes:
@@ -474,4 +541,5 @@ def render(fact: OrderFact) -> RenderedOrder:
         postal_code=postal,
         country=market.country,
     )
-    return RenderedOrder(fact, market, tuple(lines), buyer, business=rng.random() < 0.05)
+    business = rng.random() < 0.05 or business_price
+    return RenderedOrder(fact, market, tuple(lines), buyer, business=business)

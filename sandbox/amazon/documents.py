@@ -134,7 +134,7 @@ def all_orders_rows(world: Snapshot, window: Window) -> Iterator[Row]:
                 ",".join(li.promotion_ids),
                 "true" if order.business else "false",
                 "",
-                "",
+                "BusinessPrice" if li.price_designation else "",
             ]
 
 

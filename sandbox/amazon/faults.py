@@ -16,6 +16,7 @@ KINDS = (
     "unbalanced_settlements",
     "undeclared_charset_documents",
     "unreadable_dates",
+    "unreadable_event_dates",
 )
 
 
@@ -32,6 +33,7 @@ class AmazonFaultPlan:
     unbalanced_settlements: int = 0  # settlement documents whose total is a cent off their lines
     undeclared_charset_documents: int = 0  # report documents in Cp1252 whose Content-Type names no charset
     unreadable_dates: int = 0  # report documents whose third row has a date in an unknown form
+    unreadable_event_dates: int = 0  # listFinancialEvents pages whose first event is dated in an unknown form
     operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
     report_types: tuple[str, ...] = ()  # limit the document faults (above) to these report types
 

@@ -122,6 +122,14 @@ def events_page(postings: list[Posting]) -> dict[str, list[dict[str, Any]]]:
     return lists
 
 
+def _an_unknown_date(events: dict[str, list[dict[str, Any]]]) -> None:
+    """The page's first dated event gets its date in a form the API never uses (day/month/year)."""
+    event = next((e for listed in events.values() for e in listed if "PostedDate" in e), None)
+    if event is not None:
+        posted = datetime.fromisoformat(event["PostedDate"].replace("Z", "+00:00"))
+        event["PostedDate"] = posted.strftime("%d/%m/%Y %H:%M")
+
+
 class FinancesAPI:
     def __init__(self, world: World) -> None:
         self.world = world
@@ -188,6 +196,8 @@ class FinancesAPI:
         postings = self._postings(state)
         offset, size = int(state.get("offset", 0)), int(state["size"])
         payload: dict[str, Any] = {"FinancialEvents": events_page(postings[offset : offset + size])}
+        if self.world.faults.take("unreadable_event_dates", operation=call.operation.name):
+            _an_unknown_date(payload["FinancialEvents"])
         if offset + size < len(postings):
             payload["NextToken"] = encode_token(state | {"offset": offset + size})
         return json_response(200, {"payload": payload})

@@ -122,6 +122,15 @@ class OrdersAPI:
             "createdTime": iso(fact.purchased),
             "lastUpdatedTime": iso(fact.updated),
             "programs": ["AMAZON_BUSINESS"] if order.business else [],
+            **(
+                {
+                    "associatedOrders": [
+                        {"orderId": fact.replaced_order_id, "associationType": "REPLACEMENT_ORIGINAL_ID"}
+                    ]
+                }
+                if fact.replaced_order_id
+                else {}
+            ),
             "salesChannel": (
                 {"channelName": "NON_AMAZON", "marketplaceName": "Non-Amazon"}
                 if "multi_channel" in fact.shapes
@@ -185,7 +194,8 @@ class OrdersAPI:
                 "title": line.item.title,
                 "sellerSku": line.item.sku,
                 "condition": {"conditionType": "NEW", "conditionSubtype": "NEW"},
-                "price": {"unitPrice": _money(line.unit_price, cur)},
+                "price": {"unitPrice": _money(line.unit_price, cur)}
+                | ({"priceDesignation": line.price_designation} if line.price_designation else {}),
             },
         }
         if "PROCEEDS" in included and order.fact.status != "Pending" and "no_proceeds" not in order.fact.shapes:
@@ -272,7 +282,7 @@ class OrdersAPI:
             "IsPrime": fact.channel == "AFN",
             "IsPremiumOrder": False,
             "IsGlobalExpressEnabled": False,
-            "IsReplacementOrder": False,
+            "IsReplacementOrder": fact.replaced_order_id is not None,
             "IsSoldByAB": False,
             "IsISPU": False,
             "IsAccessPointOrder": False,
@@ -285,6 +295,8 @@ class OrdersAPI:
             },
             "BuyerInfo": {},
         }
+        if fact.replaced_order_id:
+            out["ReplacedOrderId"] = fact.replaced_order_id
         if fact.status != "Pending":  # Amazon shows no total until payment is authorised
             out["OrderTotal"] = _v0_money(order.total, market.currency)
         if restricted:
@@ -313,6 +325,7 @@ class OrdersAPI:
                 "ConditionId": "New",
                 "ConditionSubtypeId": "New",
                 "IsTransparency": False,
+                **({"PriceDesignation": "BusinessPrice"} if li.price_designation else {}),
                 "SerialNumberRequired": False,
             }
             if order.fact.status != "Pending":

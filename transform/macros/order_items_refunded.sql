@@ -20,6 +20,7 @@ shopify_items as (
         items.quantity                                      as qty,
         items.currency,
         items.unit_price                                    as price,
+        cast(null as text)                                  as price_designation,
         items.gross,
         items.discount,
         cast(0 as numeric)                                  as shipping,
@@ -88,6 +89,7 @@ amazon_items as (
         items.quantity                                      as qty,
         items.currency,
         coalesce(items.unit_price, items.item_price / nullif(items.quantity, 0)) as price,
+        items.price_designation,
         coalesce(items.item_price, 0)                       as gross,
         case when items.total_derived then 0
             when items.extracted_by = 'api'
@@ -112,7 +114,7 @@ amazon_items as (
 select * from shopify_items
 union all
 select
-    source, account_id, order_id, line_id, sku, asin, title, qty, currency, price, gross, discount,
+    source, account_id, order_id, line_id, sku, asin, title, qty, currency, price, price_designation, gross, discount,
     shipping, tax, gross - discount + shipping + tax as total, fee_estimate, refunded_qty, refunded_amount,
     total_derived, is_test, _loaded_at
 from amazon_items

@@ -28,6 +28,9 @@ with shopify_orders as (
         orders.refunded,
         orders.cancelled_at is not null                             as is_cancelled,
         orders.is_test,
+        false                                                       as is_replacement,
+        cast(null as text)                                          as replaced_order_id,
+        false                                                       as is_business,
         false                                                       as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_shopify__orders') }} as orders
@@ -92,6 +95,9 @@ amazon_orders as (
         coalesce(items.refunded, 0)                                 as refunded,
         orders.order_status = 'CANCELLED'                           as is_cancelled,
         false                                                       as is_test,
+        orders.is_replacement_order                                 as is_replacement,
+        orders.replaced_order_id,
+        orders.is_business_order                                    as is_business,
         coalesce(items.total_derived, false) and orders.order_total is null as total_derived,
         greatest(orders._loaded_at, items._loaded_at)               as _loaded_at
     from {{ ref('stg_amazon__orders') }} as orders

@@ -1,5 +1,5 @@
 -- Reconciliation, to the cent: each day's sales equal the sum of that day's orders, and
--- every order that is neither cancelled nor a test order is counted on some day.
+-- every order that is neither cancelled, a test order nor a replacement is counted on some day.
 with from_orders as (
     select
         cast(purchase_date at time zone 'UTC' as date) as sales_date,
@@ -12,7 +12,7 @@ with from_orders as (
         sum(refunded) as refunds,
         sum(net_sales) as net
     from {{ ref('orders') }}
-    where not is_cancelled and not is_test
+    where not is_cancelled and not is_test and not is_replacement
     group by 1, 2, 3, 4
 )
 

@@ -1,5 +1,6 @@
-"""Rows set aside: a report row with a value that cannot be read is kept, as it came, in the
-`load_issues` stream instead of stopping its stream; the run ends with one line counting them.
+"""Rows set aside: a report row (or an API record) with a value that cannot be read is kept, as
+it came, in the `load_issues` stream instead of stopping its stream; the run ends with one line
+counting them.
 
 An issue's key is a hash of the stream, the row as it came and its occurrence among identical
 rows of the same document: the same row read again (a re-run, a lookback, a report requested
@@ -40,18 +41,29 @@ class Document:
     document_id: str | None = None
 
 
-class DocumentRow(dict[str, str]):
+class DocumentRow(dict[str, Any]):
     """One data row of a document, keyed by column, knowing its document and position (from 1,
-    the header not counted: row N is line N + 1 of the file)."""
+    the header not counted: row N is line N + 1 of the file). An API record is a row of its
+    operation's response: its position counts the records of its list in one listing, pages included."""
 
-    def __init__(self, cells: dict[str, str], document: Document, number: int) -> None:
+    def __init__(self, cells: dict[str, Any], document: Document, number: int) -> None:
         super().__init__(cells)
         self.document = document
         self.number = number
 
 
+def set_aside_record(
+    stream: SPAPIStream, record: dict[str, Any], number: int, error: UnreadableValue, marketplace_id: str | None
+) -> None:
+    """Keep an API record that cannot be read in load_issues (source: the stream's operation)."""
+    row = DocumentRow(record, Document(stream.name, stream.operation), number)
+    stream._tap.issues.set_aside(stream, row, error, marketplace_id)  # type: ignore[attr-defined]  # noqa: SLF001
+
+
 def issue_key(selling_partner_id: str, stream: str, raw_row: dict[str, Any], occurrence: int) -> str:
-    text = json.dumps([selling_partner_id, stream, raw_row, occurrence], sort_keys=True, separators=(",", ":"))
+    text = json.dumps(
+        [selling_partner_id, stream, raw_row, occurrence], sort_keys=True, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -70,8 +82,11 @@ class IssueLog:
         personal = set(getattr(stream, "personal_columns", ()))
         kept = {k: v for k, v in row.items() if stream.pii or k.replace("-", "_") not in personal}
         # The parsers see only the text; the row tells which column held it.
-        column = next((k for k, v in row.items() if error.value is not None and v == error.value.strip()), None)
-        seen = json.dumps(kept, sort_keys=True)
+        column = next(
+            (k for k, v in row.items() if isinstance(v, str) and error.value is not None and v == error.value.strip()),
+            None,
+        )
+        seen = json.dumps(kept, sort_keys=True, default=str)  # API records carry exact Decimals
         self._occurrences[(row.document.document_id, seen)] += 1
         document = row.document
         record = {
@@ -102,7 +117,11 @@ class IssueLog:
             self._schema_written = True
         target._write_record_message(record)  # noqa: SLF001
         stream.logger.warning(
-            "%s row %s of %s set aside: %s", document.stream, row.number, document.document_id, error.reason
+            "%s row %s of %s set aside: %s",
+            document.stream,
+            row.number,
+            document.document_id or document.operation,
+            error.reason,
         )
 
     def summary(self) -> str | None:
@@ -137,7 +156,12 @@ class LoadIssuesStream(SPAPIStream):
         th.Property("report_type", th.StringType),
         th.Property("report_id", th.StringType),
         th.Property("document_id", th.StringType),
-        th.Property("row_number", th.IntegerType, description="Data row position from 1 (file line number - 1)"),
+        th.Property(
+            "row_number",
+            th.IntegerType,
+            description="Data row position from 1 (file line number - 1); for an API record, its position in its "
+            "list of the call's listing (e.g. the n-th ShipmentEvent of a listFinancialEvents window, pages included)",
+        ),
         th.Property("column_name", th.StringType, description="The first column that could not be read"),
         th.Property("raw_value", th.StringType),
         th.Property("reason", th.StringType),

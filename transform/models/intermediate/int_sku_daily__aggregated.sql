@@ -4,7 +4,8 @@ with sales as (
     select
         cast(orders.purchase_date at time zone 'UTC' as date)     as sales_date,
         items.sku,
-        items.currency,
+        -- The order's currency: a line of an order not priced yet (pending) carries none.
+        orders.currency,
         sum(items.qty) filter (where items.source = 'shopify')    as shopify_units,
         sum(items.gross - items.discount) filter (where items.source = 'shopify') as shopify_revenue,
         sum(items.qty) filter (where items.source = 'amazon')     as amazon_units,
@@ -12,8 +13,8 @@ with sales as (
         max(items._loaded_at)                                     as _loaded_at
     from {{ ref('order_items') }} as items
     join {{ ref('orders') }} as orders on orders.order_key = items.order_key
-    -- Cancelled and test orders are no sales (the rule of daily_sales).
-    where not orders.is_cancelled and not orders.is_test and items.sku is not null
+    -- Cancelled, test and replacement orders are no sales (the rule of daily_sales).
+    where not orders.is_cancelled and not orders.is_test and not orders.is_replacement and items.sku is not null
     group by 1, 2, 3
 ),
 

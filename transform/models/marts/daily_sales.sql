@@ -1,7 +1,8 @@
 -- Sales per day (UTC purchase date), channel, account and currency, from the orders mart
--- (cancelled and test orders left out); each order counts on the day it was placed, refunds included.
+-- (cancelled, test and replacement orders left out); each order counts on the day it was placed,
+-- refunds included.
 with orders as (
-    select * from {{ ref('orders') }} where not is_cancelled and not is_test
+    select * from {{ ref('orders') }} where not is_cancelled and not is_test and not is_replacement
 ),
 
 units as (

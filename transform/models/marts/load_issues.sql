@@ -20,7 +20,9 @@ select
     issues.reason,
     issues.raw_row,
     nullif(coalesce(issues.raw_row ->> 'settlement-id', ''), '') as settlement_id,
-    nullif(coalesce(issues.raw_row ->> 'amazon-order-id', issues.raw_row ->> 'order-id', ''), '') as order_id,
+    nullif(coalesce(
+        issues.raw_row ->> 'amazon-order-id', issues.raw_row ->> 'order-id', issues.raw_row ->> 'AmazonOrderId', ''
+    ), '') as order_id,
     issues.seen_at,
     case issues.stream
         when 'settlements' then

@@ -45,6 +45,7 @@ select
     qty,
     currency,
     price,
+    price_designation,
     gross,
     discount,
     shipping,

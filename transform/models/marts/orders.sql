@@ -56,6 +56,9 @@ select
     subtotal - discounts - refunded                             as net_sales,
     is_cancelled,
     is_test,
+    is_replacement,
+    replaced_order_id,
+    is_business,
     total_derived,
     _loaded_at
 from orders

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -14,7 +14,8 @@ from singer_sdk import typing as th
 from singer_sdk.pagination import JSONPathPaginator
 
 from tap_amazon_spapi.client import SPAPIStream
-from tap_amazon_spapi.flatfile import parse_date
+from tap_amazon_spapi.flatfile import UnreadableValue, parse_date
+from tap_amazon_spapi.issues import set_aside_record
 from tap_amazon_spapi.keys import Occurrences
 from tap_amazon_spapi.marketplaces import MARKETPLACE_NAMES, marketplace_by_currency
 from tap_amazon_spapi.reports import END_LAG, iso, parse_iso, utc_now, windows
@@ -32,7 +33,14 @@ PAGE_SIZE = 100
 def currency_amount(money: Any) -> tuple[Decimal | None, str | None]:
     if not isinstance(money, dict) or money.get("CurrencyAmount") in (None, ""):
         return None, None
-    return Decimal(str(money["CurrencyAmount"])), money.get("CurrencyCode")
+    text = str(money["CurrencyAmount"])
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise UnreadableValue(text, f"unreadable amount {text!r}") from None
+    if not amount.is_finite():
+        raise UnreadableValue(text, f"unreadable amount {text!r}")
+    return amount, money.get("CurrencyCode")
 
 
 def lookback_start(stream: SPAPIStream, context: Context | None) -> Any:
@@ -111,8 +119,11 @@ class FinancialEventGroupsStream(SPAPIStream):
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         configured = list(self.config["marketplace_ids"])
-        for group in super().parse_response(response):
-            yield group_record(group, configured)
+        for number, group in enumerate(super().parse_response(response), start=1):
+            try:
+                yield group_record(group, configured)
+            except UnreadableValue as error:
+                set_aside_record(self, group, number, error, None)
 
 
 def amounts_in(value: Any) -> Iterator[tuple[Decimal, str | None]]:
@@ -144,35 +155,44 @@ def flatten_events(
     window), so two identical fees (a service fee has no date) stay two rows.
     """
     occurrences = occurrences or Occurrences()
+    for kind, event in listed_events(events):
+        yield event_record(kind, event, configured, occurrences)
+
+
+def listed_events(events: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, event) of every event of every `...EventList`, in a stable order."""
     for list_name, listed in sorted(events.items()):
         if not list_name.endswith("EventList") or not isinstance(listed, list):
             continue
-        kind = list_name.removesuffix("List")
         for event in listed:
-            if not isinstance(event, dict):
-                continue
-            amounts = list(amounts_in(event))
-            currencies = {currency for _, currency in amounts if currency}
-            currency = currencies.pop() if len(currencies) == 1 else None
-            marketplace_name = event.get("MarketplaceName")
-            content = f"{kind}|{canonical(event)}"
-            occurrence = occurrences.next(content)
-            # The first of identical events keeps the id an event always had (hash of kind and content).
-            identity = content if occurrence == 1 else f"{content}|{occurrence}"
-            yield {
-                "event_id": hashlib.sha256(identity.encode()).hexdigest()[:32],
-                "event_type": kind,
-                "amazon_order_id": event.get("AmazonOrderId"),
-                "seller_order_id": event.get("SellerOrderId"),
-                "posted_date": parse_date(event.get("PostedDate")),
-                "marketplace_name": marketplace_name,
-                "marketplace_id": MARKETPLACE_NAMES.get(str(marketplace_name))
-                or marketplace_by_currency(currency, configured),
-                "seller_sku": event.get("SellerSKU"),
-                "amount": sum((a for a, _ in amounts), Decimal(0)) if amounts else None,
-                "currency": currency,
-                "event": event,
-            }
+            if isinstance(event, dict):
+                yield list_name.removesuffix("List"), event
+
+
+def event_record(kind: str, event: dict[str, Any], configured: list[str], occurrences: Occurrences) -> dict[str, Any]:
+    """One event's record; raises UnreadableValue when a date or amount in it cannot be read."""
+    content = f"{kind}|{canonical(event)}"
+    # Counted before reading, so an event set aside keeps the numbers of the events after it.
+    occurrence = occurrences.next(content)
+    # The first of identical events keeps the id an event always had (hash of kind and content).
+    identity = content if occurrence == 1 else f"{content}|{occurrence}"
+    amounts = list(amounts_in(event))
+    currencies = {currency for _, currency in amounts if currency}
+    currency = currencies.pop() if len(currencies) == 1 else None
+    marketplace_name = event.get("MarketplaceName")
+    return {
+        "event_id": hashlib.sha256(identity.encode()).hexdigest()[:32],
+        "event_type": kind,
+        "amazon_order_id": event.get("AmazonOrderId"),
+        "seller_order_id": event.get("SellerOrderId"),
+        "posted_date": parse_date(event.get("PostedDate")),
+        "marketplace_name": marketplace_name,
+        "marketplace_id": MARKETPLACE_NAMES.get(str(marketplace_name)) or marketplace_by_currency(currency, configured),
+        "seller_sku": event.get("SellerSKU"),
+        "amount": sum((a for a, _ in amounts), Decimal(0)) if amounts else None,
+        "currency": currency,
+        "event": event,
+    }
 
 
 class FinancialEventsStream(SPAPIStream):
@@ -208,12 +228,19 @@ class FinancialEventsStream(SPAPIStream):
                 "PostedBefore": iso(end),
                 "MaxResultsPerPage": PAGE_SIZE,
             }
-            occurrences = Occurrences()
+            occurrences, positions = Occurrences(), Occurrences()
+            configured = list(self.config["marketplace_ids"])
             while True:
                 body = self.call(self.operation, "GET", self.path, params=params, context=context)
                 payload = body.get("payload") or {}
-                events = payload.get("FinancialEvents") or {}
-                yield from flatten_events(events, list(self.config["marketplace_ids"]), occurrences)
+                for kind, event in listed_events(payload.get("FinancialEvents") or {}):
+                    # The event's position in its kind's list, over this window's pages.
+                    number = positions.next(kind)
+                    try:
+                        yield event_record(kind, event, configured, occurrences)
+                    except UnreadableValue as error:
+                        marketplace = MARKETPLACE_NAMES.get(str(event.get("MarketplaceName")))
+                        set_aside_record(self, {"kind": kind, **event}, number, error, marketplace)
                 token = payload.get("NextToken")
                 if not token:
                     break

@@ -11,6 +11,7 @@ whose records carry what the report lacks (order item ids, totals, proceeds, pro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -50,6 +51,12 @@ def status_code(text: str | None) -> str | None:
     return _REPORT_STATUSES.get(code, code)
 
 
+def designation(text: str | None) -> str | None:
+    """`BusinessPrice` (report) or `BUSINESS_PRICE` (API) -> `BUSINESS_PRICE`."""
+    value = (text or "").strip()
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", value).upper() or None
+
+
 def channel(text: str | None) -> str | None:
     """`Amazon`/`AFN`/`AMAZON` -> `AMAZON`; `Merchant`/`MFN`/`MERCHANT` -> `MERCHANT`."""
     value = (text or "").strip().upper()
@@ -85,6 +92,9 @@ def order_from_report(row: dict[str, str]) -> dict[str, Any]:
         "currency": row.get("currency") or None,
         "order_total": None,
         "is_business_order": parse_bool(row.get("is-business-order")),
+        # The report has no column for replacements: only searchOrders says (associatedOrders).
+        "is_replacement_order": None,
+        "replaced_order_id": None,
         "purchase_order_number": row.get("purchase-order-number") or None,
         "programs": None,
         "buyer_name": None,
@@ -115,6 +125,7 @@ def item_from_report(row: dict[str, str], occurrence: int = 1) -> dict[str, Any]
         "quantity": parse_int(row.get("quantity")),
         "currency": row.get("currency") or None,
         "unit_price": None,
+        "price_designation": designation(row.get("price-designation")),
         "item_price": parse_amount(row.get("item-price")),
         "item_tax": parse_amount(row.get("item-tax")),
         "shipping_price": parse_amount(row.get("shipping-price")),
@@ -176,6 +187,14 @@ def order_from_api(order: dict[str, Any]) -> dict[str, Any]:
     programs = order.get("programs") or []
     address = dig(order, "recipient", "deliveryAddress") or {}
     total = dig(order, "proceeds", "grandTotal")
+    replaced = next(
+        (
+            a.get("orderId")
+            for a in order.get("associatedOrders") or []
+            if a.get("associationType") == "REPLACEMENT_ORIGINAL_ID"
+        ),
+        None,
+    )
     return {
         "amazon_order_id": order["orderId"],
         "merchant_order_id": aliases.get("SELLER_ORDER_ID"),
@@ -188,6 +207,8 @@ def order_from_api(order: dict[str, Any]) -> dict[str, Any]:
         "currency": dig(total, "currencyCode"),
         "order_total": amount(total),
         "is_business_order": "AMAZON_BUSINESS" in programs,
+        "is_replacement_order": replaced is not None,
+        "replaced_order_id": replaced,
         "purchase_order_number": dig(order, "buyer", "buyerPurchaseOrderNumber"),
         "programs": programs,
         "buyer_name": dig(order, "buyer", "buyerName"),
@@ -221,6 +242,7 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
             "quantity": quantity,
             "currency": dig(total, "currencyCode") or dig(unit, "currencyCode") or record["currency"],
             "unit_price": unit_price,
+            "price_designation": designation(dig(product, "price", "priceDesignation")),
             # The report's item-price is the line's gross price: unit price times quantity.
             "item_price": None if unit_price is None or quantity is None else unit_price * quantity,
             **proceeds_columns(item),
@@ -259,6 +281,12 @@ class OrdersStream(PersonalColumns, ReportStream):
         th.Property("currency", th.StringType),
         th.Property("order_total", Money),
         th.Property("is_business_order", th.BooleanType),
+        th.Property(
+            "is_replacement_order",
+            th.BooleanType,
+            description="searchOrders only (associatedOrders REPLACEMENT_ORIGINAL_ID); null from the report",
+        ),
+        th.Property("replaced_order_id", th.StringType, description="The order a replacement order replaces"),
         th.Property("purchase_order_number", th.StringType),
         th.Property("programs", th.ArrayType(th.StringType)),
         th.Property("buyer_name", th.StringType),
@@ -398,6 +426,7 @@ class OrderItemsStream(CompanionStream):
         th.Property("quantity", th.IntegerType),
         th.Property("currency", th.StringType),
         th.Property("unit_price", Money),
+        th.Property("price_designation", th.StringType, description="BUSINESS_PRICE: sold at an Amazon Business price"),
         th.Property("item_price", Money),
         th.Property("item_tax", Money),
         th.Property("shipping_price", Money),

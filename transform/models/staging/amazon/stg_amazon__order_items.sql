@@ -30,6 +30,7 @@ select
     quantity,
     currency,
     {{ money('unit_price') }}                       as unit_price,
+    price_designation,
     {{ money('item_price') }}                       as item_price,
     {{ money('item_tax') }}                         as item_tax,
     {{ money('shipping_price') }}                   as shipping_price,

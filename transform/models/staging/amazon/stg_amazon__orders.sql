@@ -18,7 +18,10 @@ select
     ship_service_level,
     currency,
     {{ money('order_total') }}                      as order_total,
-    is_business_order,
+    coalesce(is_business_order, false)              as is_business_order,
+    -- Only searchOrders says whether an order is a replacement; the orders report does not.
+    coalesce(is_replacement_order, false)           as is_replacement_order,
+    replaced_order_id,
     purchase_order_number,
     source                                          as extracted_by,
     _sdc_batched_at                                 as _loaded_at
