@@ -2,8 +2,8 @@
 
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
 query cost and simulated API time; `/_sandbox/health` answers when the server is up;
-`/_sandbox/bulk-results/…` serves bulk operation results and `POST /_sandbox/shopify/bulk-faults`
-arms a fault for the next bulk operation.
+`/_sandbox/bulk-operation-outputs/…` serves bulk operation results behind pre-signed URLs and
+`POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
-from sandbox.shopify.bulk import BulkOperations
+from sandbox.shopify.bulk import RESULT_PATH, BulkOperations
 from sandbox.shopify.data import generate_shop
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
-_BULK_RESULT_PATH = "/_sandbox/bulk-results/"
 _BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
@@ -270,32 +269,31 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
         elif self.path == "/_sandbox/faults":
             self._send(Response(200, {"armed": sandbox.faults.armed()}))
-        elif self.path.startswith(_BULK_RESULT_PATH):
-            self._send_bulk_result(self.path.removeprefix(_BULK_RESULT_PATH))
+        elif self.path.startswith(RESULT_PATH):
+            self._send_bulk_result()
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
-    def _send_bulk_result(self, name: str) -> None:
-        """Stream a bulk operation's JSONL from disk; an expired URL is refused as storage refuses it."""
+    def _send_bulk_result(self) -> None:
+        """Stream a bulk operation's JSONL from disk, or refuse the URL as storage refuses it."""
         sandbox = self.server.sandbox
-        path, expired = sandbox.shopify.bulk.result_file(name)
-        status = 404 if path is None else 403 if expired else 200
+        answer = sandbox.shopify.bulk.download(self.path)
         sandbox.record(
-            {"api": "shopify-bulk-result", "path": self.path, "status": status, "sim_start": sandbox.clock.now()}
+            {"api": "shopify-bulk-result", "path": self.path, "status": answer.status, "sim_start": sandbox.clock.now()}
         )
-        if path is None or expired:
-            body = b"Request has expired" if expired else b"Not Found"
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
+        if answer.file is None:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/xml; charset=UTF-8")
+            self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(answer.body)
             return
         self.send_response(200)
-        self.send_header("Content-Type", "application/jsonl")
-        self.send_header("Content-Length", str(path.stat().st_size))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(answer.file.stat().st_size))
         self.end_headers()
-        with path.open("rb") as fh:
+        with answer.file.open("rb") as fh:
             while chunk := fh.read(64 * 1024):
                 self.wfile.write(chunk)
 

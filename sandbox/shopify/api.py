@@ -302,6 +302,10 @@ class ShopifyAPI:
             return {"count": count, "precision": "EXACT"}
 
         def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
+            # A bulk query is accepted whatever it reads; a missing scope fails it as ACCESS_DENIED.
+            denied = access_errors(document, shop.scopes)
+            if denied:
+                return ExecutionResult(None, [GraphQLError(e["message"], extensions=e["extensions"]) for e in denied])
             return execute_sync(
                 request.schema, document, root_value=self._root(shop, [], request), variable_values=variables
             )
