@@ -294,7 +294,7 @@ class BulkOperations:
         *,
         objects_per_second: float = 500.0,
         startup_s: float = 1.0,
-        startup_real_s: float = 0.5,
+        startup_real_s: float = 0.25,
         cancel_delay_s: float = 1.0,
         result_ttl_s: float = 7 * 86400.0,
         faults: tuple[str, ...] = (),
