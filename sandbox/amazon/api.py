@@ -133,11 +133,15 @@ class AmazonAPI:
         response.log["operation"] = op.name if op else None
         return response
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Stream:
-        """Answer one request; the result's `log` names the operation for the request log."""
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, base_url: str
+    ) -> Response | Stream:
+        """Answer one request; the result's `log` names the operation for the request log.
+
+        `base_url` is how the client reached the sandbox (see `sandbox.urls`): document URLs use it.
+        """
         url = urlsplit(target)
         query = parse_qs(url.query, keep_blank_values=True)
-        base_url = "http://" + headers.get("host", "localhost")
         if url.path == LWA_PATH and method == "POST":
             response = self.lwa.exchange(body)
             response.log["operation"] = "lwaToken"

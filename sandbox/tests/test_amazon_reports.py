@@ -78,6 +78,23 @@ def test_document_url_expires_after_five_simulated_minutes(amazon):
     download(fetch_document(client, report))  # a fresh URL works
 
 
+def test_document_url_uses_the_scheme_and_host_the_client_used(amazon):
+    sandbox, client = amazon
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=5), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    path = f"/reports/2021-06-30/documents/{report['reportDocumentId']}"
+    direct = client.get(path).json["url"]
+    assert direct.startswith(client.base + "/sp-api-documents/")
+    proxied = client.call("GET", path, headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "spapi.test:8443"})
+    assert proxied.status == 200
+    url = proxied.json["url"]
+    assert url.startswith("https://spapi.test:8443/sp-api-documents/")
+    # Behind the proxy the same signed path and query are what the sandbox serves.
+    assert download(client.base + url.removeprefix("https://spapi.test:8443"))[0].status == 200
+    renamed = client.call("GET", path, headers={"Host": "sandbox.internal:9000"}).json["url"]
+    assert renamed.startswith("http://sandbox.internal:9000/sp-api-documents/")
+
+
 def test_report_with_no_data_is_cancelled_without_a_document(amazon):
     sandbox, client = amazon
     report_id = create(client, ALL_ORDERS, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 20, tzinfo=UTC))
