@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -31,6 +32,7 @@ from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
 from sandbox.shopify.bulk import RESULT_PATH, BulkOperations
 from sandbox.shopify.data import generate_shop
+from sandbox.urls import client_base_url
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
@@ -221,9 +223,10 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox = self.server.sandbox
         body = self._body()
         headers = {k.lower(): v for k, v in self.headers.items()}
+        base_url = self._base_url()
 
         def respond() -> Response | Stream:
-            return sandbox.amazon.handle(method, self.path, headers, body)
+            return sandbox.amazon.handle(method, self.path, headers, body, base_url)
 
         def injected(fault: Fault) -> Response:
             return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
@@ -248,6 +251,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self._send(Response(200, amazon.world.faults.status()))
 
+    def _base_url(self) -> str:
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+        return client_base_url({k.lower(): v for k, v in self.headers.items()}, scheme)
+
     def _is_amazon(self) -> bool:
         return self.path.startswith(AMAZON_PREFIXES)
 
@@ -262,8 +269,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/_sandbox/amazon/faults":
             self._amazon_faults("GET")
         elif self.path == "/_sandbox/health":
-            base = "http://" + (self.headers.get("Host") or "localhost")
-            health = {"ok": True, "shops": list(sandbox.shopify.shops), "amazon": sandbox.amazon.describe(base)}
+            health = {
+                "ok": True,
+                "shops": list(sandbox.shopify.shops),
+                "amazon": sandbox.amazon.describe(self._base_url()),
+            }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
             self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
@@ -364,18 +374,26 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-def make_server(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> _Server:
-    return _Server((host, port), sandbox)
+def make_server(
+    sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, tls: ssl.SSLContext | None = None
+) -> _Server:
+    """The sandbox's HTTP server; with `tls` (a server-side context), HTTPS instead."""
+    server = _Server((host, port), sandbox)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    return server
 
 
 @contextmanager
-def running(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
+def running(
+    sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[str]:
     """Serve `sandbox` on a background thread; yields its base URL (port 0: any free port)."""
-    server = make_server(sandbox, host, port)
+    server = make_server(sandbox, host, port, tls)
     thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
