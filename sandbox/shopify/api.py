@@ -175,26 +175,7 @@ class ShopifyAPI:
         except costs.MissingPageSizeError as err:
             return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
         if requested > costs.MAX_SINGLE_QUERY_COST:
-            message = (
-                f"Query cost is {requested}, which exceeds the single query max cost limit "
-                f"({costs.MAX_SINGLE_QUERY_COST})."
-            )
-            return Response(
-                200,
-                {
-                    "errors": [
-                        {
-                            "message": message,
-                            "extensions": {
-                                "code": "MAX_COST_EXCEEDED",
-                                "cost": requested,
-                                "maxCost": costs.MAX_SINGLE_QUERY_COST,
-                            },
-                        }
-                    ]
-                },
-                log={"requested_cost": requested, "max_cost_exceeded": True},
-            )
+            return _max_cost_exceeded(requested, shop.bucket.status().as_dict())
         if storm:
             shop.bucket.drain()
         if storm or not shop.bucket.take(requested):
@@ -372,3 +353,18 @@ def _error(err: GraphQLError, code: str) -> dict[str, Any]:
         out["path"] = list(err.path)
     out["extensions"] = {"code": code}
     return out
+
+
+def _max_cost_exceeded(requested: int, throttle_status: dict[str, float]) -> Response:
+    """Shopify's refusal of a query over the single-query limit: nothing run, nothing charged."""
+    message = (
+        f"Query cost is {requested}, which exceeds the single query max cost limit ({costs.MAX_SINGLE_QUERY_COST}).\n\n"
+        "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+    )
+    extensions = {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": costs.MAX_SINGLE_QUERY_COST}
+    cost = {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": throttle_status}
+    return Response(
+        200,
+        {"errors": [{"message": message, "extensions": extensions}], "extensions": {"cost": cost}},
+        log={"requested_cost": requested, "max_cost_exceeded": True},
+    )
