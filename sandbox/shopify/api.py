@@ -88,8 +88,13 @@ def _order_dates(order: OrderFact) -> dict[str, datetime]:
 class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
-    def __init__(self, clock: SimClock, bulk: BulkOperations | None = None) -> None:
+    def __init__(
+        self, clock: SimClock, bulk: BulkOperations | None = None, *, bucket_clock: SimClock | None = None
+    ) -> None:
         self.clock = clock
+        # The cost buckets' clock: the world's simulated one, or (real-time buckets) one of its own
+        # running at real speed, so a client that ignores cost is THROTTLED as on Shopify.
+        self.bucket_clock = bucket_clock or clock
         self.shops: dict[str, Shop] = {}
         self.bulk = bulk or BulkOperations(clock)
 
@@ -105,7 +110,7 @@ class ShopifyAPI:
         shop = Shop(
             data=data,
             token=token,
-            bucket=costs.LeakyBucket(self.clock, maximum, restore_rate),
+            bucket=costs.LeakyBucket(self.bucket_clock, maximum, restore_rate),
             scopes=scopes,
             clock=self.clock,
         )

@@ -326,14 +326,15 @@ class ThrottleStatus:
 
     def as_dict(self) -> dict[str, float]:
         return {
-            "maximumAvailable": self.maximum_available,
+            "maximumAvailable": float(self.maximum_available),
             "currentlyAvailable": int(self.currently_available),
-            "restoreRate": self.restore_rate,
+            "restoreRate": float(self.restore_rate),
         }
 
 
 class LeakyBucket:
-    """One app-and-shop bucket. Rates are per simulated second; reports are per real second."""
+    """One app-and-shop bucket. Rates are per second of its clock (the world's simulated one, or a
+    real-time one of its own); reports are per real second."""
 
     def __init__(self, clock: SimClock, maximum: float = 2000.0, restore_rate: float = 100.0) -> None:
         self.clock = clock
