@@ -101,13 +101,20 @@ class _Walker:
                 out.extend(self.fields(frag.selection_set, self.schema.get_type(frag.type_condition.name.value)))
         return out
 
-    def _page_size(self, node: FieldNode) -> int:
+    def _argument(self, node: FieldNode, names: tuple[str, ...]) -> Any:
+        """The value of the first of `names` the field is given (variables resolved), or None."""
         for arg in node.arguments:
-            if arg.name.value in ("first", "last"):
+            if arg.name.value in names:
                 value = value_from_ast_untyped(arg.value, self.variables)
                 if value is not None:
-                    return int(value)
-        raise MissingPageSizeError(f"you must provide one of first or last on the '{node.name.value}' connection")
+                    return value
+        return None
+
+    def _page_size(self, node: FieldNode) -> int:
+        size = self._argument(node, ("first", "last"))
+        if size is None:
+            raise MissingPageSizeError(f"you must provide one of first or last on the '{node.name.value}' connection")
+        return int(size)
 
     def node_selections(
         self, conn_node: FieldNode, conn_type: GraphQLObjectType
@@ -190,14 +197,6 @@ class _Pricer(_Walker):
         return self._groups[key]
 
     # -- bounds
-    def _argument(self, node: FieldNode, names: tuple[str, ...]) -> Any:
-        for arg in node.arguments:
-            if arg.name.value in names:
-                value = value_from_ast_untyped(arg.value, self.variables)
-                if value is not None:
-                    return value
-        return None
-
     def _list_bound(self, node: FieldNode) -> int | None:
         """How many objects a list field's arguments allow; None: they set no bound."""
         ids = self._argument(node, ("ids",))
