@@ -54,6 +54,9 @@ class SandboxOptions:
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
+    # Real-time buckets: they drain and restore in real seconds whatever `time_scale` says, so
+    # load makes THROTTLED happen as it does on Shopify (at a fast time scale it never would).
+    realtime_bucket: bool = False
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
     # Share of each shop's orders that are test orders (`test: true`, paid through the test gateway).
@@ -93,7 +96,8 @@ class Sandbox:
             faults=self.options.bulk_faults,
             seed=self.options.seed,
         )
-        self.shopify = ShopifyAPI(self.clock, bulk)
+        bucket_clock = SimClock(1.0) if self.options.realtime_bucket else self.clock
+        self.shopify = ShopifyAPI(self.clock, bulk, bucket_clock=bucket_clock)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
                 generate_shop(
@@ -276,7 +280,12 @@ class _Handler(BaseHTTPRequestHandler):
             }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
-            self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+            log = {
+                "requests": sandbox.requests(),
+                "time_scale": sandbox.clock.time_scale,
+                "realtime_bucket": sandbox.options.realtime_bucket,
+            }
+            self._send(Response(200, log))
         elif self.path == "/_sandbox/faults":
             self._send(Response(200, {"armed": sandbox.faults.armed()}))
         elif self.path.startswith(RESULT_PATH):

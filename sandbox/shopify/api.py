@@ -88,8 +88,13 @@ def _order_dates(order: OrderFact) -> dict[str, datetime]:
 class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
-    def __init__(self, clock: SimClock, bulk: BulkOperations | None = None) -> None:
+    def __init__(
+        self, clock: SimClock, bulk: BulkOperations | None = None, *, bucket_clock: SimClock | None = None
+    ) -> None:
         self.clock = clock
+        # The cost buckets' clock: the world's simulated one, or (real-time buckets) one of its own
+        # running at real speed, so a client that ignores cost is THROTTLED as on Shopify.
+        self.bucket_clock = bucket_clock or clock
         self.shops: dict[str, Shop] = {}
         self.bulk = bulk or BulkOperations(clock)
 
@@ -105,7 +110,7 @@ class ShopifyAPI:
         shop = Shop(
             data=data,
             token=token,
-            bucket=costs.LeakyBucket(self.clock, maximum, restore_rate),
+            bucket=costs.LeakyBucket(self.bucket_clock, maximum, restore_rate),
             scopes=scopes,
             clock=self.clock,
         )
@@ -175,26 +180,7 @@ class ShopifyAPI:
         except costs.MissingPageSizeError as err:
             return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
         if requested > costs.MAX_SINGLE_QUERY_COST:
-            message = (
-                f"Query cost is {requested}, which exceeds the single query max cost limit "
-                f"({costs.MAX_SINGLE_QUERY_COST})."
-            )
-            return Response(
-                200,
-                {
-                    "errors": [
-                        {
-                            "message": message,
-                            "extensions": {
-                                "code": "MAX_COST_EXCEEDED",
-                                "cost": requested,
-                                "maxCost": costs.MAX_SINGLE_QUERY_COST,
-                            },
-                        }
-                    ]
-                },
-                log={"requested_cost": requested, "max_cost_exceeded": True},
-            )
+            return _max_cost_exceeded(requested, shop.bucket.status().as_dict())
         if storm:
             shop.bucket.drain()
         if storm or not shop.bucket.take(requested):
@@ -376,3 +362,18 @@ def _error(err: GraphQLError, code: str) -> dict[str, Any]:
         out["path"] = list(err.path)
     out["extensions"] = {"code": code}
     return out
+
+
+def _max_cost_exceeded(requested: int, throttle_status: dict[str, float]) -> Response:
+    """Shopify's refusal of a query over the single-query limit: nothing run, nothing charged."""
+    message = (
+        f"Query cost is {requested}, which exceeds the single query max cost limit ({costs.MAX_SINGLE_QUERY_COST}).\n\n"
+        "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+    )
+    extensions = {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": costs.MAX_SINGLE_QUERY_COST}
+    cost = {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": throttle_status}
+    return Response(
+        200,
+        {"errors": [{"message": message, "extensions": extensions}], "extensions": {"cost": cost}},
+        log={"requested_cost": requested, "max_cost_exceeded": True},
+    )
