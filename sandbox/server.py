@@ -357,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
 
         def respond() -> Response:
-            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm, base_url=self._base_url())
 
         self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
 

@@ -31,6 +31,7 @@ from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
 from sandbox.shopify.scopes import access_errors
 from sandbox.shopify.search import Term, matches, parse_query
+from sandbox.urls import client_base_url
 
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
 ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
@@ -122,7 +123,14 @@ class ShopifyAPI:
         return next(iter(self.shops))
 
     def handle(
-        self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes, *, storm: bool = False
+        self,
+        shop_domain: str | None,
+        version: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        storm: bool = False,
+        base_url: str | None = None,
     ) -> Response:
         """Answer one request; in a `storm` the bucket is drained first, so it is THROTTLED."""
         domain = shop_domain or self.default_shop
@@ -149,8 +157,7 @@ class ShopifyAPI:
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
         # Result URLs of bulk operations point back at this server, as the client reached it.
-        base_url = f"http://{headers.get('host') or 'localhost'}"
-        request = _Request(served, load_schema(served), base_url)
+        request = _Request(served, load_schema(served), base_url or client_base_url(headers, "http"))
         result = self._run(shop, request, query, variables, operation_name, storm=storm)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
