@@ -19,11 +19,13 @@ from sandbox.server import Sandbox, SandboxOptions, running
 pytestmark = pytest.mark.pipeline
 
 
-
 def warned(output: str) -> bool:
     return bool(re.search(r"WARN \d+ load_issues_are_resolved|Warning in test load_issues_are_resolved", output))
 
-RESOLUTION = "select stream, is_resolved from warehouse.load_issues where operation <> 'getReportDocument' order by stream"
+
+RESOLUTION = (
+    "select stream, is_resolved from warehouse.load_issues where operation <> 'getReportDocument' order by stream"
+)
 
 
 @pytest.fixture(scope="module")
