@@ -175,3 +175,19 @@ def test_daily_sales_count_units_once_in_each_currency(built, sandbox, warehouse
     # Sales in both marketplaces' currencies; XXX only for an MCF order not priced yet.
     assert {currency for _, _, currency, _ in rows} - {"XXX"} == {"USD", "CAD"}
     assert {account for _, account, currency, _ in rows if currency == "XXX"} <= {f"{SELLER}:NON_AMAZON"}
+
+
+def test_every_line_is_in_its_orders_currency_pending_report_lines_included(built, sandbox, warehouse):
+    world, _ = sandbox
+    paths = dict(query(warehouse, "select amazon_order_id, source from raw_amazon.orders"))
+    currencies = {
+        oid: expected_row(f, paths[oid])[1] for f in world.amazon.world.seller.orders if (oid := f.order_id) in paths
+    }
+    lines = query(warehouse, "select order_id, currency from warehouse.order_items where source = 'amazon'")
+    assert lines and all(currency == currencies[oid] for oid, currency in lines)
+    # Pending orders' report lines name no currency; the mart takes the order's.
+    pending = {f.order_id for f in world.amazon.world.seller.orders if f.status == "Pending"}
+    unpriced = [
+        oid for (oid,) in query(warehouse, "select amazon_order_id from raw_amazon.order_items where currency is null")
+    ]
+    assert set(unpriced) & pending and {oid for oid, _ in lines} >= set(unpriced)

@@ -17,6 +17,8 @@ KINDS = (
     "undeclared_charset_documents",
     "unreadable_dates",
     "unreadable_event_dates",
+    "unreadable_order_dates",
+    "unreadable_inventory_quantities",
 )
 
 
@@ -34,6 +36,8 @@ class AmazonFaultPlan:
     undeclared_charset_documents: int = 0  # report documents in Cp1252 whose Content-Type names no charset
     unreadable_dates: int = 0  # report documents whose third row has a date in an unknown form
     unreadable_event_dates: int = 0  # listFinancialEvents pages whose first event is dated in an unknown form
+    unreadable_order_dates: int = 0  # searchOrders pages whose first order is created at a date in an unknown form
+    unreadable_inventory_quantities: int = 0  # getInventorySummaries pages whose first total quantity is not a number
     operations: tuple[str, ...] = ()  # limit the call faults (above) to these operations
     report_types: tuple[str, ...] = ()  # limit the document faults (above) to these report types
 

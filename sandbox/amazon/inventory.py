@@ -102,10 +102,13 @@ class InventoryAPI:
         if state["since"]:
             rows = [r for r in rows if r["lastUpdatedTime"] >= iso(parse_iso(state["since"]))]
         offset = int(state["offset"])
+        shown = rows[offset : offset + PAGE_SIZE]
+        if shown and self.world.faults.take("unreadable_inventory_quantities", operation=call.operation.name):
+            shown[0] = shown[0] | {"totalQuantity": f"{shown[0]['totalQuantity']} units"}  # text, not a number
         body: dict[str, Any] = {
             "payload": {
                 "granularity": {"granularityType": "Marketplace", "granularityId": market.id},
-                "inventorySummaries": rows[offset : offset + PAGE_SIZE],
+                "inventorySummaries": shown,
             }
         }
         if offset + PAGE_SIZE < len(rows):

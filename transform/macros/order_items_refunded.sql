@@ -87,7 +87,9 @@ amazon_items as (
         items.asin,
         items.product_name                                  as title,
         items.quantity                                      as qty,
-        items.currency,
+        -- A report line of an order not priced yet (pending, cancelled) carries no currency:
+        -- its order's, else its marketplace's, else XXX (the rule of the orders mart).
+        coalesce(items.currency, orders.currency, markets.currency, 'XXX') as currency,
         coalesce(items.unit_price, items.item_price / nullif(items.quantity, 0)) as price,
         items.price_designation,
         coalesce(items.item_price, 0)                       as gross,
@@ -104,8 +106,12 @@ amazon_items as (
         coalesce(refunds.refunded_amount, 0)                as refunded_amount,
         items.total_derived,
         false                                               as is_test,
-        greatest(items._loaded_at, refunds._loaded_at)      as _loaded_at
+        greatest(items._loaded_at, orders._loaded_at, refunds._loaded_at) as _loaded_at
     from amazon_priced as items
+    left join {{ ref('stg_amazon__orders') }} as orders
+        on orders.account_id = items.account_id and orders.order_id = items.order_id
+    left join {{ ref('stg_amazon__marketplace_participations') }} as markets
+        on markets.account_id = items.account_id
     left join amazon_events as refunds
         on refunds.account_id = items.account_id and refunds.order_id = items.order_id
         and refunds.sku = items.sku and refunds.sku_occurrence = items.sku_occurrence

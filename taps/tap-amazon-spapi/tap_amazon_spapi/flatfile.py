@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 CHUNK = 64 * 1024
 _CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
@@ -244,6 +245,29 @@ def parse_int(value: str | None) -> int | None:
     if number != number.to_integral_value():
         raise UnreadableValue(value, f"{value!r} is not a whole number")
     return int(number)
+
+
+def api_decimal(value: Any) -> Decimal | None:
+    """An exact amount from an API response (a JSON number or its text); None for empty."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise UnreadableValue(text, f"unreadable amount {text!r}") from None
+    if not number.is_finite():
+        raise UnreadableValue(text, f"unreadable amount {text!r}")
+    return number
+
+
+def api_int(value: Any) -> int | None:
+    """A whole number from an API response: a JSON integer, or text of one; else UnreadableValue."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str | Decimal):
+        return parse_int(str(value))
+    raise UnreadableValue(str(value), f"unrecognised whole number {value!r}")
 
 
 _TRUE = {"true", "yes", "y", "1"}

@@ -53,10 +53,17 @@ class DocumentRow(dict[str, Any]):
 
 
 def set_aside_record(
-    stream: SPAPIStream, record: dict[str, Any], number: int, error: UnreadableValue, marketplace_id: str | None
+    stream: SPAPIStream,
+    record: dict[str, Any],
+    number: int,
+    error: UnreadableValue,
+    marketplace_id: str | None,
+    *,
+    operation: str | None = None,
 ) -> None:
-    """Keep an API record that cannot be read in load_issues (source: the stream's operation)."""
-    row = DocumentRow(record, Document(stream.name, stream.operation), number)
+    """Keep an API record that cannot be read in load_issues (source: `operation`, by default
+    the stream's own)."""
+    row = DocumentRow(record, Document(stream.name, operation or stream.operation), number)
     stream._tap.issues.set_aside(stream, row, error, marketplace_id)  # type: ignore[attr-defined]  # noqa: SLF001
 
 

@@ -79,3 +79,46 @@ def test_an_orders_row_with_an_unknown_date_is_set_aside_and_its_order_still_loa
     expected = {f.order_id for f in sandbox.amazon.world.seller.orders}
     orders = {o["amazon_order_id"] for o in out.records["orders"]}
     assert orders <= expected and len(expected - orders) <= 1
+
+
+def test_a_search_orders_order_with_an_unknown_date_is_set_aside_with_its_items(sandbox_factory, caplog):
+    _, url = sandbox_factory(amazon_orders=300, days=30, time_scale=600)
+    inject(url, unreadable_order_dates=1)
+    with caplog.at_level(logging.WARNING):
+        out = sync(tap_config(url), streams={"orders", "order_items", "load_issues"})
+
+    [issue] = out.records["load_issues"]
+    assert (issue["stream"], issue["operation"], issue["row_number"]) == ("orders", "searchOrders", 1)
+    assert issue["report_id"] is None and issue["document_id"] is None
+    assert issue["column_name"] == "createdTime" and issue["raw_value"].count("/") == 2
+    assert "unrecognised date" in issue["reason"] and issue["marketplace_id"] in MARKETPLACES
+    order_id = issue["raw_row"]["orderId"]
+    assert issue["raw_row"]["orderItems"]  # the order as it came, items included
+    assert "buyer" not in issue["raw_row"] and "recipient" not in issue["raw_row"]  # pii is off
+
+    # The order's API record and its items are held back; every other order of the listing loads.
+    api_orders = {o["amazon_order_id"] for o in out.records["orders"] if o["source"] == "api"}
+    api_items = {i["amazon_order_id"] for i in out.records["order_items"] if i["source"] == "api"}
+    assert api_orders and order_id not in api_orders and order_id not in api_items
+    assert api_items <= api_orders
+    summary = [r.getMessage() for r in caplog.records if "set aside with values" in r.getMessage()]
+    assert summary == [
+        "1 row set aside with values that could not be read (orders: 1): select * from warehouse.load_issues"
+    ]
+
+
+def test_an_inventory_summary_with_an_unreadable_quantity_is_set_aside_and_the_rest_loads(sandbox_factory):
+    _, url = sandbox_factory(amazon_orders=50, days=10, time_scale=600)
+    inventory = {"fba_inventory", "load_issues"}
+    clean = sync(tap_config(url), streams=inventory)
+    inject(url, unreadable_inventory_quantities=1)
+    out = sync(tap_config(url), streams=inventory)
+
+    [issue] = out.records["load_issues"]
+    assert (issue["stream"], issue["operation"], issue["row_number"]) == ("fba_inventory", "getInventorySummaries", 1)
+    assert issue["column_name"] == "totalQuantity" and issue["raw_value"].endswith(" units")
+    assert "whole number" in issue["reason"] and issue["marketplace_id"] in MARKETPLACES
+    held = (issue["marketplace_id"], issue["raw_row"]["sellerSku"])
+    keys = {(r["marketplace_id"], r["seller_sku"]) for r in clean.records["fba_inventory"]}
+    assert held in keys
+    assert {(r["marketplace_id"], r["seller_sku"]) for r in out.records["fba_inventory"]} == keys - {held}

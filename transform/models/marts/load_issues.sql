@@ -1,6 +1,10 @@
 -- Rows the Amazon tap set aside because a value could not be read. An issue is resolved once
 -- the record it was meant to become is in its staging table: read again by a tap that can
--- read it (a fixed parser, a corrected document), it loads under its usual key.
+-- read it (a fixed parser, a corrected document), it loads under its usual key. An API
+-- record's issue is keyed by its content, so it is matched by what names the record instead
+-- (order id, SKU and marketplace, group id, the event's kind and content) and counts as
+-- resolved only when that record was read after the issue was last seen: a re-read that still
+-- cannot read it sees the issue again (seen_at moves on), so an older copy never resolves it.
 with issues as (
     select * from {{ ref('stg_amazon__load_issues') }}
 )
@@ -21,7 +25,8 @@ select
     issues.raw_row,
     nullif(coalesce(issues.raw_row ->> 'settlement-id', ''), '') as settlement_id,
     nullif(coalesce(
-        issues.raw_row ->> 'amazon-order-id', issues.raw_row ->> 'order-id', issues.raw_row ->> 'AmazonOrderId', ''
+        issues.raw_row ->> 'amazon-order-id', issues.raw_row ->> 'order-id', issues.raw_row ->> 'AmazonOrderId',
+        issues.raw_row ->> 'orderId', ''
     ), '') as order_id,
     issues.seen_at,
     case issues.stream
@@ -34,9 +39,37 @@ select
                 where l.settlement_id = issues.raw_row ->> 'settlement-id'
                   and l.line_number = issues.row_number - 1
             ) end
-        when 'orders' then exists (
+        when 'orders' then case when issues.operation = 'searchOrders' then exists (
+            select 1 from {{ ref('stg_amazon__orders') }} as o
+            where o.order_id = issues.raw_row ->> 'orderId' and o._extracted_at > issues.seen_at
+        ) else exists (
             select 1 from {{ ref('stg_amazon__order_items') }} as i
             where i.order_id = issues.raw_row ->> 'amazon-order-id' and i.sku = issues.raw_row ->> 'sku'
+        ) end
+        when 'fba_inventory' then exists (
+            select 1 from {{ ref('stg_amazon__fba_inventory') }} as v
+            where v.sku = issues.raw_row ->> 'sellerSku'
+              and v.selling_partner_id = issues.selling_partner_id
+              and v.marketplace_id is not distinct from issues.marketplace_id
+              and v._extracted_at > issues.seen_at
+        )
+        when 'financial_event_groups' then exists (
+            select 1 from {{ ref('stg_amazon__financial_event_groups') }} as g
+            where g.financial_event_group_id = issues.raw_row ->> 'FinancialEventGroupId'
+              and g._extracted_at > issues.seen_at
+        )
+        when 'financial_events' then exists (
+            select 1 from {{ ref('stg_amazon__financial_events') }} as e
+            where e.event_type = issues.raw_row ->> 'kind'
+              and e._extracted_at > issues.seen_at
+              and case
+                  -- The same event apart from the value that could not be read ...
+                  when issues.column_name is not null then
+                      (cast(e.event as jsonb) - issues.column_name) = (issues.raw_row - 'kind' - issues.column_name)
+                  -- ... or, when that value was nested (an amount), of the same order and date.
+                  else e.order_id is not distinct from issues.raw_row ->> 'AmazonOrderId'
+                      and cast(e.event as jsonb) -> 'PostedDate' is not distinct from issues.raw_row -> 'PostedDate'
+              end
         )
         when 'customer_returns' then exists (
             select 1 from {{ ref('stg_amazon__customer_returns') }} as r

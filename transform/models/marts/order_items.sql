@@ -15,6 +15,7 @@
 -- depends_on: {{ ref('stg_shopify__orders') }}
 -- depends_on: {{ ref('stg_shopify__refunds') }}
 -- depends_on: {{ ref('stg_amazon__orders') }}
+-- depends_on: {{ ref('stg_amazon__marketplace_participations') }}
 -- depends_on: {{ ref('stg_amazon__financial_events') }}
 
 {% if is_incremental() -%}

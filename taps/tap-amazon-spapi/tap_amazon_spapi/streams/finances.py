@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -14,7 +14,7 @@ from singer_sdk import typing as th
 from singer_sdk.pagination import JSONPathPaginator
 
 from tap_amazon_spapi.client import SPAPIStream
-from tap_amazon_spapi.flatfile import UnreadableValue, parse_date
+from tap_amazon_spapi.flatfile import UnreadableValue, api_decimal, parse_date
 from tap_amazon_spapi.issues import set_aside_record
 from tap_amazon_spapi.keys import Occurrences
 from tap_amazon_spapi.marketplaces import MARKETPLACE_NAMES, marketplace_by_currency
@@ -33,14 +33,7 @@ PAGE_SIZE = 100
 def currency_amount(money: Any) -> tuple[Decimal | None, str | None]:
     if not isinstance(money, dict) or money.get("CurrencyAmount") in (None, ""):
         return None, None
-    text = str(money["CurrencyAmount"])
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise UnreadableValue(text, f"unreadable amount {text!r}") from None
-    if not amount.is_finite():
-        raise UnreadableValue(text, f"unreadable amount {text!r}")
-    return amount, money.get("CurrencyCode")
+    return api_decimal(money["CurrencyAmount"]), money.get("CurrencyCode")
 
 
 def lookback_start(stream: SPAPIStream, context: Context | None) -> Any:

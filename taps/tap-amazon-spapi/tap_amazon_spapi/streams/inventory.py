@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlparse
 
 import requests
 from singer_sdk import typing as th
 from singer_sdk.pagination import JSONPathPaginator
 
 from tap_amazon_spapi.client import SPAPIStream
-from tap_amazon_spapi.flatfile import parse_date
+from tap_amazon_spapi.flatfile import UnreadableValue, api_int, parse_date
+from tap_amazon_spapi.issues import set_aside_record
 from tap_amazon_spapi.schemas import IDENTITY
+from tap_amazon_spapi.streams.orders import dig
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -59,23 +62,30 @@ class FbaInventoryStream(SPAPIStream):
         return params
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        for summary in super().parse_response(response):
-            details = summary.get("inventoryDetails") or {}
-            yield {
-                "seller_sku": summary.get("sellerSku"),
-                "asin": summary.get("asin"),
-                "fn_sku": summary.get("fnSku"),
-                "product_name": summary.get("productName"),
-                "condition": summary.get("condition"),
-                "total_quantity": summary.get("totalQuantity"),
-                "fulfillable_quantity": details.get("fulfillableQuantity"),
-                "inbound_working_quantity": details.get("inboundWorkingQuantity"),
-                "inbound_shipped_quantity": details.get("inboundShippedQuantity"),
-                "inbound_receiving_quantity": details.get("inboundReceivingQuantity"),
-                "reserved_quantity": (details.get("reservedQuantity") or {}).get("totalReservedQuantity"),
-                "researching_quantity": (details.get("researchingQuantity") or {}).get("totalResearchingQuantity"),
-                "unfulfillable_quantity": (details.get("unfulfillableQuantity") or {}).get(
-                    "totalUnfulfillableQuantity"
-                ),
-                "last_updated_time": parse_date(summary.get("lastUpdatedTime")),
-            }
+        marketplace = parse_qs(urlparse(response.request.url or "").query).get("granularityId", [None])[0]
+        for number, summary in enumerate(super().parse_response(response), start=1):
+            try:
+                yield summary_record(summary)
+            except UnreadableValue as error:
+                set_aside_record(self, summary, number, error, marketplace)
+
+
+def summary_record(summary: dict[str, Any]) -> dict[str, Any]:
+    """One inventory summary; raises UnreadableValue when a quantity or date in it cannot be read."""
+    details = summary.get("inventoryDetails") or {}
+    return {
+        "seller_sku": summary.get("sellerSku"),
+        "asin": summary.get("asin"),
+        "fn_sku": summary.get("fnSku"),
+        "product_name": summary.get("productName"),
+        "condition": summary.get("condition"),
+        "total_quantity": api_int(summary.get("totalQuantity")),
+        "fulfillable_quantity": api_int(details.get("fulfillableQuantity")),
+        "inbound_working_quantity": api_int(details.get("inboundWorkingQuantity")),
+        "inbound_shipped_quantity": api_int(details.get("inboundShippedQuantity")),
+        "inbound_receiving_quantity": api_int(details.get("inboundReceivingQuantity")),
+        "reserved_quantity": api_int(dig(details, "reservedQuantity", "totalReservedQuantity")),
+        "researching_quantity": api_int(dig(details, "researchingQuantity", "totalResearchingQuantity")),
+        "unfulfillable_quantity": api_int(dig(details, "unfulfillableQuantity", "totalUnfulfillableQuantity")),
+        "last_updated_time": parse_date(summary.get("lastUpdatedTime")),
+    }

@@ -21,8 +21,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from singer_sdk import typing as th
 
 from tap_amazon_spapi.client import CompanionStream
-from tap_amazon_spapi.flatfile import parse_amount, parse_bool, parse_date, parse_int
+from tap_amazon_spapi.flatfile import (
+    UnreadableValue,
+    api_decimal,
+    api_int,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_int,
+)
 from tap_amazon_spapi.handover import Handover
+from tap_amazon_spapi.issues import set_aside_record
 from tap_amazon_spapi.keys import Occurrences, rank_by_id
 from tap_amazon_spapi.reports import END_LAG, ReportStream, iso, parse_iso, utc_now
 from tap_amazon_spapi.schemas import IDENTITY, Money, PersonalColumns
@@ -36,6 +45,8 @@ RECENT = timedelta(days=1)
 PAGE_SIZE = 100
 INCLUDED = ["PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION"]
 PERSONAL_INCLUDED = ["BUYER", "RECIPIENT"]
+#: The parts of a searchOrders order that hold personal data (asked for only when pii is on).
+API_PERSONAL = ("buyer", "recipient")
 ORDER_PERSONAL = ("buyer_name", "buyer_email", "ship_city", "ship_state", "ship_postal_code", "ship_country")
 
 
@@ -72,8 +83,7 @@ def dig(data: Any, *path: str) -> Any:
 
 
 def amount(money: Any) -> Decimal | None:
-    value = dig(money, "amount")
-    return None if value in (None, "") else Decimal(str(value))
+    return api_decimal(dig(money, "amount"))
 
 
 # -- the report path -------------------------------------------------------------
@@ -229,7 +239,7 @@ def items_from_api(order: dict[str, Any], record: dict[str, Any]) -> Iterator[di
         product = item.get("product") or {}
         unit = dig(product, "price", "unitPrice")
         unit_price = amount(unit)
-        quantity = item.get("quantityOrdered")
+        quantity = api_int(item.get("quantityOrdered"))
         total = dig(item, "proceeds", "proceedsTotal")
         yield {
             "amazon_order_id": record["amazon_order_id"],
@@ -373,6 +383,7 @@ class OrdersStream(PersonalColumns, ReportStream):
             "includedData": ",".join(INCLUDED + (PERSONAL_INCLUDED if self.pii else [])),
         }
         ended: str | None = None
+        number = 0
         while True:
             page = self.call(
                 "searchOrders",
@@ -385,11 +396,19 @@ class OrdersStream(PersonalColumns, ReportStream):
                 stated = page.get("lastUpdatedBefore")
                 ended = iso(parse_iso(stated) if stated else utc_now() - END_LAG)
             for order in page.get("orders") or []:
+                number += 1  # the order's position in this listing, pages included
                 marketplace = dig(order, "salesChannel", "marketplaceId") or (
                     marketplaces[0] if len(marketplaces) == 1 else None
                 )
-                record = {**order_from_api(order), "marketplace_id": marketplace}
-                handover.add({**item, "marketplace_id": marketplace} for item in items_from_api(order, record))
+                try:
+                    record = {**order_from_api(order), "marketplace_id": marketplace}
+                    items = [{**item, "marketplace_id": marketplace} for item in items_from_api(order, record)]
+                except UnreadableValue as error:
+                    # Set aside whole, with its items: they are part of the record as it came.
+                    kept = order if self.pii else {k: v for k, v in order.items() if k not in API_PERSONAL}
+                    set_aside_record(self, kept, number, error, marketplace, operation="searchOrders")
+                    continue
+                handover.add(items)
                 yield from handover.push(record)
             token = dig(page, "pagination", "nextToken")
             if not token:

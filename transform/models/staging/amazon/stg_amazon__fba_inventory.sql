@@ -20,5 +20,6 @@ select
     researching_quantity,
     unfulfillable_quantity,
     {{ to_utc('last_updated_time') }}               as updated_at,
+    {{ to_utc('_sdc_extracted_at') }}             as _extracted_at,
     _sdc_batched_at                                 as _loaded_at
 from source

@@ -20,5 +20,6 @@ select
     account_tail,
     {{ to_utc('financial_event_group_start') }}     as group_start,
     {{ to_utc('financial_event_group_end') }}       as group_end,
+    {{ to_utc('_sdc_extracted_at') }}             as _extracted_at,
     _sdc_batched_at                                 as _loaded_at
 from source

@@ -16,5 +16,6 @@ select
     {{ money('amount') }}                           as amount,
     currency,
     event,
+    {{ to_utc('_sdc_extracted_at') }}             as _extracted_at,
     _sdc_batched_at                                 as _loaded_at
 from source

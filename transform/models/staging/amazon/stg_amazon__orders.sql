@@ -24,5 +24,6 @@ select
     replaced_order_id,
     purchase_order_number,
     source                                          as extracted_by,
+    {{ to_utc('_sdc_extracted_at') }}             as _extracted_at,
     _sdc_batched_at                                 as _loaded_at
 from source
