@@ -16,7 +16,6 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute_sync,
     parse,
     validate,
 )
@@ -27,6 +26,7 @@ from sandbox.shopify import events
 from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import OrderFact, ShopData, iso
+from sandbox.shopify.defaults import ShopContext, execute
 from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
 from sandbox.shopify.scopes import access_errors
@@ -59,6 +59,10 @@ class Shop:
 
     def __post_init__(self) -> None:
         self.entities = ShopEntities(self.data, self.now)
+
+    @property
+    def context(self) -> ShopContext:
+        return ShopContext(self.data.currency, self.data.domain, iso(self.data.created_at))
 
     def now(self) -> datetime:
         """The shop's present: its anchor when the sandbox started, then as simulated time runs, but
@@ -212,12 +216,8 @@ class ShopifyAPI:
                 log={"requested_cost": requested, "throttled": True},
             )
         search_warnings: list[dict[str, Any]] = []  # per request: the server is threaded
-        result: ExecutionResult = execute_sync(
-            schema,
-            document,
-            root_value=self._root(shop, search_warnings, request),
-            variable_values=variables,
-            operation_name=operation_name,
+        result: ExecutionResult = execute(
+            schema, document, self._root(shop, search_warnings, request), variables, operation_name, shop.context
         )
         actual = costs.actual_cost(schema, document, variables, result.data, operation_name)
         shop.bucket.refund(max(0, requested - actual))
@@ -302,9 +302,7 @@ class ShopifyAPI:
             return {"count": count, "precision": "EXACT"}
 
         def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
-            return execute_sync(
-                request.schema, document, root_value=self._root(shop, [], request), variable_values=variables
-            )
+            return execute(request.schema, document, self._root(shop, [], request), variables, None, shop.context)
 
         bulk = self.bulk.resolvers(data.domain, request.version, request.schema, request.base_url, execute_bulk)
 
