@@ -29,7 +29,7 @@ from sandbox.shopify.data import OrderFact, ShopData, iso
 from sandbox.shopify.defaults import ShopContext, execute
 from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
-from sandbox.shopify.scopes import access_errors
+from sandbox.shopify.scopes import access_errors, app_installation
 from sandbox.shopify.search import Term, matches, parse_query
 
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
@@ -217,7 +217,12 @@ class ShopifyAPI:
             )
         search_warnings: list[dict[str, Any]] = []  # per request: the server is threaded
         result: ExecutionResult = execute(
-            schema, document, self._root(shop, search_warnings, request), variables, operation_name, shop.context
+            schema,
+            document,
+            self._root(shop, search_warnings, request),
+            variables=variables,
+            operation_name=operation_name,
+            context=shop.context,
         )
         actual = costs.actual_cost(schema, document, variables, result.data, operation_name)
         shop.bucket.refund(max(0, requested - actual))
@@ -302,7 +307,9 @@ class ShopifyAPI:
             return {"count": count, "precision": "EXACT"}
 
         def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
-            return execute(request.schema, document, self._root(shop, [], request), variables, None, shop.context)
+            return execute(
+                request.schema, document, self._root(shop, [], request), variables=variables, context=shop.context
+            )
 
         bulk = self.bulk.resolvers(data.domain, request.version, request.schema, request.base_url, execute_bulk)
 
@@ -317,6 +324,7 @@ class ShopifyAPI:
             "order": order,
             "ordersCount": orders_count,
             "events": deletion_events,
+            "currentAppInstallation": app_installation(shop.scopes),
             "node": node,
             **bulk,
             **shop.entities.resolvers(search_warnings),

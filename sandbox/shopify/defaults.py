@@ -53,8 +53,9 @@ def execute(
     schema: GraphQLSchema,
     document: DocumentNode,
     root: dict[str, Any],
+    *,
     variables: dict[str, Any] | None,
-    operation_name: str | None,
+    operation_name: str | None = None,
     context: ShopContext,
 ) -> ExecutionResult:
     """Run a query over the world, every field it does not hold answered by its type."""

@@ -25,7 +25,8 @@ from sandbox.shopify.catalog_data import (
     build_catalog,
 )
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
-from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, iso
+from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, gid, iso
+from sandbox.shopify.fulfillment_orders import fulfillment_order
 from sandbox.shopify.ledger import Ledger, build_ledger, customer_object
 from sandbox.shopify.order_activity import render_order_activity
 from sandbox.shopify.search import matches, parse_query
@@ -81,12 +82,16 @@ def _page(
 def graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     """An order with its lines, refunds, transactions and fulfillments as GraphQL fields."""
     order = render_order_activity(shop, fact)
+    held = fulfillment_order(order, order["fulfillments"])
     order["lineItems"] = connection(order["lineItems"])
     for refund in order["refunds"]:
         for name in ("refundLineItems", "refundShippingLines", "orderAdjustments", "transactions"):
             refund[name] = connection(refund[name])
     for fulfillment in order["fulfillments"]:
         fulfillment["fulfillmentLineItems"] = connection(fulfillment["fulfillmentLineItems"])
+    held["lineItems"] = connection(held["lineItems"])
+    held["fulfillments"] = connection(held["fulfillments"])
+    order["fulfillmentOrders"] = connection([held])
     for name in ("refunds", "transactions", "fulfillments"):
         order[name] = listing(order[name])
     return order
@@ -249,6 +254,37 @@ class ShopEntities:
                 return None
             return self.product(index)
 
+        def product_variants(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            live = [
+                self.variant(item)
+                for item in CATALOG
+                if gid("Product", PRODUCT_ID_BASE + item.product_index) not in data.deleted_ids
+            ]
+            chosen = self._filtered("productVariants", args, live, warnings)
+            return self._sorted_page(chosen, args, {"SKU": "sku", "TITLE": "title", "POSITION": "position"})
+
+        def fulfillment_orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            # Every order in the world is fulfilled or cancelled: its fulfillment order is closed.
+            if not args.get("includeClosed"):
+                return _page([], lambda o: (o,), lambda o: o, args)
+            terms, found = parse_query(args.get("query"), DATE_FIELDS)
+            if found:
+                warnings.append({"path": ["fulfillmentOrders"], "query": args.get("query"), "warnings": found})
+            keys, ordered = data.sorted_orders("ID", lambda o: (o.legacy_id,))
+            try:
+                return paginate_sorted(
+                    keys,
+                    ordered,
+                    lambda fact: graphql_order(data, fact)["fulfillmentOrders"](None, first=1)["nodes"][0],
+                    keep=lambda fact: matches(terms, {"created_at": fact.created_at, "updated_at": fact.updated_at}),
+                    **page_args(args),
+                )
+            except ConnectionArgumentError as err:
+                raise GraphQLError(str(err)) from err
+
+        def draft_orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            return _page([], lambda o: (o,), lambda o: o, args)  # the shop has no draft orders
+
         def inventory_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             chosen = self._filtered("inventoryItems", args, [self.inventory_item(i) for i in CATALOG], warnings)
             return self._sorted_page(chosen, args, {})
@@ -322,6 +358,9 @@ class ShopEntities:
             "customers": customers,
             "products": products,
             "product": product,
+            "productVariants": product_variants,
+            "fulfillmentOrders": fulfillment_orders,
+            "draftOrders": draft_orders,
             "inventoryItems": inventory_items,
             "locations": locations,
             "location": location,
