@@ -16,8 +16,11 @@ from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
+    GraphQLInputType,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
@@ -53,7 +56,7 @@ MAX_DEPTH = 4
 SCALAR_LITERALS = {"Int": "2", "Float": "1.0", "Boolean": "false", "ID": '"gid://shopify/Order/1"'}
 
 
-def _literal(type_: object) -> str:
+def _literal(type_: GraphQLInputType) -> str:
     """A value of an argument's type: the first of an enum, one of a list, an input's required fields."""
     if isinstance(type_, GraphQLNonNull):
         return _literal(type_.of_type)
@@ -64,14 +67,14 @@ def _literal(type_: object) -> str:
     if isinstance(type_, GraphQLInputObjectType):
         required = [f"{n}: {_literal(f.type)}" for n, f in type_.fields.items() if _required(f)]
         return "{" + ", ".join(required) + "}"
-    name = get_named_type(type_).name  # type: ignore[arg-type]
+    name = get_named_type(type_).name
     if name == "DateTime":
         return '"2026-01-01T00:00:00Z"'
     return SCALAR_LITERALS.get(name, '"x"')
 
 
-def _required(arg: object) -> bool:
-    return isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined  # type: ignore[attr-defined]
+def _required(arg: GraphQLArgument | GraphQLInputField) -> bool:
+    return isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
 
 
 def _call(name: str, field: GraphQLField) -> str:
@@ -102,7 +105,7 @@ class Target:
 def targets(schema: GraphQLSchema) -> Iterator[Target]:
     """Every object type reachable from the roots within MAX_DEPTH fields, by its shortest path."""
     seen: set[str] = set()
-    queue: deque[tuple[object, tuple[str, ...], int]] = deque()
+    queue: deque[tuple[GraphQLNamedType, tuple[str, ...], int]] = deque()
     for root in ROOTS:
         if root in schema.query_type.fields:  # type: ignore[union-attr]
             field = schema.query_type.fields[root]  # type: ignore[union-attr]
