@@ -34,6 +34,7 @@ from graphql import (
 from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.shopify import cost
 from sandbox.shopify.schema import available_versions, load_schema
+from sandbox.tests import test_shopify_bulk as bulk
 from sandbox.tests.test_shopify_api import post
 
 ROOTS = (
@@ -51,8 +52,8 @@ ROOTS = (
     "currentAppInstallation",
     "shop",
 )
-#: Fields followed from a root to the type a query covers (each connection's `nodes` counts as one).
-MAX_DEPTH = 4
+#: Fields followed from a root to the type a query covers (a connection and its `nodes` are two).
+MAX_DEPTH = 6
 SCALAR_LITERALS = {"Int": "2", "Float": "1.0", "Boolean": "false", "ID": '"gid://shopify/Order/1"'}
 
 
@@ -253,3 +254,24 @@ def test_the_app_installation_lists_the_token_s_scopes(sandbox_factory: Any) -> 
     assert [s["handle"] for s in body["data"]["currentAppInstallation"]["accessScopes"]] == list(granted)
     _, body = post(base, {"query": "{ draftOrders(first: 1) { nodes { id } } }"})
     assert body["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
+
+
+BULK_ORDERS = """
+{ orders { edges { node { id netPaymentSet { shopMoney { amount } } additionalFees { id } taxLines { title }
+  lineItems { edges { node { id duties { id } } } }
+  fulfillmentOrders { edges { node { id status orderId } } } } } } }
+"""
+
+
+def test_a_bulk_operation_over_fields_the_world_does_not_hold_completes(sandbox_factory: Any) -> None:
+    _, base = sandbox_factory(shopify_orders=30, time_scale=200)
+    started = bulk.run(base, BULK_ORDERS)
+    assert started["userErrors"] == []
+    done, _ = bulk.wait(base, started["bulkOperation"]["id"])
+    assert done["status"] == "COMPLETED", done
+    lines = bulk.download(done["url"])
+    orders = [line for line in lines if line["id"].startswith("gid://shopify/Order/")]
+    held = [line for line in lines if line["id"].startswith("gid://shopify/FulfillmentOrder/")]
+    assert len(orders) == 30 and len(held) == 30
+    assert all(o["additionalFees"] == [] for o in orders)
+    assert {h["__parentId"] for h in held} == {o["id"] for o in orders} == {h["orderId"] for h in held}
