@@ -316,7 +316,7 @@ class ShopifyAPI:
         def node(info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
             if id.startswith("gid://shopify/BulkOperation/"):
                 return bulk["bulkOperation"](info, id)  # type: ignore[no-any-return]
-            return order(info, id)
+            return shop.entities.node(id)
 
         return {
             "shop": data.shop_object,

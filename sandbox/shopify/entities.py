@@ -23,6 +23,7 @@ from sandbox.shopify.catalog_data import (
     Catalog,
     Location,
     build_catalog,
+    variant_legacy_id,
 )
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, gid, iso
@@ -275,7 +276,7 @@ class ShopEntities:
                 return paginate_sorted(
                     keys,
                     ordered,
-                    lambda fact: graphql_order(data, fact)["fulfillmentOrders"](None, first=1)["nodes"][0],
+                    self.fulfillment_order_of,
                     keep=lambda fact: matches(terms, {"created_at": fact.created_at, "updated_at": fact.updated_at}),
                     **page_args(args),
                 )
@@ -359,6 +360,8 @@ class ShopEntities:
             "products": products,
             "product": product,
             "productVariants": product_variants,
+            "productVariant": lambda _info, id: self.product_variant(id),  # noqa: A006
+            "fulfillmentOrder": lambda _info, id: self.fulfillment_order(id),  # noqa: A006
             "fulfillmentOrders": fulfillment_orders,
             "draftOrders": draft_orders,
             "inventoryItems": inventory_items,
@@ -370,8 +373,27 @@ class ShopEntities:
             "nodes": lambda _info, ids: [self.node(i) for i in ids],
         }
 
+    def fulfillment_order(self, object_gid: str) -> dict[str, Any] | None:
+        """An order's fulfillment order, numbered as the order."""
+        number = _number(object_gid, "FulfillmentOrder")
+        fact = self.data.order_by_gid(f"gid://shopify/Order/{number}") if number else None
+        return None if fact is None else self.fulfillment_order_of(fact)
+
+    def fulfillment_order_of(self, fact: OrderFact) -> dict[str, Any]:
+        return graphql_order(self.data, fact)["fulfillmentOrders"](None, first=1)["nodes"][0]  # type: ignore[no-any-return]
+
+    def product_variant(self, object_gid: str) -> dict[str, Any] | None:
+        number = _number(object_gid, "ProductVariant")
+        item = next((i for i in CATALOG if variant_legacy_id(i) == number), None)
+        variant = None if item is None else self.variant(item)
+        return None if variant is None or {variant["id"], variant["product"]["id"]} & self.data.deleted_ids else variant
+
     def node(self, object_gid: str) -> dict[str, Any] | None:
-        """An order's refund or fulfillment, or the order, by global id (for `nodes(ids:)`)."""
+        """An order, its refund, fulfillment or fulfillment order, or a variant, by global id."""
+        if object_gid.startswith("gid://shopify/FulfillmentOrder/"):
+            return self.fulfillment_order(object_gid)
+        if object_gid.startswith("gid://shopify/ProductVariant/"):
+            return self.product_variant(object_gid)
         if object_gid.startswith("gid://shopify/Refund/"):
             return self._child_of_order(object_gid, "Refund", "refunds")
         if object_gid.startswith("gid://shopify/Fulfillment/"):

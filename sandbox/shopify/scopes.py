@@ -30,6 +30,7 @@ REQUIRED_SCOPES = {
     "shopifyPaymentsAccount": "read_shopify_payments_payouts",
     "draftOrders": "read_draft_orders",
     "fulfillmentOrders": "read_merchant_managed_fulfillment_orders",
+    "fulfillmentOrder": "read_merchant_managed_fulfillment_orders",
     "return": "read_returns",
 }
 APP_INSTALLATION_NUMBER = 7_700_001

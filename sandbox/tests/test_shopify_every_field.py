@@ -240,6 +240,15 @@ def test_fields_the_world_knows_agree_with_it(shop: str) -> None:
         assert held["status"] == ("CLOSED" if order["fulfillments"] else "CANCELLED")
     assert [f["orderName"] for f in data["fulfillmentOrders"]["nodes"]] == [o["name"] for o in orders[:5]]
     assert data["draftOrders"] == {"nodes": [], "pageInfo": {"hasNextPage": False}}
+    first_held, variant = data["fulfillmentOrders"]["nodes"][0], data["productVariants"]["nodes"][0]
+    ids = [first_held["id"], variant["id"]]
+    by_id = """query($ids: [ID!]!, $held: ID!, $variant: ID!) {
+      fulfillmentOrder(id: $held) { orderName } productVariant(id: $variant) { sku }
+      nodes(ids: $ids) { id } }"""
+    _, body = post(shop, {"query": by_id, "variables": {"ids": ids, "held": ids[0], "variant": ids[1]}})
+    assert body["data"]["fulfillmentOrder"]["orderName"] == first_held["orderName"]
+    assert body["data"]["productVariant"]["sku"] == variant["sku"]
+    assert [n["id"] for n in body["data"]["nodes"]] == ids
     assert len(data["productVariants"]["nodes"]) == 5
     for location in data["locations"]["nodes"]:
         address = location["address"]
