@@ -83,16 +83,22 @@ def _page(
 def graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     """An order with its lines, refunds, transactions and fulfillments as GraphQL fields."""
     order = render_order_activity(shop, fact)
-    held = fulfillment_order(order, order["fulfillments"])
-    order["lineItems"] = connection(order["lineItems"])
+    lines, fulfillments = order["lineItems"], order["fulfillments"]
+    order["lineItems"] = connection(lines)
     for refund in order["refunds"]:
         for name in ("refundLineItems", "refundShippingLines", "orderAdjustments", "transactions"):
             refund[name] = connection(refund[name])
     for fulfillment in order["fulfillments"]:
         fulfillment["fulfillmentLineItems"] = connection(fulfillment["fulfillmentLineItems"])
-    held["lineItems"] = connection(held["lineItems"])
-    held["fulfillments"] = connection(held["fulfillments"])
-    order["fulfillmentOrders"] = connection([held])
+
+    def fulfillment_orders(info: GraphQLResolveInfo | None, **args: Any) -> dict[str, Any]:
+        # Built when asked for: most queries of an order never select its fulfillment orders.
+        held = fulfillment_order(order, lines, fulfillments)
+        held["lineItems"] = connection(held["lineItems"])
+        held["fulfillments"] = connection(held["fulfillments"])
+        return connection([held])(info, **args)  # type: ignore[no-any-return]
+
+    order["fulfillmentOrders"] = fulfillment_orders
     for name in ("refunds", "transactions", "fulfillments"):
         order[name] = listing(order[name])
     return order

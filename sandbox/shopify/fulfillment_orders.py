@@ -13,14 +13,16 @@ from sandbox.shopify.catalog_data import LOCATIONS, SHIPPING_LOCATIONS
 from sandbox.shopify.data import gid
 
 
-def fulfillment_order(order: dict[str, Any], fulfillments: list[dict[str, Any]]) -> dict[str, Any]:
-    """The order's fulfillment order (its id numbered as the order's), lines and fulfillments as lists."""
+def fulfillment_order(
+    order: dict[str, Any], lines: list[dict[str, Any]], fulfillments: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The order's fulfillment order (its id numbered as the order's), its lines and fulfillments as lists."""
     number = int(order["legacyResourceId"])
     cancelled = order["cancelledAt"] is not None
     location_gid = fulfillments[0]["location"]["id"] if fulfillments else SHIPPING_LOCATIONS[0].gid
     location = next(loc for loc in LOCATIONS if loc.gid == location_gid)
     updated = fulfillments[-1]["createdAt"] if fulfillments else order["cancelledAt"] or order["createdAt"]
-    lines = [
+    held_lines = [
         {
             "__typename": "FulfillmentOrderLineItem",
             "id": gid("FulfillmentOrderLineItem", int(li["id"].rsplit("/", 1)[-1])),
@@ -34,7 +36,7 @@ def fulfillment_order(order: dict[str, Any], fulfillments: list[dict[str, Any]])
             "lineItem": li,
             "variant": li["variant"],
         }
-        for li in order["lineItems"]
+        for li in lines
     ]
     return {
         "__typename": "FulfillmentOrder",
@@ -57,6 +59,6 @@ def fulfillment_order(order: dict[str, Any], fulfillments: list[dict[str, Any]])
             "countryCode": "US",
             "location": {"__typename": "Location", "id": location.gid, "name": location.name},
         },
-        "lineItems": lines,
+        "lineItems": held_lines,
         "fulfillments": fulfillments,
     }
