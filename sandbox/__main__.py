@@ -60,6 +60,20 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--days", type=_positive_int, default=90, help="days of history before today")
         cmd.add_argument("--time-scale", type=_positive_float, default=1.0, help="simulated seconds per real second")
         cmd.add_argument("--shop", action="append", dest="shops", help="a shop domain to serve (repeatable)")
+        cmd.add_argument(
+            "--shopify-bucket-size", type=_positive_float, default=2000.0, help="Shopify cost bucket size in points"
+        )
+        cmd.add_argument(
+            "--shopify-restore-rate",
+            type=_positive_float,
+            default=100.0,
+            help="points the Shopify cost bucket restores per second",
+        )
+        cmd.add_argument(
+            "--realtime-bucket",
+            action="store_true",
+            help="Shopify cost buckets drain and restore in real seconds whatever the time scale",
+        )
         cmd.add_argument("--amazon-orders", type=_positive_int, default=300, help="orders of the Amazon seller")
         cmd.add_argument(
             "--amazon-live-orders-per-day",
@@ -99,6 +113,9 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         shopify_orders=args.shopify_orders,
         days=args.days,
         time_scale=args.time_scale,
+        bucket_size=args.shopify_bucket_size,
+        restore_rate=args.shopify_restore_rate,
+        realtime_bucket=args.realtime_bucket,
         amazon_orders=args.amazon_orders,
         amazon_live_orders_per_day=args.amazon_live_orders_per_day,
     )
@@ -155,6 +172,11 @@ def start(args: argparse.Namespace) -> int:
         str(args.amazon_orders),
         "--amazon-live-orders-per-day",
         str(args.amazon_live_orders_per_day),
+        "--shopify-bucket-size",
+        str(args.shopify_bucket_size),
+        "--shopify-restore-rate",
+        str(args.shopify_restore_rate),
+        *(["--realtime-bucket"] if args.realtime_bucket else []),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]

@@ -14,11 +14,21 @@ class SimClock:
             raise ValueError("time_scale must be positive")
         self.time_scale = time_scale
         self._start = time.monotonic()
+        self._real_start = self._start
+        self._jumped = 0.0  # simulated seconds skipped by `advance`
         self._lock = threading.Lock()
 
     def now(self) -> float:
         """Simulated seconds since the sandbox started."""
         return (time.monotonic() - self._start) * self.time_scale
+
+    def client_now(self) -> float:
+        """Seconds a client has lived through since the sandbox started: real seconds, plus jumps.
+
+        Clients time protocol lifetimes (an access token's `expires_in`) by their own clock, which
+        the time scale does not speed up; a jump (`advance`) still ages them, so tests can expire them.
+        """
+        return time.monotonic() - self._real_start + self._jumped
 
     def set_scale(self, time_scale: float) -> None:
         """Change the scale without making simulated time jump."""
@@ -35,3 +45,4 @@ class SimClock:
             raise ValueError("simulated time only moves forward")
         with self._lock:
             self._start -= seconds / self.time_scale
+            self._jumped += seconds

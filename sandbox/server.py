@@ -2,8 +2,8 @@
 
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
 query cost and simulated API time; `/_sandbox/health` answers when the server is up;
-`/_sandbox/bulk-results/…` serves bulk operation results and `POST /_sandbox/shopify/bulk-faults`
-arms a fault for the next bulk operation.
+`/_sandbox/bulk-operation-outputs/…` serves bulk operation results behind pre-signed URLs and
+`POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -29,12 +30,12 @@ from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
-from sandbox.shopify.bulk import BulkOperations
+from sandbox.shopify.bulk import RESULT_PATH, BulkOperations
 from sandbox.shopify.data import generate_shop
+from sandbox.urls import client_base_url
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
-_BULK_RESULT_PATH = "/_sandbox/bulk-results/"
 _BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
@@ -53,6 +54,9 @@ class SandboxOptions:
     # Shopify's cost bucket per app and shop: size in points, restore in points per second.
     bucket_size: float = 2000.0
     restore_rate: float = 100.0
+    # Real-time buckets: they drain and restore in real seconds whatever `time_scale` says, so
+    # load makes THROTTLED happen as it does on Shopify (at a fast time scale it never would).
+    realtime_bucket: bool = False
     # Access scopes granted to the demo token; None grants them all.
     shopify_scopes: tuple[str, ...] | None = None
     # Share of each shop's orders that are test orders (`test: true`, paid through the test gateway).
@@ -92,7 +96,8 @@ class Sandbox:
             faults=self.options.bulk_faults,
             seed=self.options.seed,
         )
-        self.shopify = ShopifyAPI(self.clock, bulk)
+        bucket_clock = SimClock(1.0) if self.options.realtime_bucket else self.clock
+        self.shopify = ShopifyAPI(self.clock, bulk, bucket_clock=bucket_clock)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
                 generate_shop(
@@ -222,9 +227,10 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox = self.server.sandbox
         body = self._body()
         headers = {k.lower(): v for k, v in self.headers.items()}
+        base_url = self._base_url()
 
         def respond() -> Response | Stream:
-            return sandbox.amazon.handle(method, self.path, headers, body)
+            return sandbox.amazon.handle(method, self.path, headers, body, base_url)
 
         def injected(fault: Fault) -> Response:
             return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
@@ -249,6 +255,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self._send(Response(200, amazon.world.faults.status()))
 
+    def _base_url(self) -> str:
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+        return client_base_url({k.lower(): v for k, v in self.headers.items()}, scheme)
+
     def _is_amazon(self) -> bool:
         return self.path.startswith(AMAZON_PREFIXES)
 
@@ -263,39 +273,46 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/_sandbox/amazon/faults":
             self._amazon_faults("GET")
         elif self.path == "/_sandbox/health":
-            base = "http://" + (self.headers.get("Host") or "localhost")
-            health = {"ok": True, "shops": list(sandbox.shopify.shops), "amazon": sandbox.amazon.describe(base)}
+            health = {
+                "ok": True,
+                "shops": list(sandbox.shopify.shops),
+                "amazon": sandbox.amazon.describe(self._base_url()),
+            }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
-            self._send(Response(200, {"requests": sandbox.requests(), "time_scale": sandbox.clock.time_scale}))
+            log = {
+                "requests": sandbox.requests(),
+                "time_scale": sandbox.clock.time_scale,
+                "realtime_bucket": sandbox.options.realtime_bucket,
+            }
+            self._send(Response(200, log))
         elif self.path == "/_sandbox/faults":
             self._send(Response(200, {"armed": sandbox.faults.armed()}))
-        elif self.path.startswith(_BULK_RESULT_PATH):
-            self._send_bulk_result(self.path.removeprefix(_BULK_RESULT_PATH))
+        elif self.path.startswith(RESULT_PATH):
+            self._send_bulk_result()
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
-    def _send_bulk_result(self, name: str) -> None:
-        """Stream a bulk operation's JSONL from disk; an expired URL is refused as storage refuses it."""
+    def _send_bulk_result(self) -> None:
+        """Stream a bulk operation's JSONL from disk, or refuse the URL as storage refuses it."""
         sandbox = self.server.sandbox
-        path, expired = sandbox.shopify.bulk.result_file(name)
-        status = 404 if path is None else 403 if expired else 200
+        answer = sandbox.shopify.bulk.download(self.path)
         sandbox.record(
-            {"api": "shopify-bulk-result", "path": self.path, "status": status, "sim_start": sandbox.clock.now()}
+            {"api": "shopify-bulk-result", "path": self.path, "status": answer.status, "sim_start": sandbox.clock.now()}
         )
-        if path is None or expired:
-            body = b"Request has expired" if expired else b"Not Found"
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
+        if answer.file is None:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/xml; charset=UTF-8")
+            self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(answer.body)
             return
         self.send_response(200)
-        self.send_header("Content-Type", "application/jsonl")
-        self.send_header("Content-Length", str(path.stat().st_size))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(answer.file.stat().st_size))
         self.end_headers()
-        with path.open("rb") as fh:
+        with answer.file.open("rb") as fh:
             while chunk := fh.read(64 * 1024):
                 self.wfile.write(chunk)
 
@@ -340,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
 
         def respond() -> Response:
-            return sandbox.shopify.handle(shop, version, headers, body, storm=storm)
+            return sandbox.shopify.handle(shop, version, headers, body, storm=storm, base_url=self._base_url())
 
         self._faulted(fault, {"api": "shopify", "path": self.path}, respond)
 
@@ -366,18 +383,26 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-def make_server(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> _Server:
-    return _Server((host, port), sandbox)
+def make_server(
+    sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, tls: ssl.SSLContext | None = None
+) -> _Server:
+    """The sandbox's HTTP server; with `tls` (a server-side context), HTTPS instead."""
+    server = _Server((host, port), sandbox)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    return server
 
 
 @contextmanager
-def running(sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
+def running(
+    sandbox: Sandbox, host: str = DEFAULT_HOST, port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[str]:
     """Serve `sandbox` on a background thread; yields its base URL (port 0: any free port)."""
-    server = make_server(sandbox, host, port)
+    server = make_server(sandbox, host, port, tls)
     thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -68,8 +68,11 @@ def test_ad_hoc_runs_beside_a_scheduled_run_each_sync_their_own_selection(tmp_pa
                 meltano_command(*args), cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
             )
             runs.append((stream, out, process))
-        for stream, out, process in runs:
-            output, _ = process.communicate(timeout=600)
-            assert process.returncode == 0, f"the run selecting {stream} failed:\n{output[-3000:]}"
+        # Every run is waited for before any assertion, so a failure leaves no process behind.
+        finished = [
+            (stream, out, *process.communicate(timeout=600), process.returncode) for stream, out, process in runs
+        ]
+        for stream, out, output, _, returncode in finished:
+            assert returncode == 0, f"the run selecting {stream} failed:\n{output[-3000:]}"
             written = sorted(path.stem for path in out.iterdir() if path.stat().st_size > 0)
             assert written == [stream], f"the run selecting {stream} synced {written}"

@@ -31,9 +31,13 @@ from .tokens import TokensAPI
 from .wire import Stream, error
 
 LWA_PATH = "/lwa/auth/o2/token"
+#: Where Login with Amazon itself answers: a client that only lets its LWA host be changed lands here.
+LWA_NATIVE_PATH = "/auth/o2/token"
 API_PREFIX = "/sp-api"
+#: The served APIs' own roots, so a client that only lets its endpoint host be changed reaches them.
+API_ROOTS = ("/orders/", "/reports/", "/finances/", "/fba/inventory/", "/sellers/", "/tokens/")
 DOCUMENT_PREFIX = "/sp-api-documents/"
-PREFIXES = (LWA_PATH, API_PREFIX + "/", DOCUMENT_PREFIX)
+PREFIXES = (LWA_PATH, LWA_NATIVE_PATH, API_PREFIX + "/", DOCUMENT_PREFIX, *API_ROOTS)
 
 Handler = Callable[[Call], Response]
 _ERROR_CODES = {
@@ -133,12 +137,16 @@ class AmazonAPI:
         response.log["operation"] = op.name if op else None
         return response
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Response | Stream:
-        """Answer one request; the result's `log` names the operation for the request log."""
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, base_url: str
+    ) -> Response | Stream:
+        """Answer one request; the result's `log` names the operation for the request log.
+
+        `base_url` is how the client reached the sandbox (see `sandbox.urls`): document URLs use it.
+        """
         url = urlsplit(target)
         query = parse_qs(url.query, keep_blank_values=True)
-        base_url = "http://" + headers.get("host", "localhost")
-        if url.path == LWA_PATH and method == "POST":
+        if url.path in (LWA_PATH, LWA_NATIVE_PATH) and method == "POST":
             response = self.lwa.exchange(body)
             response.log["operation"] = "lwaToken"
             return response

@@ -14,7 +14,7 @@ from sandbox.catalog import CATALOG
 from .context import Snapshot
 from .data import MARKETPLACES, Marketplace, fnsku, render
 from .inventory import summary
-from .ledger import Period, amounts
+from .ledger import RESERVE, Amount, Period, Posting, amounts
 
 Row = list[str]
 
@@ -40,6 +40,16 @@ SETTLEMENT_COLUMNS = _cols(
     "transaction-type, order-id, merchant-order-id, adjustment-id, shipment-id, marketplace-name, amount-type, "
     "amount-description, amount, fulfillment-id, posted-date, posted-date-time, order-item-code, "
     "merchant-order-item-id, merchant-adjustment-item-id, sku, quantity-purchased, promotion-id"
+)
+# The older settlement layout: one row per amount too, each amount in the column pair for its kind.
+SETTLEMENT_V1_COLUMNS = _cols(
+    "settlement-id, settlement-start-date, settlement-end-date, deposit-date, total-amount, currency, "
+    "transaction-type, order-id, merchant-order-id, adjustment-id, shipment-id, marketplace-name, "
+    "shipment-fee-type, shipment-fee-amount, order-fee-type, order-fee-amount, fulfillment-id, posted-date, "
+    "order-item-code, merchant-order-item-id, merchant-adjustment-item-id, sku, quantity-purchased, price-type, "
+    "price-amount, item-related-fee-type, item-related-fee-amount, misc-fee-amount, other-fee-amount, "
+    "other-fee-reason-description, promotion-id, promotion-type, promotion-amount, direct-payment-type, "
+    "direct-payment-amount, other-amount"
 )
 ALL_ORDERS_COLUMNS = _cols(
     "amazon-order-id, merchant-order-id, purchase-date, last-updated-date, order-status, fulfillment-channel, "
@@ -259,8 +269,17 @@ def inventory_rows(world: Snapshot, window: Window) -> Iterator[Row]:
         ]
 
 
-def settlement_rows(world: Snapshot, window: Window) -> Iterator[Row]:
-    """The summary row, then one row per amount of every posting in the period."""
+@dataclass(frozen=True)
+class _SettlementLine:
+    """One amount of one posting, with what both settlement layouts say about it."""
+
+    posting: Posting
+    amount: Amount
+    posted_date: str  # the marketplace's date form
+
+
+def _settlement(world: Snapshot, window: Window, columns: tuple[str, ...]) -> tuple[Row, Iterator[_SettlementLine]]:
+    """The summary row (the rest of its columns empty) and the period's lines, in posting order."""
     period = window.period
     assert period is not None
     market: Marketplace = MARKETPLACES[period.marketplace_id]
@@ -273,38 +292,98 @@ def settlement_rows(world: Snapshot, window: Window) -> Iterator[Row]:
         str(world.ledger.period_total(period)),
         market.currency,
     ]
-    yield summary + [""] * (len(SETTLEMENT_COLUMNS) - len(summary))
-    for posting in world.ledger.in_period(period):
-        order = posting.order
-        for amount in amounts(posting):
-            line = amount.line
-            refund = posting.kind == "Refund"
-            yield [
-                period.settlement_id,
-                "",
-                "",
-                "",
-                "",
-                "",
-                posting.kind,
-                order.order_id if order else "",
-                order.seller_order_id if order and order.channel == "MFN" else "",
-                posting.adjustment_id if refund else "",
-                posting.shipment_id if posting.kind == "Order" else "",
-                market.name,
-                amount.amount_type,
-                amount.description,
-                str(amount.amount),
-                order.channel if order else "",
-                posted_date(posting.posted),
-                space_utc(posting.posted),
-                line.order_item_id if line else "",
-                "",
-                "",
-                line.item.sku if line else "",
-                str(line.quantity) if line and amount.description == "Principal" and not refund else "",
-                amount.promotion_id,
-            ]
+    lines = (
+        _SettlementLine(posting, amount, posted_date(posting.posted))
+        for posting in world.ledger.in_period(period)
+        for amount in amounts(posting)
+    )
+    return summary + [""] * (len(columns) - len(summary)), lines
+
+
+def _common(period: Period, item: _SettlementLine) -> Row:
+    """settlement-id through marketplace-name: the columns both layouts open a line with."""
+    order, posting = item.posting.order, item.posting
+    return [
+        period.settlement_id,
+        "",
+        "",
+        "",
+        "",
+        "",
+        posting.kind,
+        order.order_id if order else "",
+        order.seller_order_id if order and order.channel == "MFN" else "",
+        posting.adjustment_id if posting.kind == "Refund" else "",
+        posting.shipment_id if posting.kind == "Order" else "",
+        MARKETPLACES[period.marketplace_id].name,
+    ]
+
+
+def _quantity(item: _SettlementLine) -> str:
+    line = item.amount.line
+    refund = item.posting.kind == "Refund"
+    return str(line.quantity) if line and item.amount.description == "Principal" and not refund else ""
+
+
+def settlement_rows(world: Snapshot, window: Window) -> Iterator[Row]:
+    """The summary row, then one row per amount of every posting in the period."""
+    summary, lines = _settlement(world, window, SETTLEMENT_COLUMNS)
+    period = window.period
+    assert period is not None
+    yield summary
+    for item in lines:
+        amount, line, order = item.amount, item.amount.line, item.posting.order
+        yield [
+            *_common(period, item),
+            amount.amount_type,
+            amount.description,
+            str(amount.amount),
+            order.channel if order else "",
+            item.posted_date,
+            space_utc(item.posting.posted),
+            line.order_item_id if line else "",
+            "",
+            "",
+            line.item.sku if line else "",
+            _quantity(item),
+            amount.promotion_id,
+        ]
+
+
+# Older layout: which (type, amount) column pair carries an amount of each kind.
+_V1_PAIRS = {
+    "ItemPrice": ("price-type", "price-amount"),
+    "ItemFees": ("item-related-fee-type", "item-related-fee-amount"),
+    "ItemWithheldTax": ("item-related-fee-type", "item-related-fee-amount"),
+    "Promotion": ("promotion-type", "promotion-amount"),
+    "other-transaction": ("other-fee-reason-description", "other-fee-amount"),  # service fees
+}
+
+
+def settlement_v1_rows(world: Snapshot, window: Window) -> Iterator[Row]:
+    """The older layout: the same summary row and lines, amounts spread over typed columns."""
+    summary, lines = _settlement(world, window, SETTLEMENT_V1_COLUMNS)
+    period = window.period
+    assert period is not None
+    yield summary
+    at = {name: i for i, name in enumerate(SETTLEMENT_V1_COLUMNS)}
+    for item in lines:
+        amount, line, order = item.amount, item.amount.line, item.posting.order
+        row = _common(period, item)
+        row += [""] * (len(SETTLEMENT_V1_COLUMNS) - len(row))
+        row[at["fulfillment-id"]] = order.channel if order else ""
+        row[at["posted-date"]] = item.posted_date
+        row[at["order-item-code"]] = line.order_item_id if line else ""
+        row[at["sku"]] = line.item.sku if line else ""
+        row[at["quantity-purchased"]] = _quantity(item)
+        if item.posting.kind == RESERVE:  # a reserve held or released: no typed column for it
+            row[at["other-amount"]] = str(amount.amount)
+        else:
+            kind, value = _V1_PAIRS[amount.amount_type]
+            row[at[kind]], row[at[value]] = amount.description, str(amount.amount)
+        if amount.promotion_id:
+            row[at["promotion-id"]] = amount.promotion_id
+        yield row
 
 
 @dataclass(frozen=True)
@@ -317,6 +396,7 @@ class ReportType:
 
 
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+SETTLEMENT_V1 = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"
 REPORT_TYPES = {
     t.name: t
     for t in (
@@ -326,6 +406,7 @@ REPORT_TYPES = {
         # A snapshot: the data window is ignored, so any window is accepted.
         ReportType("GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", INVENTORY_COLUMNS, inventory_rows, 36500),
         ReportType(SETTLEMENT, SETTLEMENT_COLUMNS, settlement_rows, 14, requestable=False),
+        ReportType(SETTLEMENT_V1, SETTLEMENT_V1_COLUMNS, settlement_v1_rows, 14, requestable=False),
     )
 }
 

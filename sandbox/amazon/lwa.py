@@ -1,7 +1,8 @@
 """Login with Amazon: refresh-token exchange for short-lived access tokens.
 
-Tokens live `TOKEN_LIFETIME` simulated seconds; `expires_in` is reported in real
-seconds, so a client that refreshes by the clock stays ahead of the scaled expiry.
+Tokens live `TOKEN_LIFETIME` seconds and `expires_in` says so, as Amazon does, whatever the time
+scale: clients cache tokens by their own clock (some for a fixed 3200 s, ignoring `expires_in`), so
+the lifetime runs on `SimClock.client_now` (real seconds, plus simulated jumps), never scaled.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .wire import json_response
 CLIENT_ID = "amzn1.application-oa2-client.stratussandbox"
 CLIENT_SECRET = "stratus-sandbox-secret"  # noqa: S105 - the sandbox's published demo credentials
 REFRESH_TOKEN = "Atzr|stratus-sandbox"  # noqa: S105
-TOKEN_LIFETIME = 3600.0  # simulated seconds
+TOKEN_LIFETIME = 3600  # seconds on the client's clock, as Amazon states it
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Grant:
 
     client_id: str
     selling_partner_id: str
-    expires_at: float
+    expires_at: float  # on SimClock.client_now
     restricted_paths: tuple[str, ...] = ()  # set for Restricted Data Tokens
 
 
@@ -60,14 +61,14 @@ class LoginWithAmazon:
             {
                 "access_token": token,
                 "token_type": "bearer",
-                "expires_in": int(TOKEN_LIFETIME / self.clock.time_scale),
+                "expires_in": TOKEN_LIFETIME,
                 "refresh_token": REFRESH_TOKEN,
             },
         )
 
     def issue(self, client_id: str, *, prefix: str, restricted_paths: tuple[str, ...] = ()) -> str:
         token = prefix + secrets.token_urlsafe(24)
-        grant = Grant(client_id, self.selling_partner_id, self.clock.now() + TOKEN_LIFETIME, restricted_paths)
+        grant = Grant(client_id, self.selling_partner_id, self.clock.client_now() + TOKEN_LIFETIME, restricted_paths)
         with self._lock:
             self._tokens[token] = grant
         return token
@@ -80,13 +81,13 @@ class LoginWithAmazon:
             grant = self._tokens.get(token)
         if grant is None:
             return None, "Access to requested resource is denied."
-        if grant.expires_at <= self.clock.now():
+        if grant.expires_at <= self.clock.client_now():
             return None, "The access token you provided has expired."
         return grant, ""
 
     def expire_all(self) -> int:
         """Expire every issued token now (fault injection: token expiry mid-sync)."""
-        now = self.clock.now()
+        now = self.clock.client_now()
         with self._lock:
             for token, grant in self._tokens.items():
                 self._tokens[token] = Grant(grant.client_id, grant.selling_partner_id, now, grant.restricted_paths)

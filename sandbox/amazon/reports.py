@@ -2,7 +2,9 @@
 
 A report's status is a function of simulated time: IN_QUEUE, then IN_PROGRESS for a
 time that grows with its row count, then DONE (CANCELLED when it has no rows, FATAL or
-CANCELLED on demand). Settlement reports appear on their own every 14 days.
+CANCELLED on demand). Settlement reports appear on their own every 14 days, in both layouts.
+A report type Amazon has but the sandbox does not serve is accepted and ends FATAL; a type
+Amazon does not have is refused with InvalidInput.
 Documents are fetched through signed URLs that expire after five simulated minutes.
 """
 
@@ -16,19 +18,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, Snapshot, World, decode_token, encode_token, marketplaces
 from .data import MARKETPLACES
-from .documents import REPORT_TYPES, SETTLEMENT, SETTLEMENT_COLUMNS, Row, Window, gzip_document
+from .documents import REPORT_TYPES, SETTLEMENT, SETTLEMENT_V1, Row, Window, gzip_document
 from .ledger import Period
 from .wire import Stream, iso, json_response, parse_iso
 
 DOCUMENT_URL_LIFETIME = 300.0  # simulated seconds
 RETENTION = timedelta(days=90)
 STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
+#: Every report type Amazon documents (one a line), served or not.
+AMAZON_REPORT_TYPES = frozenset((Path(__file__).parent / "report_types.txt").read_text().split())
+#: Settlement layouts: the report id and document id each is published under.
+_SETTLEMENT_IDS = {SETTLEMENT: (900_000_000, "settlement"), SETTLEMENT_V1: (800_000_000, "settlement-flat")}
 
 
 @dataclass
@@ -91,19 +98,21 @@ class ReportsAPI:
                     continue
                 self._settlements.add(period)
             window = Window((period.marketplace_id,), period.start, period.end, period)
-            job = Job(
-                report_id=str(900_000_000 + int(period.settlement_id) % 100_000_000),
-                report_type=SETTLEMENT,
-                window=window,
-                created=self.world.sim(period.generated),
-                queued_for=0.0,
-                processing_for=600.0,
-                outcome="DONE",
-                rows=1,
-                document_id=f"amzn1.spdoc.1.4.na.settlement.{period.settlement_id}",
-                snapshot=self.world.snapshot(),
-            )
-            self._add(job)
+            snapshot = self.world.snapshot()
+            for report_type, (base, name) in _SETTLEMENT_IDS.items():
+                job = Job(
+                    report_id=str(base + int(period.settlement_id) % 100_000_000),
+                    report_type=report_type,
+                    window=window,
+                    created=self.world.sim(period.generated),
+                    queued_for=0.0,
+                    processing_for=600.0,
+                    outcome="DONE",
+                    rows=1,
+                    document_id=f"amzn1.spdoc.1.4.na.{name}.{period.settlement_id}",
+                    snapshot=snapshot,
+                )
+                self._add(job)
 
     def _job(self, report_id: str) -> Job:
         self._publish_settlements()
@@ -138,35 +147,37 @@ class ReportsAPI:
     def create_report(self, call: Call) -> Response:
         spec = call.json_body()
         report_type = spec.get("reportType")
-        kind = REPORT_TYPES.get(report_type) if isinstance(report_type, str) else None
-        if kind is None:
-            raise InvalidInputError(f"Invalid reportType {report_type!r}; served: {sorted(REPORT_TYPES)}")
-        if not kind.requestable:
+        if not isinstance(report_type, str) or report_type not in AMAZON_REPORT_TYPES:
+            raise InvalidInputError(f"Invalid reportType {report_type!r}")
+        kind = REPORT_TYPES.get(report_type)
+        if kind is not None and not kind.requestable:
             raise InvalidInputError(f"{kind.name} cannot be requested: Amazon generates it on its own schedule")
         ids = spec.get("marketplaceIds")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             raise InvalidInputError("marketplaceIds is required")
         markets = marketplaces(self.world, ids, "marketplaceIds")
         now = self.world.now()
+        max_days = kind.max_days if kind else 366
         end = _time(spec, "dataEndTime") or now
-        start = _time(spec, "dataStartTime") or end - timedelta(days=kind.max_days)
+        start = _time(spec, "dataStartTime") or end - timedelta(days=max_days)
         if start > end:
             raise InvalidInputError("dataStartTime must be before dataEndTime")
-        if end - start > timedelta(days=kind.max_days):
-            raise InvalidInputError(f"{kind.name} covers at most {kind.max_days} days per request")
+        if kind is not None and end - start > timedelta(days=max_days):
+            raise InvalidInputError(f"{kind.name} covers at most {max_days} days per request")
         window = Window(tuple(m.id for m in markets), start, min(end, now))
         snapshot = self.world.snapshot()  # the report shows the data as it is when requested
-        rows = sum(1 for _ in kind.rows(snapshot, window))
+        rows = sum(1 for _ in kind.rows(snapshot, window)) if kind else 0
         report_id = self._next_id()
         digest = int(hashlib.sha256(report_id.encode()).hexdigest()[:8], 16)
         outcome = "DONE" if rows else "CANCELLED"
-        if self.world.faults.take("fatal_reports"):
+        # A type Amazon has whose data this sandbox does not model fails as Amazon's reports can.
+        if kind is None or self.world.faults.take("fatal_reports"):
             outcome = "FATAL"
         elif self.world.faults.take("cancelled_reports"):
             outcome = "CANCELLED"
         job = Job(
             report_id=report_id,
-            report_type=kind.name,
+            report_type=report_type,
             window=window,
             created=self.world.clock.now(),
             queued_for=15.0 + digest % 45,  # simulated seconds
@@ -282,8 +293,8 @@ class ReportsAPI:
             charset, content_type = "cp1252", "text/plain"
         truncate = faults.take("truncated_documents", report_type=job.report_type)
         rows = kind.rows(job.snapshot, job.window)
-        if job.report_type == SETTLEMENT and faults.take("unbalanced_settlements"):
-            rows = _a_cent_off(rows)
+        if job.report_type in _SETTLEMENT_IDS and faults.take("unbalanced_settlements"):
+            rows = _a_cent_off(rows, kind.columns)
         if faults.take("unreadable_dates", report_type=job.report_type):
             rows = _an_unknown_date(rows, kind.columns)
         headers = {"Content-Type": content_type}
@@ -295,10 +306,10 @@ class ReportsAPI:
         return Stream(200, chunks, headers, log | {"truncated": truncate, "rows": job.rows})
 
 
-def _a_cent_off(rows: Iterator[Row]) -> Iterator[Row]:
+def _a_cent_off(rows: Iterator[Row], columns: tuple[str, ...]) -> Iterator[Row]:
     """A settlement whose summary total no longer equals the sum of its lines."""
     summary = next(rows)
-    column = SETTLEMENT_COLUMNS.index("total-amount")
+    column = columns.index("total-amount")
     yield [*summary[:column], str(Decimal(summary[column]) + Decimal("0.01")), *summary[column + 1 :]]
     yield from rows
 

@@ -28,5 +28,4 @@ class TokensAPI:
                 raise InvalidInputError("Each restricted resource needs a path")
             paths.append(path)
         token = self.lwa.issue(call.grant.client_id, prefix="Atz.sprdt|", restricted_paths=tuple(paths))
-        expires_in = int(TOKEN_LIFETIME / self.world.clock.time_scale)
-        return json_response(200, {"restrictedDataToken": token, "expiresIn": expires_in})
+        return json_response(200, {"restrictedDataToken": token, "expiresIn": TOKEN_LIFETIME})

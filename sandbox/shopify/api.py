@@ -31,6 +31,7 @@ from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
 from sandbox.shopify.scopes import access_errors, app_installation
 from sandbox.shopify.search import Term, matches, parse_query
+from sandbox.urls import client_base_url
 
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
 ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
@@ -92,8 +93,13 @@ def _order_dates(order: OrderFact) -> dict[str, datetime]:
 class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
-    def __init__(self, clock: SimClock, bulk: BulkOperations | None = None) -> None:
+    def __init__(
+        self, clock: SimClock, bulk: BulkOperations | None = None, *, bucket_clock: SimClock | None = None
+    ) -> None:
         self.clock = clock
+        # The cost buckets' clock: the world's simulated one, or (real-time buckets) one of its own
+        # running at real speed, so a client that ignores cost is THROTTLED as on Shopify.
+        self.bucket_clock = bucket_clock or clock
         self.shops: dict[str, Shop] = {}
         self.bulk = bulk or BulkOperations(clock)
 
@@ -109,7 +115,7 @@ class ShopifyAPI:
         shop = Shop(
             data=data,
             token=token,
-            bucket=costs.LeakyBucket(self.clock, maximum, restore_rate),
+            bucket=costs.LeakyBucket(self.bucket_clock, maximum, restore_rate),
             scopes=scopes,
             clock=self.clock,
         )
@@ -121,7 +127,14 @@ class ShopifyAPI:
         return next(iter(self.shops))
 
     def handle(
-        self, shop_domain: str | None, version: str, headers: dict[str, str], body: bytes, *, storm: bool = False
+        self,
+        shop_domain: str | None,
+        version: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        storm: bool = False,
+        base_url: str | None = None,
     ) -> Response:
         """Answer one request; in a `storm` the bucket is drained first, so it is THROTTLED."""
         domain = shop_domain or self.default_shop
@@ -148,8 +161,7 @@ class ShopifyAPI:
         except (ValueError, KeyError, TypeError):
             return Response(400, {"errors": {"query": "Required parameter missing or invalid"}}, log={"shop": domain})
         # Result URLs of bulk operations point back at this server, as the client reached it.
-        base_url = f"http://{headers.get('host') or 'localhost'}"
-        request = _Request(served, load_schema(served), base_url)
+        request = _Request(served, load_schema(served), base_url or client_base_url(headers, "http"))
         result = self._run(shop, request, query, variables, operation_name, storm=storm)
         result.headers["X-Shopify-API-Version"] = served
         result.log["shop"] = domain
@@ -179,26 +191,7 @@ class ShopifyAPI:
         except costs.MissingPageSizeError as err:
             return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
         if requested > costs.MAX_SINGLE_QUERY_COST:
-            message = (
-                f"Query cost is {requested}, which exceeds the single query max cost limit "
-                f"({costs.MAX_SINGLE_QUERY_COST})."
-            )
-            return Response(
-                200,
-                {
-                    "errors": [
-                        {
-                            "message": message,
-                            "extensions": {
-                                "code": "MAX_COST_EXCEEDED",
-                                "cost": requested,
-                                "maxCost": costs.MAX_SINGLE_QUERY_COST,
-                            },
-                        }
-                    ]
-                },
-                log={"requested_cost": requested, "max_cost_exceeded": True},
-            )
+            return _max_cost_exceeded(requested, shop.bucket.status().as_dict())
         if storm:
             shop.bucket.drain()
         if storm or not shop.bucket.take(requested):
@@ -307,6 +300,10 @@ class ShopifyAPI:
             return {"count": count, "precision": "EXACT"}
 
         def execute_bulk(document: DocumentNode, variables: dict[str, Any]) -> ExecutionResult:
+            # A bulk query is accepted whatever it reads; a missing scope fails it as ACCESS_DENIED.
+            denied = access_errors(document, shop.scopes)
+            if denied:
+                return ExecutionResult(None, [GraphQLError(e["message"], extensions=e["extensions"]) for e in denied])
             return execute(
                 request.schema, document, self._root(shop, [], request), variables=variables, context=shop.context
             )
@@ -378,3 +375,18 @@ def _error(err: GraphQLError, code: str) -> dict[str, Any]:
         out["path"] = list(err.path)
     out["extensions"] = {"code": code}
     return out
+
+
+def _max_cost_exceeded(requested: int, throttle_status: dict[str, float]) -> Response:
+    """Shopify's refusal of a query over the single-query limit: nothing run, nothing charged."""
+    message = (
+        f"Query cost is {requested}, which exceeds the single query max cost limit ({costs.MAX_SINGLE_QUERY_COST}).\n\n"
+        "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+    )
+    extensions = {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": costs.MAX_SINGLE_QUERY_COST}
+    cost = {"requestedQueryCost": requested, "actualQueryCost": None, "throttleStatus": throttle_status}
+    return Response(
+        200,
+        {"errors": [{"message": message, "extensions": extensions}], "extensions": {"cost": cost}},
+        log={"requested_cost": requested, "max_cost_exceeded": True},
+    )

@@ -3,19 +3,31 @@
 A bulk query is checked against Shopify's documented rules (one top-level connection, at most
 five connections, at most two levels of nesting, no connection inside a list), then run in a
 background thread that pages through the shop with the ordinary resolvers and writes JSONL the
-way the 2026 API versions do with `groupObjects: false`: every node on its own line, nested
-connection nodes carrying `__parentId`, and no promise that children follow their parent (each
-block of lines is shuffled, deterministically, so clients cannot depend on the order).
+way Shopify does: every node on its own line, nested connection nodes carrying `__parentId`.
+With `groupObjects: true` each object's children follow it directly; with `false` (the
+default since 2026-01) nothing is promised, and each block of lines is shuffled,
+deterministically, so clients cannot depend on the order.
 
-Status moves CREATED → RUNNING → COMPLETED in simulated time (objects are "processed" at
-`objects_per_second`), and a result URL expires `result_ttl_s` simulated seconds after the
-operation ends. Faults are armed on demand and apply to the next operations created:
-`FAILED[:CODE]` (a partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED),
-`CANCELED` and `EXPIRED`.
+Status moves CREATED → RUNNING → COMPLETED in simulated time: the mutation's answer always says
+CREATED, which lasts `startup_s` simulated seconds but never less than `startup_real_s` real
+seconds (so a client polling at any time scale sees it), then objects are "processed" at
+`objects_per_second`, `objectCount` growing. A result URL expires `result_ttl_s` simulated
+seconds (a week) after the operation ends.
+
+Timestamps are wall-clock: `createdAt` is the real moment the operation was created, and
+`completedAt` (and a URL's `Expires`) the real moment its simulated event happened, clamped so
+that none is ever later than the moment it is reported. Simulated time runs faster than real
+time, so stamping simulated seconds onto the wall clock would put them in the future.
+
+Faults are armed on demand and apply to the next operations created: `FAILED[:CODE]` (a
+partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED), `CANCELED` and `EXPIRED`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import random
 import secrets
@@ -27,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from graphql import (
     ArgumentNode,
@@ -61,7 +74,8 @@ FAULTS = ("FAILED", "FAILED:INTERNAL_SERVER_ERROR", "FAILED:TIMEOUT", "FAILED:AC
 _PAGE_INFO = "_bulkPageInfo"  # injected alias; never appears in results
 _AFTER = "bulkAfter"
 _PAGE_ARGS = {"first", "last", "after", "before"}
-_BLOCK_ROOTS = MAX_PAGE_SIZE  # root objects per shuffled block of lines
+RESULT_PATH = "/_sandbox/bulk-operation-outputs/"  # where result URLs point, on this server
+_SIGNER = "bulk-operation-outputs@sandbox"  # who signed a result URL (its GoogleAccessId)
 
 Executor = Callable[[DocumentNode, dict[str, Any]], ExecutionResult]
 
@@ -250,9 +264,12 @@ class BulkOperation:
     shop: str
     query: str
     created_at: float  # simulated seconds
+    starts_at: float  # simulated second the operation leaves CREATED
+    created_wall: datetime
     fault: str | None
-    result_token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
-    partial_token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    grouped: bool = False
+    result_token: str = field(default_factory=lambda: secrets.token_hex(14))
+    partial_token: str = field(default_factory=lambda: secrets.token_hex(14))
     written: int = 0
     roots: int = 0
     file_size: int = 0
@@ -260,6 +277,8 @@ class BulkOperation:
     error_code: str | None = None
     partial: bool = False
     cancel_at: float | None = None
+    completed_wall: datetime | None = None  # fixed the first time the end is reported
+    expires_wall: datetime | None = None
 
     @property
     def gid(self) -> str:
@@ -275,6 +294,7 @@ class BulkOperations:
         *,
         objects_per_second: float = 500.0,
         startup_s: float = 1.0,
+        startup_real_s: float = 0.25,
         cancel_delay_s: float = 1.0,
         result_ttl_s: float = 7 * 86400.0,
         faults: tuple[str, ...] = (),
@@ -283,10 +303,11 @@ class BulkOperations:
         self.clock = clock
         self.objects_per_second = objects_per_second
         self.startup_s = startup_s
+        self.startup_real_s = startup_real_s
         self.cancel_delay_s = cancel_delay_s
         self.result_ttl_s = result_ttl_s
         self.seed = seed
-        self.epoch = datetime.now(UTC)  # wall time of simulated second 0
+        self._secret = secrets.token_bytes(32)  # signs result URLs
         self._faults: deque[str] = deque()
         self._ops: dict[int, BulkOperation] = {}
         self._lock = threading.Lock()
@@ -308,7 +329,7 @@ class BulkOperations:
     def status(self, op: BulkOperation, now: float) -> str:
         if op.cancel_at is not None and now >= op.cancel_at:
             return "CANCELED" if now >= op.cancel_at + self.cancel_delay_s else "CANCELING"
-        if now < op.created_at + self.startup_s:
+        if now < op.starts_at:
             return "CREATED"
         ends = self._ends_at(op)
         if ends is None or now < ends:
@@ -320,7 +341,7 @@ class BulkOperations:
     def _ends_at(self, op: BulkOperation) -> float | None:
         if op.finished_at is None:
             return None
-        return max(op.finished_at, op.created_at + self.startup_s + op.written / self.objects_per_second)
+        return max(op.finished_at, op.starts_at + op.written / self.objects_per_second)
 
     def _ttl(self, op: BulkOperation) -> float:
         return 0.0 if op.fault == "EXPIRED" else self.result_ttl_s
@@ -329,7 +350,14 @@ class BulkOperations:
         return Path(self._dir.name) / f"{op.number}{'-partial' if partial else ''}.jsonl"
 
     def run_query(
-        self, shop: str, version: str, schema: GraphQLSchema, query: str, executor: Executor
+        self,
+        shop: str,
+        version: str,
+        schema: GraphQLSchema,
+        query: str,
+        executor: Executor,
+        *,
+        group_objects: bool = False,
     ) -> BulkOperation:
         """Check and start a bulk query; raises BulkQueryError with Shopify's userError."""
         document, root = plan(schema, query)
@@ -353,9 +381,20 @@ class BulkOperations:
                     "LIMIT_REACHED",
                 )
             fault = self._faults.popleft() if self._faults else None
-            op = BulkOperation(number=len(self._ops) + 1, shop=shop, query=query, created_at=now, fault=fault)
+            # CREATED lasts startup_s simulated seconds, and startup_real_s real ones at today's scale.
+            startup = max(self.startup_s, self.startup_real_s * self.clock.time_scale)
+            op = BulkOperation(
+                number=len(self._ops) + 1,
+                shop=shop,
+                query=query,
+                created_at=now,
+                starts_at=now + startup,
+                created_wall=datetime.now(UTC),
+                fault=fault,
+                grouped=group_objects,
+            )
             if fault == "CANCELED":
-                op.cancel_at = now + self.startup_s
+                op.cancel_at = op.starts_at
             self._ops[op.number] = op
         _paged(document, root)
         threading.Thread(
@@ -376,7 +415,8 @@ class BulkOperations:
         return op
 
     def _generate(self, op: BulkOperation, document: DocumentNode, root: _Connection, executor: Executor) -> None:
-        """Write the JSONL result block by block (one page of root objects each), shuffling each block."""
+        """Write the JSONL result block by block (one page of root objects each), shuffling each block
+        unless the operation groups objects."""
         failing = None
         if op.fault and op.fault.startswith("FAILED"):
             failing = op.fault.partition(":")[2] or "INTERNAL_SERVER_ERROR"
@@ -390,12 +430,13 @@ class BulkOperations:
                         break
                     result = executor(document, {_AFTER: after})
                     if result.errors or not result.data:
-                        failing = "INTERNAL_SERVER_ERROR"
+                        failing = _error_code(result)
                         break
                     connection = result.data[root.path[0]]
                     objects = _objects(connection, root.via_edges)
                     lines = [line for obj in objects for line in _lines(obj, root, None)]
-                    random.Random(f"{self.seed}:{op.number}:{block}").shuffle(lines)
+                    if not op.grouped:  # ungrouped: children may come before, after or far from their parent
+                        random.Random(f"{self.seed}:{op.number}:{block}").shuffle(lines)
                     for line in lines:
                         out.write(json.dumps(line, separators=(",", ":")) + "\n")
                     op.written += len(lines)
@@ -423,48 +464,114 @@ class BulkOperations:
         mine = [o for o in self._ops.values() if o.shop == shop]
         return mine[-1] if mine else None
 
-    def _iso(self, sim: float) -> str:
-        return (self.epoch + timedelta(seconds=sim)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    def _wall(self, sim: float) -> datetime:
+        """The wall-clock moment of a simulated instant, never later than now."""
+        now_wall, now_sim = datetime.now(UTC), self.clock.now()
+        return now_wall - timedelta(seconds=max(0.0, (now_sim - sim) / self.clock.time_scale))
 
-    def as_graphql(self, op: BulkOperation, base_url: str) -> dict[str, Any]:
-        """The operation as the Admin API's `BulkOperation` object, as of now."""
-        now = self.clock.now()
+    def _stamp_end(self, op: BulkOperation, ends: float) -> None:
+        """Fix when the operation ended, and when its URLs expire, the first time its end is reported."""
+        with self._lock:
+            if op.completed_wall is None:
+                op.completed_wall = max(op.created_wall, self._wall(ends))
+                left = max(0.0, ends + self._ttl(op) - self.clock.now()) / self.clock.time_scale
+                op.expires_wall = datetime.now(UTC) + timedelta(seconds=left)
+
+    def as_graphql(self, op: BulkOperation, base_url: str, *, at: float | None = None) -> dict[str, Any]:
+        """The operation as the Admin API's `BulkOperation` object, as of now (or simulated second `at`)."""
+        now = self.clock.now() if at is None else at
         status = self.status(op, now)
         ends = self._ends_at(op)
         done = status in ("COMPLETED", "FAILED", "EXPIRED")
-        running_for = max(0.0, now - op.created_at - self.startup_s)
-        count = op.written if done else min(op.written, int(running_for * self.objects_per_second))
+        if done and ends is not None:
+            self._stamp_end(op, ends)
+        count = op.written if done else min(op.written, int(max(0.0, now - op.starts_at) * self.objects_per_second))
+        roots = op.roots if done or not op.written else op.roots * count // op.written
         return {
             "__typename": "BulkOperation",
             "id": op.gid,
             "type": "QUERY",
             "status": status,
             "errorCode": op.error_code if status == "FAILED" else None,
-            "createdAt": self._iso(op.created_at),
-            "completedAt": self._iso(ends) if done and ends is not None else None,
+            "createdAt": _iso(op.created_wall),
+            "completedAt": _iso(op.completed_wall) if done and op.completed_wall else None,
             "objectCount": str(count),
-            "rootObjectCount": str(op.roots if done else 0),
+            "rootObjectCount": str(roots),
             "fileSize": str(op.file_size) if status == "COMPLETED" and op.written else None,
-            "url": f"{base_url}/_sandbox/bulk-results/{op.result_token}.jsonl"
-            if status == "COMPLETED" and op.written
-            else None,
-            "partialDataUrl": f"{base_url}/_sandbox/bulk-results/{op.partial_token}.jsonl"
+            "url": self._signed_url(op, base_url, partial=False) if status == "COMPLETED" and op.written else None,
+            "partialDataUrl": self._signed_url(op, base_url, partial=True)
             if status == "FAILED" and op.partial
             else None,
             "query": op.query,
         }
 
-    def result_file(self, name: str) -> tuple[Path | None, bool]:
-        """The file behind a result URL's last path segment, and whether that URL has expired."""
-        token = name.removesuffix(".jsonl")
+    # -- result URLs -----------------------------------------------------------------
+
+    def _object_name(self, op: BulkOperation, partial: bool) -> str:
+        return f"{op.partial_token}-partial" if partial else f"{op.result_token}-final"
+
+    def _signature(self, path: str, expires: str) -> str:
+        digest = hmac.new(self._secret, f"GET\n\n\n{expires}\n{path}".encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
+
+    def _signed_url(self, op: BulkOperation, base_url: str, *, partial: bool) -> str:
+        """A pre-signed storage URL of the shape Shopify hands out: the object's path, then who signed
+        it, when it expires (Unix seconds), the signature, and the download's file name and type."""
+        assert op.expires_wall is not None
+        path = RESULT_PATH + self._object_name(op, partial)
+        expires = str(int(op.expires_wall.timestamp()))
+        filename = f"bulk-{op.number}.jsonl"
+        query = urlencode(
+            {
+                "GoogleAccessId": _SIGNER,
+                "Expires": expires,
+                "Signature": self._signature(path, expires),
+                "response-content-disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{filename}",
+                "response-content-type": "application/jsonl",
+            },
+            quote_via=quote,
+        )
+        return f"{base_url}{path}?{query}"
+
+    def download(self, target: str) -> Download:
+        """Answer a GET of a result URL (path and query) as the storage behind Shopify's URLs does:
+        404 for an unknown object, 403 for a bad signature, 400 once the URL has expired."""
+        url = urlsplit(target)
+        params = {k: v[0] for k, v in parse_qs(url.query).items()}
+        name = url.path.removeprefix(RESULT_PATH)
+        found = [
+            (op, partial)
+            for op in list(self._ops.values())
+            for partial in (False, True)
+            if secrets.compare_digest(name, self._object_name(op, partial))
+            and (op.partial if partial else op.finished_at is not None and not op.error_code)
+        ]
+        if not found:
+            return Download(404, _storage_error("NoSuchKey", "The specified key does not exist."))
+        op, partial = found[0]
+        expires = params.get("Expires", "")
+        if not hmac.compare_digest(params.get("Signature", ""), self._signature(url.path, expires)):
+            return Download(
+                403,
+                _storage_error(
+                    "SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the signature you provided.",
+                ),
+            )
         now = self.clock.now()
-        for op in list(self._ops.values()):
-            if secrets.compare_digest(token, op.result_token) and op.finished_at is not None and not op.error_code:
-                return self._path(op), self.status(op, now) == "EXPIRED"
-            if secrets.compare_digest(token, op.partial_token) and op.partial:
-                ends = self._ends_at(op) or now
-                return self._path(op, partial=True), now > ends + self._ttl(op)
-        return None, False
+        if now > (self._ends_at(op) or now) + self._ttl(op):
+            stamp = (op.expires_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            return Download(
+                400,
+                _storage_error(
+                    "ExpiredToken", "The provided token has expired.", f"Request signature expired at: {stamp}"
+                ),
+            )
+        headers = {
+            "Content-Type": params.get("response-content-type", "application/octet-stream"),
+            "Content-Disposition": params.get("response-content-disposition", "attachment"),
+        }
+        return Download(200, b"", headers, self._path(op, partial=partial))
 
     # -- GraphQL -------------------------------------------------------------------
 
@@ -473,19 +580,26 @@ class BulkOperations:
     ) -> dict[str, Any]:
         """Root fields of the Admin API this module answers, for one request."""
 
-        def payload(run: Callable[[], BulkOperation]) -> dict[str, Any]:
+        def payload(run: Callable[[], BulkOperation], *, created: bool = False) -> dict[str, Any]:
             try:
                 op = run()
             except BulkQueryError as err:
                 code = err.args[1] if len(err.args) > 1 else "INVALID"
+                # A refused query names its argument; the shop's limits are about no argument.
+                where = ["query"] if code == "INVALID" else None
                 return {
                     "bulkOperation": None,
-                    "userErrors": [{"field": ["query"], "message": err.args[0], "code": code}],
+                    "userErrors": [{"field": where, "message": err.args[0], "code": code}],
                 }
-            return {"bulkOperation": self.as_graphql(op, base_url), "userErrors": []}
+            # A new operation is answered as of its creation: CREATED, whatever the clock did since.
+            at = op.created_at if created else None
+            return {"bulkOperation": self.as_graphql(op, base_url, at=at), "userErrors": []}
 
-        def run_query(_info: Any, query: str, groupObjects: bool = False) -> dict[str, Any]:  # noqa: N803, ARG001 - GraphQL
-            return payload(lambda: self.run_query(shop, version, schema, query, executor))
+        def run_query(_info: Any, query: str, groupObjects: bool = False) -> dict[str, Any]:  # noqa: N803 - GraphQL
+            return payload(
+                lambda: self.run_query(shop, version, schema, query, executor, group_objects=groupObjects),
+                created=True,
+            )
 
         def cancel(_info: Any, id: str) -> dict[str, Any]:  # noqa: A002 - GraphQL argument
             return payload(lambda: self.cancel(shop, id))
@@ -504,3 +618,31 @@ class BulkOperations:
             "bulkOperation": by_id,
             "currentBulkOperation": current,
         }
+
+
+@dataclass(frozen=True)
+class Download:
+    """What the server sends for a result URL: a status and error body, or a file to stream."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
+
+
+def _storage_error(code: str, message: str, details: str | None = None) -> bytes:
+    """The XML error body the storage behind result URLs answers with."""
+    extra = f"<Details>{details}</Details>" if details else ""
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code><Message>{message}</Message>{extra}</Error>"
+    ).encode()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # truncated: never later than the moment itself
+
+
+def _error_code(result: ExecutionResult) -> str:
+    """A failed page's BulkOperationErrorCode: ACCESS_DENIED for a missing scope, else INTERNAL_SERVER_ERROR."""
+    codes = {(e.extensions or {}).get("code") for e in result.errors or ()}
+    return "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"

@@ -64,12 +64,19 @@ class SPAPI:
         self.token = reply.json["access_token"]
         return self
 
-    def call(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Reply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         query = urllib.parse.urlencode(
             {k: ",".join(v) if isinstance(v, list) else v for k, v in (params or {}).items()}
         )
         url = f"{self.base}/sp-api{path}" + (f"?{query}" if query else "")
-        headers = {"x-amz-access-token": self.token} if self.token else {}
+        headers = ({"x-amz-access-token": self.token} if self.token else {}) | (headers or {})
         data = None
         if body is not None:
             data = json.dumps(body).encode()

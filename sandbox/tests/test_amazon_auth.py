@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from sandbox.amazon.lwa import TOKEN_LIFETIME
@@ -22,7 +24,7 @@ def test_refresh_token_exchange_gives_an_expiring_bearer_token(amazon):
     body = reply.json
     assert body["token_type"] == "bearer"
     assert body["access_token"].startswith("Atza|")
-    assert body["expires_in"] == int(TOKEN_LIFETIME / 10)  # real seconds at time-scale 10
+    assert body["expires_in"] == 3600  # Amazon's value, whatever the time scale (10 here)
     assert body["refresh_token"] == "Atzr|stratus-sandbox"
 
 
@@ -66,6 +68,16 @@ def test_an_access_token_expires_after_an_hour_of_simulated_time(amazon):
     assert client.login().get(PARTICIPATIONS).status == 200  # a fresh token works again
 
 
+def test_a_token_outlives_a_simulated_hour_that_passes_in_real_time_at_a_high_scale(sandbox_factory):
+    # A client caching the token for `expires_in` seconds of its own clock never gets a 403 for it.
+    sandbox, base = sandbox_factory(amazon_orders=10, shopify_orders=5, time_scale=100_000)
+    client = SPAPI(base).login()
+    start = sandbox.clock.now()
+    time.sleep(0.05)
+    assert sandbox.clock.now() - start > TOKEN_LIFETIME  # over an hour of simulated time went by
+    assert client.get(PARTICIPATIONS).status == 200
+
+
 def test_marketplace_participations_match_the_model(amazon):
     _, base = amazon
     reply = SPAPI(base).login().get(PARTICIPATIONS)
@@ -89,6 +101,7 @@ def test_restricted_data_token_unlocks_buyer_data_for_its_paths_only(amazon):
     )
     assert reply.status == 200
     validate(reply, "tokens_2021-03-01", "CreateRestrictedDataTokenResponse")
+    assert reply.json["expiresIn"] == 3600
     restricted = SPAPI(base, token=reply.json["restrictedDataToken"])
     order = restricted.get(f"/orders/v0/orders/{order_id}")
     assert order.status == 200

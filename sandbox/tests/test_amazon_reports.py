@@ -32,7 +32,7 @@ SHIPMENTS = "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"
 def documented_columns(report_type: str) -> list[str]:
     """The columns REPORTS.md lists for a report type."""
     text = (MODEL_DIR / "REPORTS.md").read_text()
-    section = text.split(f"## {report_type}", 1)[1]
+    section = re.split(rf"^## {report_type}\b(?!_)", text, maxsplit=1, flags=re.MULTILINE)[1]
     listing = section.split("Columns:", 1)[1].split(".\n", 1)[0]
     return [c.strip() for c in re.sub(r"\s+", " ", listing).split(",")]
 
@@ -78,6 +78,23 @@ def test_document_url_expires_after_five_simulated_minutes(amazon):
     download(fetch_document(client, report))  # a fresh URL works
 
 
+def test_document_url_uses_the_scheme_and_host_the_client_used(amazon):
+    sandbox, client = amazon
+    report_id = create(client, ALL_ORDERS, ANCHOR - timedelta(days=5), ANCHOR - timedelta(days=1))
+    _, report = poll_until_final(sandbox, client, report_id)
+    path = f"/reports/2021-06-30/documents/{report['reportDocumentId']}"
+    direct = client.get(path).json["url"]
+    assert direct.startswith(client.base + "/sp-api-documents/")
+    proxied = client.call("GET", path, headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "spapi.test:8443"})
+    assert proxied.status == 200
+    url = proxied.json["url"]
+    assert url.startswith("https://spapi.test:8443/sp-api-documents/")
+    # Behind the proxy the same signed path and query are what the sandbox serves.
+    assert download(client.base + url.removeprefix("https://spapi.test:8443"))[0].status == 200
+    renamed = client.call("GET", path, headers={"Host": "sandbox.internal:9000"}).json["url"]
+    assert renamed.startswith("http://sandbox.internal:9000/sp-api-documents/")
+
+
 def test_report_with_no_data_is_cancelled_without_a_document(amazon):
     sandbox, client = amazon
     report_id = create(client, ALL_ORDERS, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 20, tzinfo=UTC))
@@ -110,6 +127,7 @@ def test_queued_report_can_be_cancelled_but_not_a_finished_one(amazon):
             "at most 30 days",
         ),
         ({"reportType": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", "marketplaceIds": [US]}, "cannot be requested"),
+        ({"reportType": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE", "marketplaceIds": [US]}, "cannot be requested"),
         ({"reportType": "GET_NOT_A_REPORT", "marketplaceIds": [US]}, "Invalid reportType"),
         ({"reportType": ALL_ORDERS}, "marketplaceIds"),
     ],
@@ -119,6 +137,35 @@ def test_create_report_rejects_what_amazon_rejects(amazon, body, fragment):
     reply = client.call("POST", REPORTS, body=body)
     assert reply.status == 400
     assert fragment in reply.json["errors"][0]["message"]
+
+
+def test_a_report_type_amazon_has_but_the_sandbox_does_not_model_is_accepted_then_fatal(amazon):
+    sandbox, client = amazon
+    report_id = create(client, "GET_MERCHANT_LISTINGS_ALL_DATA", ANCHOR - timedelta(days=5), ANCHOR - timedelta(days=1))
+    seen, report = poll_until_final(sandbox, client, report_id)
+    assert seen == ["IN_QUEUE", "IN_PROGRESS", "FATAL"]
+    assert report["reportType"] == "GET_MERCHANT_LISTINGS_ALL_DATA"
+    assert "reportDocumentId" not in report
+    listed = client.get(REPORTS, reportTypes="GET_MERCHANT_LISTINGS_ALL_DATA")
+    validate(listed, "reports_2021-06-30", "GetReportsResponse")
+    assert [r["processingStatus"] for r in listed.json["reports"]] == ["FATAL"]
+
+
+def test_every_report_type_in_reports_md_is_served_with_its_columns(amazon):
+    """Settlements are published by Amazon; the others are requested. Each follows REPORTS.md."""
+    sandbox, client = amazon
+    documented = re.findall(r"^## (GET_\w+)", (MODEL_DIR / "REPORTS.md").read_text(), re.MULTILINE)
+    assert len(documented) == 6
+    for report_type in documented:
+        if "SETTLEMENT" in report_type:
+            reports = client.get(REPORTS, reportTypes=report_type, pageSize=100).json["reports"]
+            report = next(r for r in reports if r["processingStatus"] == "DONE")
+        else:
+            report_id = create(client, report_type, ANCHOR - timedelta(days=29), ANCHOR - timedelta(days=1))
+            _, report = poll_until_final(sandbox, client, report_id)
+        assert report["reportType"] == report_type
+        header, _ = rows(download(fetch_document(client, report))[1])
+        assert header == documented_columns(report_type), report_type
 
 
 def test_returns_and_shipments_reports_follow_reports_md(amazon):

@@ -15,6 +15,19 @@ from sandbox.tests.amazon_client import SPAPI, download, rows, validate
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+SETTLEMENT_V1 = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"
+#: The older layout's amount columns: every line carries its amount in exactly one of them.
+V1_AMOUNTS = (
+    "shipment-fee-amount",
+    "order-fee-amount",
+    "price-amount",
+    "item-related-fee-amount",
+    "misc-fee-amount",
+    "other-fee-amount",
+    "promotion-amount",
+    "direct-payment-amount",
+    "other-amount",
+)
 
 
 @pytest.fixture(params=[0.0, 0.5], ids=["no-reserves", "reserves"])
@@ -25,8 +38,8 @@ def amazon(sandbox_factory, request):
     return sandbox, SPAPI(base).login()
 
 
-def settlements(client):
-    reply = client.get("/reports/2021-06-30/reports", reportTypes=SETTLEMENT, pageSize=100)
+def settlements(client, report_type=SETTLEMENT):
+    reply = client.get("/reports/2021-06-30/reports", reportTypes=report_type, pageSize=100)
     assert reply.status == 200
     validate(reply, "reports_2021-06-30", "GetReportsResponse")
     return reply.json["reports"]
@@ -84,6 +97,30 @@ def test_settlement_lines_sum_exactly_to_the_total(amazon):
         kinds = {(line["transaction-type"], line["amount-type"]) for line in lines}
         assert ("Order", "ItemPrice") in kinds or not lines
     assert checked >= 4
+
+
+def test_the_older_settlement_layout_carries_the_same_money_as_the_v2_layout(amazon):
+    _, client = amazon
+    v2 = {r["dataStartTime"] + r["marketplaceIds"][0]: r for r in settlements(client)}
+    v1 = {r["dataStartTime"] + r["marketplaceIds"][0]: r for r in settlements(client, SETTLEMENT_V1)}
+    assert v1.keys() == v2.keys() and v1
+    assert {r["reportId"] for r in v1.values()}.isdisjoint(r["reportId"] for r in v2.values())
+    for key in sorted(v1)[:6]:  # getReportDocument's burst is 15
+        report = v1[key]
+        assert report["reportType"] == SETTLEMENT_V1
+        _, old = settlement_document(client, report)
+        _, new = settlement_document(client, v2[key])
+        assert old[0]["settlement-id"] == new[0]["settlement-id"]
+        assert old[0]["total-amount"] == new[0]["total-amount"]
+        assert len(old) == len(new)
+        total = Decimal("0")
+        for old_line, new_line in zip(old[1:], new[1:], strict=True):
+            filled = [c for c in V1_AMOUNTS if old_line[c]]
+            assert len(filled) == 1, old_line
+            assert Decimal(old_line[filled[0]]) == Decimal(new_line["amount"])
+            assert old_line["order-id"] == new_line["order-id"] and old_line["sku"] == new_line["sku"]
+            total += Decimal(old_line[filled[0]])
+        assert total == Decimal(old[0]["total-amount"])
 
 
 def test_settlements_match_their_financial_event_groups(amazon):

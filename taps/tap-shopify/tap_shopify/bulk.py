@@ -424,7 +424,10 @@ class BulkStream(ShopifyStream):
         assert op.url
         try:
             with requests.get(op.url, stream=True, timeout=DOWNLOAD_TIMEOUT_S) as response:
-                if response.status_code in (401, 403, 404, 410):
+                # Storage answers an expired signed URL 400 ExpiredToken, a refused one 403.
+                if response.status_code in (401, 403, 404, 410) or (
+                    response.status_code == 400 and "ExpiredToken" in response.text
+                ):
                     raise BulkUnavailableError(
                         f"the result of bulk operation {op.id} could not be fetched (HTTP {response.status_code}: "
                         "expired)"

@@ -14,7 +14,7 @@ import pytest
 import requests
 from singer_sdk.singerlib.json import deserialize_json
 from singer_sdk.testing import SuiteConfig, TapTestRunner
-from tap_shopify.bulk import NodeStore, jsonl_lines
+from tap_shopify.bulk import BulkUnavailableError, NodeStore, jsonl_lines
 from tap_shopify.client import ShopifyError
 from tap_shopify.queries import load_query
 from tap_shopify.streams import OrdersStream
@@ -330,3 +330,25 @@ def test_bulk_operations_of_several_streams_run_at_once(shop):
     assert len(started) == 2 and len(downloads) == 2
     assert started[1] < downloads[0]  # the second operation was running before the first result was read
     assert len(runner.records["orders_again"]) == len(runner.records["orders"]) == ORDERS
+
+
+def test_an_expired_result_url_is_reported_as_expired(shop, tmp_path):
+    sandbox, url = shop
+    tap = TapShopify(config=tap_config(url, bulk_mode="always"))
+    stream = tap.streams["orders"]
+    operation_id = stream.start_operation(None)
+    finished = stream.wait_for(operation_id)
+    assert finished.status == "COMPLETED" and finished.url
+    sandbox.shopify.bulk.result_ttl_s = 0.0  # a week passes
+    store = NodeStore(str(tmp_path), {}, None)
+    try:
+        with pytest.raises(BulkUnavailableError, match=r"could not be fetched \(HTTP 400: expired\)"):
+            stream.download_into(store, finished)
+    finally:
+        store.close()
+
+
+def test_a_token_without_the_scope_stops_with_one_line(sandbox_factory):
+    _, url = sandbox_factory(shopify_orders=20, time_scale=500, shopify_scopes=("read_products", "read_customers"))
+    with pytest.raises(ShopifyError, match=r"^access denied reading orders .* \(grant the app that access scope\)$"):
+        sync(tap_config(url, bulk_mode="always"))
