@@ -16,7 +16,6 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     OperationDefinitionNode,
-    execute_sync,
     parse,
     validate,
 )
@@ -27,9 +26,10 @@ from sandbox.shopify import events
 from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import OrderFact, ShopData, iso
+from sandbox.shopify.defaults import ShopContext, execute
 from sandbox.shopify.entities import ShopEntities, graphql_order
 from sandbox.shopify.schema import available_versions, load_schema
-from sandbox.shopify.scopes import access_errors
+from sandbox.shopify.scopes import access_errors, app_installation
 from sandbox.shopify.search import Term, matches, parse_query
 from sandbox.urls import client_base_url
 
@@ -60,6 +60,10 @@ class Shop:
 
     def __post_init__(self) -> None:
         self.entities = ShopEntities(self.data, self.now)
+
+    @property
+    def context(self) -> ShopContext:
+        return ShopContext(self.data.currency, self.data.domain, iso(self.data.created_at))
 
     def now(self) -> datetime:
         """The shop's present: its anchor when the sandbox started, then as simulated time runs, but
@@ -205,12 +209,13 @@ class ShopifyAPI:
                 log={"requested_cost": requested, "throttled": True},
             )
         search_warnings: list[dict[str, Any]] = []  # per request: the server is threaded
-        result: ExecutionResult = execute_sync(
+        result: ExecutionResult = execute(
             schema,
             document,
-            root_value=self._root(shop, search_warnings, request),
-            variable_values=variables,
+            self._root(shop, search_warnings, request),
+            variables=variables,
             operation_name=operation_name,
+            context=shop.context,
         )
         actual = costs.actual_cost(schema, document, variables, result.data, operation_name)
         shop.bucket.refund(max(0, requested - actual))
@@ -299,8 +304,8 @@ class ShopifyAPI:
             denied = access_errors(document, shop.scopes)
             if denied:
                 return ExecutionResult(None, [GraphQLError(e["message"], extensions=e["extensions"]) for e in denied])
-            return execute_sync(
-                request.schema, document, root_value=self._root(shop, [], request), variable_values=variables
+            return execute(
+                request.schema, document, self._root(shop, [], request), variables=variables, context=shop.context
             )
 
         bulk = self.bulk.resolvers(data.domain, request.version, request.schema, request.base_url, execute_bulk)
@@ -308,7 +313,7 @@ class ShopifyAPI:
         def node(info: GraphQLResolveInfo, id: str) -> dict[str, Any] | None:  # noqa: A002 - GraphQL argument
             if id.startswith("gid://shopify/BulkOperation/"):
                 return bulk["bulkOperation"](info, id)  # type: ignore[no-any-return]
-            return order(info, id)
+            return shop.entities.node(id)
 
         return {
             "shop": data.shop_object,
@@ -316,6 +321,7 @@ class ShopifyAPI:
             "order": order,
             "ordersCount": orders_count,
             "events": deletion_events,
+            "currentAppInstallation": app_installation(shop.scopes),
             "node": node,
             **bulk,
             **shop.entities.resolvers(search_warnings),

@@ -133,7 +133,13 @@ class Catalog:
                 "city": location.city,
                 "provinceCode": location.province_code,
                 "countryCode": "US",
+                "country": "United States",
                 "zip": location.zip,
+                "formatted": [
+                    location.address1,
+                    f"{location.city} {location.province_code} {location.zip}",
+                    "United States",
+                ],
             },
             "createdAt": iso(created),
             "updatedAt": iso(created),

@@ -79,6 +79,14 @@ def _is_connection(type_: Any) -> bool:
     return isinstance(type_, GraphQLObjectType) and type_.name.endswith("Connection")
 
 
+def _node_type(conn_type: GraphQLObjectType) -> Any:
+    """A connection's node type, from `nodes`, or from `edges.node` for the few (Shop.search) without `nodes`."""
+    if "nodes" in conn_type.fields:
+        return get_named_type(conn_type.fields["nodes"].type)
+    edge: Any = get_named_type(conn_type.fields["edges"].type) if "edges" in conn_type.fields else None
+    return get_named_type(edge.fields["node"].type) if edge is not None and "node" in edge.fields else None
+
+
 class _Walker:
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]) -> None:
         self.schema = schema
@@ -120,7 +128,7 @@ class _Walker:
         self, conn_node: FieldNode, conn_type: GraphQLObjectType
     ) -> list[tuple[SelectionSetNode | None, Any, bool]]:
         """Where a connection selects its nodes: (selection, node type, whether under edges.node)."""
-        node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
+        node_type = _node_type(conn_type)
         out: list[tuple[SelectionSetNode | None, Any, bool]] = []
         for field, _ in self.fields(conn_node.selection_set, conn_type):
             if field.name.value == "nodes":
@@ -269,7 +277,7 @@ class _Pricer(_Walker):
         self, conn_node: FieldNode, conn_type: GraphQLObjectType
     ) -> list[tuple[SelectionSetNode | None, Any, tuple[str, ...]]]:
         """Where a connection's nodes are in its result: (selection, node type, keys to them)."""
-        node_type = get_named_type(conn_type.fields["nodes"].type) if "nodes" in conn_type.fields else None
+        node_type = _node_type(conn_type)
         out: list[tuple[SelectionSetNode | None, Any, tuple[str, ...]]] = []
         for field, _ in self.fields(conn_node.selection_set, conn_type):
             if field.name.value == "nodes":

@@ -204,6 +204,16 @@ def _bag(amount: Decimal, currency: str) -> dict[str, Any]:
     return {"shopMoney": m, "presentmentMoney": dict(m)}
 
 
+def _tax_line(amount: Decimal, currency: str) -> dict[str, Any]:
+    return {
+        "__typename": "TaxLine",
+        "title": "Sales Tax",
+        "rate": float(TAX_RATE),
+        "ratePercentage": float(TAX_RATE * 100),
+        "priceSet": _bag(amount, currency),
+    }
+
+
 def _allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split `total` over `weights` in cents so the parts sum exactly to it."""
     whole = sum(weights)
@@ -260,15 +270,7 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
                 "originalTotalSet": _bag(gross, cur),
                 "totalDiscountSet": _bag(disc, cur),
                 "discountedTotalSet": _bag(gross - disc, cur),
-                "taxLines": [
-                    {
-                        "__typename": "TaxLine",
-                        "title": "Sales Tax",
-                        "rate": float(TAX_RATE),
-                        "ratePercentage": float(TAX_RATE * 100),
-                        "priceSet": _bag(line_tax, cur),
-                    }
-                ],
+                "taxLines": [_tax_line(line_tax, cur)],
                 "variant": {
                     "__typename": "ProductVariant",
                     "id": gid("ProductVariant", 40_000_000 + item.product_index * 100 + item.variant_index),
@@ -303,6 +305,8 @@ def render_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         "totalDiscountsSet": _bag(discount_total, cur),
         "totalShippingPriceSet": _bag(shipping, cur),
         "totalTaxSet": _bag(tax, cur),
+        # One rate applies to every line, so the order's tax line is the sum of its lines'.
+        "taxLines": [_tax_line(tax, cur)] if tax else [],
         "totalPriceSet": _bag(total, cur),
         "currentTotalPriceSet": _bag(Decimal("0.00") if cancelled else total, cur),
         "totalRefundedSet": _bag(Decimal("0.00"), cur),

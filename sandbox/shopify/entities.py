@@ -23,9 +23,11 @@ from sandbox.shopify.catalog_data import (
     Catalog,
     Location,
     build_catalog,
+    variant_legacy_id,
 )
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
-from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, iso
+from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, gid, iso
+from sandbox.shopify.fulfillment_orders import fulfillment_order
 from sandbox.shopify.ledger import Ledger, build_ledger, customer_object
 from sandbox.shopify.order_activity import render_order_activity
 from sandbox.shopify.search import matches, parse_query
@@ -81,12 +83,22 @@ def _page(
 def graphql_order(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
     """An order with its lines, refunds, transactions and fulfillments as GraphQL fields."""
     order = render_order_activity(shop, fact)
-    order["lineItems"] = connection(order["lineItems"])
+    lines, fulfillments = order["lineItems"], order["fulfillments"]
+    order["lineItems"] = connection(lines)
     for refund in order["refunds"]:
         for name in ("refundLineItems", "refundShippingLines", "orderAdjustments", "transactions"):
             refund[name] = connection(refund[name])
     for fulfillment in order["fulfillments"]:
         fulfillment["fulfillmentLineItems"] = connection(fulfillment["fulfillmentLineItems"])
+
+    def fulfillment_orders(info: GraphQLResolveInfo | None, **args: Any) -> dict[str, Any]:
+        # Built when asked for: most queries of an order never select its fulfillment orders.
+        held = fulfillment_order(order, lines, fulfillments)
+        held["lineItems"] = connection(held["lineItems"])
+        held["fulfillments"] = connection(held["fulfillments"])
+        return connection([held])(info, **args)  # type: ignore[no-any-return]
+
+    order["fulfillmentOrders"] = fulfillment_orders
     for name in ("refunds", "transactions", "fulfillments"):
         order[name] = listing(order[name])
     return order
@@ -249,6 +261,37 @@ class ShopEntities:
                 return None
             return self.product(index)
 
+        def product_variants(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            live = [
+                self.variant(item)
+                for item in CATALOG
+                if gid("Product", PRODUCT_ID_BASE + item.product_index) not in data.deleted_ids
+            ]
+            chosen = self._filtered("productVariants", args, live, warnings)
+            return self._sorted_page(chosen, args, {"SKU": "sku", "TITLE": "title", "POSITION": "position"})
+
+        def fulfillment_orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            # Every order in the world is fulfilled or cancelled: its fulfillment order is closed.
+            if not args.get("includeClosed"):
+                return _page([], lambda o: (o,), lambda o: o, args)
+            terms, found = parse_query(args.get("query"), DATE_FIELDS)
+            if found:
+                warnings.append({"path": ["fulfillmentOrders"], "query": args.get("query"), "warnings": found})
+            keys, ordered = data.sorted_orders("ID", lambda o: (o.legacy_id,))
+            try:
+                return paginate_sorted(
+                    keys,
+                    ordered,
+                    self.fulfillment_order_of,
+                    keep=lambda fact: matches(terms, {"created_at": fact.created_at, "updated_at": fact.updated_at}),
+                    **page_args(args),
+                )
+            except ConnectionArgumentError as err:
+                raise GraphQLError(str(err)) from err
+
+        def draft_orders(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+            return _page([], lambda o: (o,), lambda o: o, args)  # the shop has no draft orders
+
         def inventory_items(_info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
             chosen = self._filtered("inventoryItems", args, [self.inventory_item(i) for i in CATALOG], warnings)
             return self._sorted_page(chosen, args, {})
@@ -322,6 +365,11 @@ class ShopEntities:
             "customers": customers,
             "products": products,
             "product": product,
+            "productVariants": product_variants,
+            "productVariant": lambda _info, id: self.product_variant(id),  # noqa: A006
+            "fulfillmentOrder": lambda _info, id: self.fulfillment_order(id),  # noqa: A006
+            "fulfillmentOrders": fulfillment_orders,
+            "draftOrders": draft_orders,
             "inventoryItems": inventory_items,
             "locations": locations,
             "location": location,
@@ -331,8 +379,27 @@ class ShopEntities:
             "nodes": lambda _info, ids: [self.node(i) for i in ids],
         }
 
+    def fulfillment_order(self, object_gid: str) -> dict[str, Any] | None:
+        """An order's fulfillment order, numbered as the order."""
+        number = _number(object_gid, "FulfillmentOrder")
+        fact = self.data.order_by_gid(f"gid://shopify/Order/{number}") if number else None
+        return None if fact is None else self.fulfillment_order_of(fact)
+
+    def fulfillment_order_of(self, fact: OrderFact) -> dict[str, Any]:
+        return graphql_order(self.data, fact)["fulfillmentOrders"](None, first=1)["nodes"][0]  # type: ignore[no-any-return]
+
+    def product_variant(self, object_gid: str) -> dict[str, Any] | None:
+        number = _number(object_gid, "ProductVariant")
+        item = next((i for i in CATALOG if variant_legacy_id(i) == number), None)
+        variant = None if item is None else self.variant(item)
+        return None if variant is None or {variant["id"], variant["product"]["id"]} & self.data.deleted_ids else variant
+
     def node(self, object_gid: str) -> dict[str, Any] | None:
-        """An order's refund or fulfillment, or the order, by global id (for `nodes(ids:)`)."""
+        """An order, its refund, fulfillment or fulfillment order, or a variant, by global id."""
+        if object_gid.startswith("gid://shopify/FulfillmentOrder/"):
+            return self.fulfillment_order(object_gid)
+        if object_gid.startswith("gid://shopify/ProductVariant/"):
+            return self.product_variant(object_gid)
         if object_gid.startswith("gid://shopify/Refund/"):
             return self._child_of_order(object_gid, "Refund", "refunds")
         if object_gid.startswith("gid://shopify/Fulfillment/"):

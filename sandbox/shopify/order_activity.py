@@ -218,7 +218,7 @@ def render_order_activity(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         auth = build.transaction("AUTHORIZATION", total, placed)
         build.transaction("VOID", total, _at(fact, 1.0), parent=auth)
         order.update(transactions=build.transactions, fulfillments=[], refunds=[])
-        return order
+        return _payments(order, Decimal(0), Decimal(0), shop.currency)
     fulfillments = build.fulfillments()
     if build.rng.random() < 0.3:
         auth = build.transaction("AUTHORIZATION", total, placed)
@@ -236,4 +236,12 @@ def render_order_activity(shop: ShopData, fact: OrderFact) -> dict[str, Any]:
         order["totalRefundedSet"] = _bag(refunded, shop.currency)
         order["currentTotalPriceSet"] = _bag(total - refunded, shop.currency)
     order.update(transactions=build.transactions, fulfillments=fulfillments, refunds=refunds)
+    return _payments(order, total, refunded, shop.currency)
+
+
+def _payments(order: dict[str, Any], received: Decimal, refunded: Decimal, currency: str) -> dict[str, Any]:
+    """What the order's transactions add up to: received, refunded, net and still owed."""
+    order["totalReceivedSet"] = _bag(received, currency)
+    order["netPaymentSet"] = _bag(received - refunded, currency)
+    order["totalOutstandingSet"] = _bag(Decimal(0), currency)
     return order

@@ -28,7 +28,30 @@ REQUIRED_SCOPES = {
     "locations": "read_locations",
     "location": "read_locations",
     "shopifyPaymentsAccount": "read_shopify_payments_payouts",
+    "draftOrders": "read_draft_orders",
+    "fulfillmentOrders": "read_merchant_managed_fulfillment_orders",
+    "fulfillmentOrder": "read_merchant_managed_fulfillment_orders",
+    "return": "read_returns",
 }
+APP_INSTALLATION_NUMBER = 7_700_001
+
+
+def app_installation(granted: frozenset[str] | None) -> dict[str, Any]:
+    """`currentAppInstallation`: the app behind the token, with the scopes it was granted."""
+    scopes = sorted(set(REQUIRED_SCOPES.values()) if granted is None else granted)
+    return {
+        "__typename": "AppInstallation",
+        "id": f"gid://shopify/AppInstallation/{APP_INSTALLATION_NUMBER}",
+        "accessScopes": [{"__typename": "AccessScope", "handle": s, "description": ""} for s in scopes],
+        "app": {
+            "__typename": "App",
+            "id": f"gid://shopify/App/{APP_INSTALLATION_NUMBER}",
+            "title": "Stratus",
+            "handle": "stratus",
+            "isPostPurchaseAppInUse": False,
+            "embedded": False,
+        },
+    }
 
 
 def access_errors(document: DocumentNode, granted: frozenset[str] | None) -> list[dict[str, Any]]:
