@@ -174,6 +174,10 @@ def test_every_field_of_every_served_root_is_answered(shop: str, version: str) -
         if status != 200 or body.get("errors") or body.get("data") is None:
             errors = body.get("errors") if isinstance(body, dict) else body
             failures.append(f"{target.type_.name} via {' > '.join(target.path)}: {str(errors)[:300]}")
+            continue
+        cost = body["extensions"]["cost"]
+        if cost["actualQueryCost"] > cost["requestedQueryCost"]:  # Shopify: requested is the upper bound
+            failures.append(f"{target.type_.name} via {' > '.join(target.path)}: cost {cost}")
     assert covered > len(ROOTS)
     assert not failures, f"{len(failures)} of {covered} queries failed:\n" + "\n".join(failures[:40])
 
