@@ -169,14 +169,20 @@ def meltano_command(*args: str, read_dotenv: bool = False) -> list[str]:
 
 
 def meltano(
-    env: dict[str, str], *args: str, check: bool = True, cwd: Path = ROOT, read_dotenv: bool = False
+    env: dict[str, str],
+    *args: str,
+    check: bool = True,
+    cwd: Path = ROOT,
+    read_dotenv: bool = False,
+    stdin: str = "",
 ) -> subprocess.CompletedProcess[str]:
     """Run Meltano in the project, sealed (`read_dotenv` only for a test that shows what that
-    stops, in a scratch project)."""
+    stops, in a scratch project), with `stdin` as its input (a loader reads its Singer messages there)."""
     result = subprocess.run(
         meltano_command(*args, read_dotenv=read_dotenv),
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=900,

@@ -4,7 +4,6 @@ the loader and dbt over every SSL mode a user needs, and one line for every way 
 from __future__ import annotations
 
 import pytest
-from plugin_run import invoke
 from tls_postgres import LOGIN, TlsFront, make_certificates, require_password
 
 from conftest import free_port, meltano, pipeline_env, query
@@ -88,9 +87,9 @@ def test_both_plugins_connect_in_every_ssl_mode(prod, certificates, mode, ca):
     pem = certificates.ca.read_text()
     root = {None: "", "path": str(certificates.ca), "escaped": pem.replace("\n", "\\n")}[ca]
     env = prod(WAREHOUSE_SSLMODE=mode, WAREHOUSE_SSLROOTCERT=root, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
-    loader = invoke(env, "invoke", "target-postgres")
+    loader = meltano(env, "invoke", "target-postgres", check=False)
     assert loader.returncode == 0, loader.stderr[-2000:]
-    dbt = invoke(env, "invoke", "dbt-postgres:debug")
+    dbt = meltano(env, "invoke", "dbt-postgres:debug", check=False)
     assert dbt.returncode == 0, dbt.stdout[-3000:] + dbt.stderr[-2000:]
     assert "All checks passed" in dbt.stdout + dbt.stderr
 
@@ -125,7 +124,7 @@ def test_every_connection_failure_is_one_line_naming_the_server(prod, front, cer
         change["WAREHOUSE_SSLROOTCERT"] = str(certificates.other_ca)
     env = prod(**change, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
     command = "target-postgres" if plugin == "target-postgres" else "dbt-postgres:debug"
-    line = one_failure_line(invoke(env, "invoke", command), plugin)
+    line = one_failure_line(meltano(env, "invoke", command, check=False), plugin)
     port = change.get("WAREHOUSE_PORT", str(front.port))
     database = change.get("WAREHOUSE_DATABASE", "stratus")
     assert f"cannot connect to Postgres at localhost:{port}/{database}" in line
@@ -135,7 +134,7 @@ def test_every_connection_failure_is_one_line_naming_the_server(prod, front, cer
 def test_prod_settings_left_unset_are_named_one_line_each(prod):
     env = prod(WAREHOUSE_HOST="", WAREHOUSE_USER="", WAREHOUSE_SSLMODE="verify-full")
     for command, plugin in (("target-postgres", "target-postgres"), ("dbt-postgres:debug", "dbt-postgres")):
-        result = invoke(env, "invoke", command)
+        result = meltano(env, "invoke", command, check=False)
         output = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in output
         for setting, variable in (("host", "WAREHOUSE_HOST"), ("user", "WAREHOUSE_USER")):

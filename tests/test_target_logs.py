@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from plugin_run import invoke
 
-from conftest import pipeline_env, query
+from conftest import meltano, pipeline_env, query
 
 pytestmark = pytest.mark.pipeline
 
@@ -35,7 +34,9 @@ def debug_log(warehouse, tmp_path_factory):
     env.update(TARGET_POSTGRES_PASSWORD=PASSWORD, TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
 
     def run(records: int) -> str:
-        result = invoke(env, "--log-level", "debug", "invoke", "target-postgres", stdin=singer_messages(records))
+        result = meltano(
+            env, "--log-level", "debug", "invoke", "target-postgres", check=False, stdin=singer_messages(records)
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         assert query(warehouse, "select count(*) from raw_probe.probe") == [(records,)]
         return result.stdout + result.stderr
@@ -56,7 +57,7 @@ def test_malformed_singer_input_stops_the_loader_with_one_line(warehouse, tmp_pa
     env = pipeline_env("http://127.0.0.1:9", warehouse, tmp_path, amazon_days=1)
     env.update(TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA="raw_probe")
     record_first = json.dumps({"type": "RECORD", "stream": "unannounced", "record": {"id": 1}}) + "\n"
-    result = invoke(env, "invoke", "target-postgres", stdin=record_first)
+    result = meltano(env, "invoke", "target-postgres", check=False, stdin=record_first)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output

@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from plugin_run import invoke
 
-from conftest import ROOT
+from conftest import ROOT, meltano
 
 BAD_PEM = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----"
 
@@ -55,7 +54,7 @@ CASES = {
 def test_every_mistyped_setting_is_one_line_naming_it(command, tmp_path):
     changes, expected = CASES[command]
     env = {**os.environ, "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}", **changes}
-    result = invoke(env, "invoke", command)
+    result = meltano(env, "invoke", command, check=False)
     output = result.stdout + result.stderr
     plugin = command.split(":")[0]
     assert result.returncode != 0
