@@ -41,8 +41,12 @@ demo: up  ## run the whole pipeline against the sandbox and print a summary
 	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
 
+# Test files run in parallel workers (pytest-xdist), each file whole in one worker so its module
+# fixtures (sandbox, warehouse, Meltano runs) are built once; files in testpaths order, the
+# pipeline tests (the longest) first. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: install  ## unit, tap and pipeline tests
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) -> bench/results/latest.md
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -66,11 +66,15 @@ def sealed_environ(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 class Session:
-    """The session's own directory: pytest's basetemp, Meltano's system directory, an empty .env."""
+    """The session's own directory: pytest's basetemp, Meltano's system directory, an empty .env,
+    dbt's target and log directories. Under pytest-xdist every worker shares the controller's
+    directory and has Meltano and dbt directories of its own (`worker`: gw0, gw1; "" serially)."""
 
     dir: Path
     meltano_dir: Path
     env_file: Path
+    dbt_dir: Path
+    worker: str = ""
     exitstatus: int | None = None
 
 
@@ -88,20 +92,35 @@ def meltano_sys_dir(path: Path, project_sys_dir: Path) -> Path:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # A fresh directory per session: pytest's shared per-user basetemp keeps only the newest
-    # three sessions, so two runs at once would delete each other's warehouses.
-    Session.dir = Path(tempfile.mkdtemp(prefix="stratus-test-"))
-    if config.option.basetemp is None:
-        config.option.basetemp = str(Session.dir / "tmp")
-    Session.meltano_dir = meltano_sys_dir(Session.dir / "meltano", ROOT / ".meltano")
-    Session.env_file = Session.dir / "empty.env"
-    Session.env_file.touch()
+    worker = getattr(config, "workerinput", None)
+    if worker is None:
+        # A fresh directory per session: pytest's shared per-user basetemp keeps only the newest
+        # three sessions, so two runs at once would delete each other's warehouses.
+        Session.dir = Path(tempfile.mkdtemp(prefix="stratus-test-"))
+        if config.option.basetemp is None:
+            config.option.basetemp = str(Session.dir / "tmp")
+        Session.env_file = Session.dir / "empty.env"
+        Session.env_file.touch()
+    else:
+        # An xdist worker: the controller's directory (xdist gives it a basetemp inside it).
+        Session.dir = Path(worker["stratus_session_dir"])
+        Session.worker = str(worker["workerid"])
+        Session.env_file = Session.dir / "empty.env"
+    suffix = f"-{Session.worker}" if Session.worker else ""
+    Session.meltano_dir = meltano_sys_dir(Session.dir / f"meltano{suffix}", ROOT / ".meltano")
+    Session.dbt_dir = Session.dir / f"dbt{suffix}"
     # Sealed here, before any test module imports, so in-process taps and every subprocess
     # (taps, Meltano, dbt) see the same clean environment.
     sealed = sealed_environ(os.environ)
     os.environ.clear()
     os.environ.update(sealed)
     os.environ["MELTANO_SYS_DIR_ROOT"] = str(Session.meltano_dir)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist's controller tells each worker the session's directory."""
+    node.workerinput["stratus_session_dir"] = str(Session.dir)
 
 
 def pytest_sessionfinish(exitstatus: int) -> None:
@@ -114,8 +133,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_unconfigure() -> None:
-    """Remove the session's directory when the run passed; keep it to look into otherwise."""
-    if Session.exitstatus in PASSED:
+    """Remove the session's directory when the run passed; keep it to look into otherwise (a
+    worker leaves that to the controller, which knows how every worker fared)."""
+    if Session.exitstatus in PASSED and not Session.worker:
         shutil.rmtree(Session.dir, ignore_errors=True)
 
 
@@ -134,10 +154,24 @@ def sandbox_factory() -> Iterator[Callable[..., tuple[Sandbox, str]]]:
 # -- pipeline tests: real Meltano into a real embedded Postgres ---------------------------
 
 
+@pytest.fixture(scope="session")
+def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of a new warehouse, initialised once and stopped: initdb takes seconds,
+    a copy a fraction of one."""
+    template = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse-template"), port=free_port())
+    template.start()
+    template.stop()
+    template.log_file.unlink(missing_ok=True)
+    return template.data_dir
+
+
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, warehouse_template: Path) -> Iterator[Warehouse]:
     """A fresh embedded warehouse, on its own port and data directory, per test module."""
-    server = Warehouse(data_dir=tmp_path_factory.mktemp("warehouse"), port=free_port())
+    data_dir = tmp_path_factory.mktemp("warehouse")
+    # `cp -a` keeps the files' owner: the server's own system user when the suite runs as root.
+    subprocess.run(["cp", "-a", f"{warehouse_template}/.", str(data_dir)], check=True)
+    server = Warehouse(data_dir=data_dir, port=free_port())
     server.start()
     yield server
     server.destroy()
@@ -160,6 +194,10 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
         "DBT_POSTGRES_PORT": str(warehouse.port),
         "TARGET_JSONL_DESTINATION_PATH": str(state_dir / "jsonl"),
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # dbt's manifest, partial-parse cache, compiled SQL and logs: the session's (the worker's
+        # under xdist), never the checkout's transform/target, which another run may be using.
+        "DBT_TARGET_PATH": str(Session.dbt_dir / "target"),
+        "DBT_LOG_PATH": str(Session.dbt_dir / "logs"),
     }
 
 

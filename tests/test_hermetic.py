@@ -9,11 +9,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
 
-from conftest import PRIVATE_PREFIXES, ROOT, Session, meltano, sealed_environ
+from conftest import PRIVATE_PREFIXES, ROOT, Session, meltano, pipeline_env, sealed_environ
 
 # What a developer with a filled-in .env and a configured shell has, none of which a test may see.
 PLANTED = {
@@ -102,3 +103,13 @@ def test_meltano_runs_in_the_session_run_directory():
     assert (Session.meltano_dir / "extractors").resolve() == (ROOT / ".meltano" / "extractors").resolve()
     assert (Session.meltano_dir / "run").is_dir() and not (Session.meltano_dir / "run").is_symlink()
     assert (Session.meltano_dir / "run" / "tap-shopify").is_dir()
+
+
+def test_dbt_writes_in_the_session_directory(tmp_path):
+    """dbt's target and logs (manifest, partial-parse cache, compiled SQL) are the session's own,
+    so neither another run nor a parallel worker shares them; test_warehouse reads its catalog there."""
+    env = pipeline_env("http://127.0.0.1:9", SimpleNamespace(port=1), tmp_path, amazon_days=1)  # type: ignore[arg-type]
+    for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH"):
+        path = Path(env[name])
+        assert path.is_relative_to(Session.dir) and path.is_relative_to(Session.dbt_dir), name
+        assert not path.is_relative_to(ROOT)

@@ -23,7 +23,6 @@ from sandbox.shopify.order_activity import render_order_activity
 
 pytestmark = pytest.mark.pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
 SHOP = "stratus-demo.myshopify.com"
 SELLER = "A2STRATUSDEMO01"
 DAYS = 45
@@ -156,7 +155,7 @@ def test_sources_are_fresh_and_docs_generate(built, meltano_env):
     for table in ("freshness of amazon.orders", "freshness of amazon.settlements", "freshness of shopify.payouts"):
         assert any(table in line and "PASS" in line for line in freshness.stdout.splitlines()), table
     meltano(meltano_env, "invoke", "dbt-postgres", "docs", "generate")
-    catalog = (ROOT / "transform" / "target" / "catalog.json").read_text()
+    catalog = (Path(meltano_env["DBT_TARGET_PATH"]) / "catalog.json").read_text()
     for mart in MARTS:
         assert f'"model.stratus.{mart}"' in catalog, mart
 
