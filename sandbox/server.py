@@ -29,6 +29,8 @@ from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
+from sandbox.shipbob.api import PREFIXES as SHIPBOB_PREFIXES
+from sandbox.shipbob.api import ShipBobAPI
 from sandbox.shopify.api import Response, ShopifyAPI
 from sandbox.shopify.bulk import RESULT_PATH, BulkOperations
 from sandbox.shopify.data import generate_shop
@@ -74,6 +76,14 @@ class SandboxOptions:
     amazon_shapes: OrderShapes | None = None
     # Share of closed settlement periods that hold a reserve back (released in the next period).
     amazon_reserves: float = 0.0
+    # ShipBob: the 3PL fulfilling the Shopify shops' orders from its two fulfillment centres.
+    shipbob: bool = True
+    # Read scopes granted to the sandbox's personal access token; None grants them all.
+    shipbob_scopes: tuple[str, ...] | None = None
+    # Calls a minute per user and application (ShipBob documents 150).
+    shipbob_rate_limit: int = 150
+    # The most recent invoices served a cent over their transactions (reconciliation tests).
+    shipbob_unbalanced_invoices: int = 0
 
 
 @dataclass
@@ -84,6 +94,7 @@ class Sandbox:
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
     amazon: AmazonAPI = field(init=False)
+    shipbob: ShipBobAPI | None = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
     faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -124,6 +135,17 @@ class Sandbox:
             shapes=self.options.amazon_shapes,
             reserves=self.options.amazon_reserves,
         )
+        self.shipbob = None
+        if self.options.shipbob:
+            self.shipbob = ShipBobAPI(
+                self.clock,
+                [shop.data for shop in self.shopify.shops.values()],
+                seed=self.options.seed,
+                days=self.options.days,
+                scopes=self.options.shipbob_scopes,
+                unbalanced_invoices=self.options.shipbob_unbalanced_invoices,
+                rate_limit=self.options.shipbob_rate_limit,
+            )
 
     def record(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -238,6 +260,43 @@ class _Handler(BaseHTTPRequestHandler):
         entry = {"api": "amazon", "method": method, "path": self.path.split("?", 1)[0]}
         self._faulted(sandbox.faults.take("amazon"), entry, respond, injected)
 
+    def _shipbob(self, method: str) -> None:
+        """Every ShipBob request (only reads are served)."""
+        sandbox = self.server.sandbox
+        shipbob = sandbox.shipbob
+        assert shipbob is not None
+        self._body()  # drained so the connection stays usable
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        base_url = self._base_url()
+
+        def respond() -> Response:
+            return shipbob.handle(method, self.path, headers, base_url)
+
+        def injected(fault: Fault) -> Response:
+            return shipbob.injected_error(fault.kind, fault.status, method, self.path)
+
+        entry = {"api": "shipbob", "method": method, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take("shipbob"), entry, respond, injected)
+
+    def _shipbob_faults(self, method: str) -> None:
+        shipbob = self.server.sandbox.shipbob
+        if shipbob is None:
+            self._send(Response(404, {"errors": "Not Found"}))
+            return
+        if method == "POST":
+            try:
+                changes = json.loads(self._body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the body must be a JSON object of fault counts")
+                shipbob.faults.add(changes)
+            except ValueError as err:
+                self._send(Response(400, {"error": str(err)}))
+                return
+        self._send(Response(200, shipbob.faults.status()))
+
+    def _is_shipbob(self) -> bool:
+        return self.server.sandbox.shipbob is not None and self.path.startswith(SHIPBOB_PREFIXES)
+
     def _amazon_faults(self, method: str) -> None:
         amazon = self.server.sandbox.amazon
         if method == "POST":
@@ -270,13 +329,18 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox = self.server.sandbox
         if self._is_amazon():
             self._amazon("GET")
+        elif self._is_shipbob():
+            self._shipbob("GET")
         elif self.path == "/_sandbox/amazon/faults":
             self._amazon_faults("GET")
+        elif self.path == "/_sandbox/shipbob/faults":
+            self._shipbob_faults("GET")
         elif self.path == "/_sandbox/health":
             health = {
                 "ok": True,
                 "shops": list(sandbox.shopify.shops),
                 "amazon": sandbox.amazon.describe(self._base_url()),
+                "shipbob": sandbox.shipbob.describe(self._base_url()) if sandbox.shipbob else None,
             }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
@@ -319,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         if self._is_amazon():
             self._amazon("DELETE")
+        elif self._is_shipbob():
+            self._shipbob("DELETE")
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -329,6 +395,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path == "/_sandbox/amazon/faults":
             self._amazon_faults("POST")
+            return
+        if self._is_shipbob():
+            self._shipbob("POST")
+            return
+        if self.path == "/_sandbox/shipbob/faults":
+            self._shipbob_faults("POST")
             return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
