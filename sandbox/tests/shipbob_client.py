@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -12,6 +14,7 @@ from typing import Any
 
 import jsonschema
 
+from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.shipbob.auth import PAT
 from sandbox.shipbob.spec import load_spec, operation
 from sandbox.tests.amazon_client import Reply, http
@@ -31,7 +34,7 @@ def parse(reply: Reply) -> Any:
 
 @cache
 def _components() -> dict[str, Any]:
-    components = copy.deepcopy(load_spec()["components"])
+    components: dict[str, Any] = copy.deepcopy(load_spec()["components"])
     for name in [*OVERLAPPING_UNIONS, *(n for n in components["schemas"] if n.endswith(OVERLAPPING_SUFFIX))]:
         schema = components["schemas"][name]
         schema["anyOf"] = schema.pop("oneOf")
@@ -105,3 +108,11 @@ class ShipBob:
             if len(batch) < limit:
                 return out
         raise AssertionError("the pages never end")
+
+
+@contextmanager
+def serve(**options: Any) -> Iterator[tuple[Sandbox, ShipBob]]:
+    """A sandbox on a free port for a whole test module, and a client of its ShipBob."""
+    sandbox = Sandbox(SandboxOptions(**options))
+    with running(sandbox) as base:
+        yield sandbox, ShipBob(base)

@@ -7,18 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sandbox.amazon.wire import iso
-from sandbox.tests.shipbob_client import ShipBob, parse
+from sandbox.tests.shipbob_client import parse, serve
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def served():
-    from sandbox.server import Sandbox, SandboxOptions, running
-
-    sandbox = Sandbox(SandboxOptions(shopify_orders=120, days=45, anchor=ANCHOR, amazon_orders=5))
-    with running(sandbox) as base:
-        yield sandbox, ShipBob(base)
+    with serve(shopify_orders=120, days=45, anchor=ANCHOR, amazon_orders=5) as served:
+        yield served
 
 
 def _ids(orders):
@@ -110,12 +107,21 @@ def test_shipments_agree_across_every_way_of_reading_them(served):
         for shipment in listed:
             sid = shipment["id"]
             assert client.ok(f"/shipment/{sid}", "get-shipment") == shipment
-            assert client.ok(f"/order/{order['id']}/shipment/{sid}", "get-shipment-by-order-id-and-shipment-id") == shipment
+            assert (
+                client.ok(f"/order/{order['id']}/shipment/{sid}", "get-shipment-by-order-id-and-shipment-id")
+                == shipment
+            )
             timeline = client.ok(f"/shipment/{sid}/timeline", "get-shipment-timeline")
             assert [t["log_type_name"] for t in timeline][:4] == ["Created", "Picked", "Packed", "Shipped"]
-            assert timeline[3]["timestamp"] == shipment["actual_fulfillment_date"] == shipment["tracking"]["shipping_date"]
+            assert (
+                timeline[3]["timestamp"] == shipment["actual_fulfillment_date"] == shipment["tracking"]["shipping_date"]
+            )
             if shipment["delivery_date"]:
-                assert timeline[-1] == {**timeline[-1], "log_type_name": "Delivered", "timestamp": shipment["delivery_date"]}
+                assert timeline[-1] == {
+                    **timeline[-1],
+                    "log_type_name": "Delivered",
+                    "timestamp": shipment["delivery_date"],
+                }
             lines = client.ok(f"/shipment/{sid}:getLineItems", "get-shipment-line-items")
             assert sorted((line["product_variant"]["sku"], line["quantity"]) for line in lines) == sorted(
                 (p["sku"], p["inventory_items"][0]["quantity"]) for p in shipment["products"]

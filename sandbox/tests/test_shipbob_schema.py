@@ -6,25 +6,23 @@ from __future__ import annotations
 import gzip
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sandbox.shipbob.api import ShipBobAPI
 from sandbox.shipbob.pages import LINK_CURSOR
 from sandbox.shipbob.spec import SPEC_FILE, load_spec
-from sandbox.tests.shipbob_client import ShipBob, parse, validate
+from sandbox.tests.shipbob_client import parse, serve, validate
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "specs" / "shipbob" / "shipbob_2026-01.openapi.json"
 ANCHOR_DAYS = 60
 
 
 @pytest.fixture(scope="module")
-def served(request):
-    from sandbox.server import Sandbox, SandboxOptions, running
-
-    sandbox = Sandbox(SandboxOptions(shopify_orders=150, days=ANCHOR_DAYS, amazon_orders=5))
-    with running(sandbox) as base:
-        yield sandbox, ShipBob(base)
+def served():
+    with serve(shopify_orders=150, days=ANCHOR_DAYS, amazon_orders=5) as served:
+        yield served
 
 
 def test_shipped_description_is_shipbobs_published_one():
@@ -39,7 +37,7 @@ def test_every_list_validates_on_every_page(served):
     assert len(orders) == len(sandbox.shipbob.world.order_keys()) > 250
     receiving = client.numbered("/receiving", "get-multiple-warehouse-receiving-orders", limit=5)
     assert receiving
-    cursor_lists = {
+    cursor_lists: dict[str, tuple[str, dict[str, Any]]] = {
         "/channel": ("get-channels", {"RecordsPerPage": 2}),
         "/product": ("get-products", {"PageSize": 5}),
         "/inventory": ("get-all-inventories", {"PageSize": 7}),
@@ -56,7 +54,7 @@ def test_every_list_validates_on_every_page(served):
 
 
 def test_every_single_resource_validates(served):
-    sandbox, client = served
+    _, client = served
     order = client.ok("/order", "get-orders", Limit=50)[0]
     shipped = next(o for o in client.ok("/order", "get-orders", Limit=50) if o["shipments"])
     shipment = shipped["shipments"][0]
