@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
             choices=sorted(MARKETPLACES),
             help="a marketplace id the Amazon seller sells in (repeatable; default: all)",
         )
+        cmd.add_argument(
+            "--no-shipbob", action="store_true", help="do not serve ShipBob (the 3PL fulfilling the Shopify orders)"
+        )
     for name in ("stop", "status"):
         cmd = sub.add_parser(name, help=f"{name} the background sandbox")
         cmd.add_argument("--port", type=int, default=int(os.environ.get("STRATUS_SANDBOX_PORT", DEFAULT_PORT)))
@@ -118,6 +121,7 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         realtime_bucket=args.realtime_bucket,
         amazon_orders=args.amazon_orders,
         amazon_live_orders_per_day=args.amazon_live_orders_per_day,
+        shipbob=not args.no_shipbob,
     )
     if args.shops:
         options.shops = tuple(args.shops)
@@ -134,6 +138,8 @@ def serve(args: argparse.Namespace) -> int:
     base = f"http://{DEFAULT_HOST}:{args.port}"
     print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on {base}", flush=True)
     print(f"sandbox: Amazon SP-API on {base}/sp-api, LWA on {base}/lwa/auth/o2/token", flush=True)
+    if sandbox.shipbob is not None:
+        print(f"sandbox: ShipBob API on {base}/shipbob (and {base}/2026-01/...)", flush=True)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `stop` ends serve_forever like Ctrl-C
     try:
         server.serve_forever()
@@ -177,6 +183,7 @@ def start(args: argparse.Namespace) -> int:
         "--shopify-restore-rate",
         str(args.shopify_restore_rate),
         *(["--realtime-bucket"] if args.realtime_bucket else []),
+        *(["--no-shipbob"] if args.no_shipbob else []),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]
@@ -224,6 +231,11 @@ def status(args: argparse.Namespace) -> int:
         print(f"  amazon api_url:       {amazon['api_url']}")
         print(f"  amazon lwa_token_url: {amazon['lwa_token_url']}")
         print(f"  amazon seller:        {amazon['selling_partner_id']} in {', '.join(amazon['marketplace_ids'])}")
+    shipbob = (health or {}).get("shipbob")
+    if shipbob:
+        print(f"  shipbob api_url:      {shipbob['api_url']} (API version {shipbob['api_version']})")
+        channels = ", ".join(f"{c['id']} {c['name']}" for c in shipbob["channels"])
+        print(f"  shipbob channels:     {channels}")
     return 0 if health else 1
 
 

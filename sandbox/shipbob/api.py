@@ -7,7 +7,6 @@ hosts, and also under `/shipbob` so a client can be given a base URL of its own.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -196,7 +195,6 @@ class ShipBobAPI:
             return response
         route, params = found
         response = self._answer(route, params, url.query, headers, base_url + url.path)
-        response.headers.setdefault("x-request-id", str(uuid.uuid4()))
         response.log["operation"] = route.op.name
         return response
 
