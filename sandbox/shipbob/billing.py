@@ -176,11 +176,11 @@ class Billing:
                 if order_id is not None and (not invoice.order_ids or invoice.order_ids[-1] != order_id):
                     invoice.order_ids.append(order_id)
 
-        for order in self.world.orders():
-            for shipment in order.shipments:
-                add(shipment_charges(shipment), order.id)
-            for ret in order.returns:
-                add(return_charges(ret), order.id)
+        for key in self.world.order_keys():
+            for shipment in key.shipments:
+                add(shipment_charges(shipment), key.id)
+            for ret in key.returns:
+                add(return_charges(ret), key.id)
         for wro in self.stock.receiving_orders:
             add(receiving_charges(wro))
         first_week = week_of(self.world.anchor - timedelta(days=self.stock.days))

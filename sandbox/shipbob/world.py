@@ -175,16 +175,23 @@ class Order:
 
 
 @dataclass(frozen=True)
-class OrderKey:
-    """What the order list filters and sorts on, kept for every order."""
+class OrderRef:
+    """What an order is listed by, known from the Shopify facts alone (no rendering)."""
 
     id: int
     created: datetime
-    updated: datetime
     reference_id: str
     channel_id: int
+
+
+@dataclass(frozen=True)
+class OrderKey(OrderRef):
+    """An order's change times, shipments and returns: what last-update filters and billing need."""
+
+    updated: datetime
     tracking_updated: datetime | None
-    return_ids: tuple[int, ...]
+    shipments: tuple[Shipment, ...]
+    returns: tuple[Return, ...]
 
 
 _CITIES = (
@@ -209,6 +216,7 @@ class World:
             raise ValueError("the ShipBob stand-in needs at least one Shopify shop to fulfil")
         self.anchor: datetime = max(anchors)
         self._keys: list[OrderKey] | None = None
+        self._refs: list[OrderRef] | None = None
         self._lock = threading.Lock()
         self.order = lru_cache(maxsize=4096)(self._order)
 
@@ -318,47 +326,51 @@ class World:
             recipient=(f"Customer {customer}", f"{rng.randint(10, 999)} Main Street", *city),
         )
 
-    def order_ids(self) -> Iterator[int]:
-        """Every imported order's id, shop by shop."""
-        for shop_index, shop in enumerate(self.shops):
-            for fact in shop.live_orders():
-                yield self.order_id(shop_index, fact)
+    def order_refs(self) -> list[OrderRef]:
+        """Every imported order, ascending by id, from the Shopify facts alone; built once."""
+        with self._lock:
+            if self._refs is None:
+                self._refs = [
+                    OrderRef(
+                        self.order_id(shop_index, fact),
+                        fact.created_at + IMPORT_DELAY,
+                        str(fact.legacy_id),
+                        self.channels[1 + shop_index].id,
+                    )
+                    for shop_index, shop in enumerate(self.shops)
+                    for fact in shop.live_orders()
+                ]
+            return self._refs
 
     def order_keys(self) -> list[OrderKey]:
-        """Every order's sort and filter keys, ascending by id; built once, on first use."""
+        """Every order with its change times, shipments and returns, ascending by id: one pass over
+        every order, made once, on first use (the refs need none)."""
+        refs = self.order_refs()
         with self._lock:
             if self._keys is None:
                 keys = []
-                for order_id in self.order_ids():
-                    order = self._order(order_id)
+                for ref in refs:
+                    order = self._order(ref.id)
                     assert order is not None
                     tracked = [s.last_update for s in order.shipments]
                     keys.append(
                         OrderKey(
-                            order.id,
-                            order.created,
+                            ref.id,
+                            ref.created,
+                            ref.reference_id,
+                            ref.channel_id,
                             order.updated,
-                            order.reference_id,
-                            order.channel_id,
                             max(tracked) if tracked else None,
-                            tuple(r.id for r in order.returns),
+                            order.shipments,
+                            order.returns,
                         )
                     )
-                self._keys = sorted(keys, key=lambda k: k.id)
+                self._keys = keys
             return self._keys
-
-    def orders(self) -> Iterator[Order]:
-        for key in self.order_keys():
-            order = self.order(key.id)
-            assert order is not None
-            yield order
 
     def returns(self) -> Iterator[Return]:
         for key in self.order_keys():
-            for return_id in key.return_ids:
-                found = self.return_(return_id)
-                assert found is not None
-                yield found
+            yield from key.returns
 
     def shipment(self, shipment_id: int) -> Shipment | None:
         order_id = ORDER_ID_BASE + (shipment_id - SHIPMENT_ID_BASE) // 4
