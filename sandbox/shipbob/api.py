@@ -65,12 +65,17 @@ class ShipBobAPI:
         unbalanced_invoices: int = 0,
         rate_limit: int = LIMIT,
     ) -> None:
+        if not isinstance(rate_limit, int) or isinstance(rate_limit, bool) or rate_limit <= 0:
+            raise ValueError(f"shipbob_rate_limit: must be a positive number of calls a minute, got {rate_limit!r}")
         self.clock = clock
         self.world = World(shops, seed)
         self.stock = Stock(seed, self.world.anchor, days)
         self.billing = Billing(self.world, self.stock, seed)
         self.faults = ShipBobFaults(self.billing)
-        self.faults.add({"unbalanced_invoices": unbalanced_invoices})
+        try:
+            self.faults.add({"unbalanced_invoices": unbalanced_invoices})
+        except ValueError as err:
+            raise ValueError(f"shipbob_{err}") from None
         self.tokens = Tokens(scopes)
         self.window = SlidingWindow(clock, rate_limit)
         orders = OrdersAPI(self.world, self.stock)

@@ -50,12 +50,11 @@ def week_start(week: int) -> datetime:
 
 
 def shipment_charges(shipment: Shipment) -> list[Charge]:
-    base = Decimal("4.80") + Decimal("0.45") * (shipment.units - 1) + Decimal("0.15") * (shipment.id % 7)
-    out = [
-        Charge(
-            f"S{shipment.id}",
-            "Shipping",
-            base,
+    def charge(prefix: str, fee: str, amount: Decimal) -> Charge:
+        return Charge(
+            f"{prefix}{shipment.id}",
+            fee,
+            amount,
             shipment.shipped,
             str(shipment.id),
             "Shipment",
@@ -63,22 +62,11 @@ def shipment_charges(shipment: Shipment) -> list[Charge]:
             shipment.centre,
             shipment.order_id,
         )
-    ]
+
+    base = Decimal("4.80") + Decimal("0.45") * (shipment.units - 1) + Decimal("0.15") * (shipment.id % 7)
+    out = [charge("S", "Shipping", base)]
     if shipment.units > 1:
-        pick = (Decimal("0.25") * (shipment.units - 1)).quantize(CENT)
-        out.append(
-            Charge(
-                f"P{shipment.id}",
-                "Per Pick Fee",
-                pick,
-                shipment.shipped,
-                str(shipment.id),
-                "Shipment",
-                "Shipping",
-                shipment.centre,
-                shipment.order_id,
-            )
-        )
+        out.append(charge("P", "Per Pick Fee", (Decimal("0.25") * (shipment.units - 1)).quantize(CENT)))
     return out
 
 

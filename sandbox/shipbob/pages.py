@@ -88,6 +88,13 @@ class Query:
         return None if text is None else {part.strip() for part in text.split(",") if part.strip()}
 
 
+def within(value: datetime | None, start: datetime | None, end: datetime | None) -> bool:
+    """A range that includes both ends (receiving's earliest/latest, returns' on or after/before)."""
+    if start is None and end is None:
+        return True
+    return value is not None and (start is None or value >= start) and (end is None or value <= end)
+
+
 def page_of(items: Sequence[T], query: Query, *, default: int = 50, maximum: int = 250) -> list[T]:
     """`Page` (from 1) of `Limit` items."""
     page = query.integer("Page", 1, 1, 10**9)

@@ -3,14 +3,14 @@ each, status history and what processing them cost. Paged by `Cursor` (a page nu
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sandbox.amazon.wire import iso
 
 from .billing import charged, return_charges
 from .call import Call
-from .pages import BadRequestError, NotFoundError, linked_page, url
+from .pages import BadRequestError, NotFoundError, linked_page, url, within
 from .stock import Stock
 from .world import CURRENCY, Return, World, inventory_id
 
@@ -36,13 +36,6 @@ RETURN_PARAMS = frozenset(
     }
 )
 MERCHANT = "Stratus Outdoor Supply"
-
-
-def _within(value: datetime | None, start: datetime | None, end: datetime | None) -> bool:
-    """Returns' ranges are 'on or after' and 'on or before': both ends included."""
-    if start is None and end is None:
-        return True
-    return value is not None and (start is None or value >= start) and (end is None or value <= end)
 
 
 def _tracking(ret: Return) -> str:
@@ -81,8 +74,8 @@ class ReturnsAPI:
             and (actions is None or "Restock" in actions)
             and (stores is None or r.store_order_id in stores)
             and (call.channel_id is None or self._channel(r) == call.channel_id)
-            and _within(r.inserted, *inserted)
-            and _within(r.completed, *completed)
+            and within(r.inserted, *inserted)
+            and within(r.completed, *completed)
         ]
         found.sort(key=lambda r: (r.inserted, r.id), reverse=order == "Desc")
 

@@ -3,13 +3,12 @@ with their boxes."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sandbox.amazon.wire import iso
 
 from .call import Call
-from .pages import NotFoundError, cursor_walk, linked_page, page_of
+from .pages import NotFoundError, cursor_walk, linked_page, page_of, within
 from .stock import ReceivingOrder, Stock
 from .world import FULFILLMENT_CENTERS, FulfillmentCenter, World, inventory_id
 
@@ -31,16 +30,12 @@ RECEIVING_PARAMS = frozenset(
 )
 
 
-def _within(value: datetime | None, start: datetime | None, end: datetime | None) -> bool:
-    """Receiving's ranges name the earliest and latest date: both ends included."""
-    if start is None and end is None:
-        return True
-    return value is not None and (start is None or value >= start) and (end is None or value <= end)
-
-
 def centre_json(fc: FulfillmentCenter) -> dict[str, Any]:
+    return {"id": fc.id, **_address(fc), "timezone": fc.timezone}
+
+
+def _address(fc: FulfillmentCenter) -> dict[str, Any]:
     return {
-        "id": fc.id,
         "name": fc.name,
         "address1": fc.address1,
         "address2": None,
@@ -50,7 +45,6 @@ def centre_json(fc: FulfillmentCenter) -> dict[str, Any]:
         "zip_code": fc.zip_code,
         "phone_number": None,
         "email": None,
-        "timezone": fc.timezone,
     }
 
 
@@ -91,17 +85,7 @@ class WarehouseAPI:
                     {
                         "service_type": service,
                         "enabled": True,
-                        "address": {
-                            "name": fc.name,
-                            "address1": fc.address1,
-                            "address2": None,
-                            "city": fc.city,
-                            "state": fc.state,
-                            "country": "US",
-                            "zip_code": fc.zip_code,
-                            "phone_number": None,
-                            "email": None,
-                        },
+                        "address": _address(fc),
                     }
                     for service in ("Receiving", "Returns")
                 ],
@@ -125,8 +109,8 @@ class WarehouseAPI:
             and (statuses is None or w.status in statuses)
             and (centres is None or w.centre.id in centres)
             and (numbers is None or w.purchase_order_number in numbers)
-            and _within(w.inserted, *inserted)
-            and _within(w.completed, *completed)
+            and within(w.inserted, *inserted)
+            and within(w.completed, *completed)
         ]
         return [self.receiving_json(w) for w in page_of(wros, q)]
 
