@@ -84,7 +84,7 @@ class ShipBobAPI:
         returns = ReturnsAPI(self.world, self.stock)
         billing = BillingAPI(self.billing, self.faults, self.now)
         none: frozenset[str] = frozenset()
-        table = [
+        table: list[tuple[str, str, Callable[[Call], Any], frozenset[str], str, bool]] = [
             ("get-channels", "channels_read", warehouse.list_channels, CHANNEL_PARAMS, MAP, False),
             ("get-orders", "orders_read", orders.list_orders, ORDER_PARAMS, MAP, False),
             ("get-order", "orders_read", orders.get_order, none, MAP, False),
@@ -151,7 +151,7 @@ class ShipBobAPI:
             ),
             ("get-transaction-fees", "billing_read", billing.transaction_fees, none, PROBLEM, False),
         ]
-        self.routes = [Route(operation(name), *rest) for name, *rest in table]  # type: ignore[arg-type]
+        self.routes = [Route(operation(n), scope, h, p, e, link) for n, scope, h, p, e, link in table]
         for route in self.routes:
             undocumented = route.params - route.op.query_parameters
             if undocumented:  # a sandbox bug: it must honour only what the description documents
