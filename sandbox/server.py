@@ -3,7 +3,8 @@
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
 query cost and simulated API time; `/_sandbox/health` answers when the server is up;
 `/_sandbox/bulk-operation-outputs/…` serves bulk operation results behind pre-signed URLs and
-`POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation.
+`POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation;
+`/_sandbox/amazon/faults` and `/_sandbox/shipbob/faults` arm and show those APIs' own faults.
 """
 
 from __future__ import annotations
