@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument(
             "--no-shipbob", action="store_true", help="do not serve ShipBob (the 3PL fulfilling the Shopify orders)"
         )
+        cmd.add_argument(
+            "--no-freeagent", action="store_true", help="do not serve FreeAgent (the seller's books and bank feed)"
+        )
     for name in ("stop", "status"):
         cmd = sub.add_parser(name, help=f"{name} the background sandbox")
         cmd.add_argument("--port", type=int, default=int(os.environ.get("STRATUS_SANDBOX_PORT", DEFAULT_PORT)))
@@ -122,6 +125,7 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         amazon_orders=args.amazon_orders,
         amazon_live_orders_per_day=args.amazon_live_orders_per_day,
         shipbob=not args.no_shipbob,
+        freeagent=not args.no_freeagent,
     )
     if args.shops:
         options.shops = tuple(args.shops)
@@ -140,6 +144,8 @@ def serve(args: argparse.Namespace) -> int:
     print(f"sandbox: Amazon SP-API on {base}/sp-api, LWA on {base}/lwa/auth/o2/token", flush=True)
     if sandbox.shipbob is not None:
         print(f"sandbox: ShipBob API on {base}/shipbob (and {base}/2026-01/...)", flush=True)
+    if sandbox.freeagent is not None:
+        print(f"sandbox: FreeAgent API on {base}/v2, token endpoint {base}/v2/token_endpoint", flush=True)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `stop` ends serve_forever like Ctrl-C
     try:
         server.serve_forever()
@@ -184,6 +190,7 @@ def start(args: argparse.Namespace) -> int:
         str(args.shopify_restore_rate),
         *(["--realtime-bucket"] if args.realtime_bucket else []),
         *(["--no-shipbob"] if args.no_shipbob else []),
+        *(["--no-freeagent"] if args.no_freeagent else []),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]
@@ -236,6 +243,10 @@ def status(args: argparse.Namespace) -> int:
         print(f"  shipbob api_url:      {shipbob['api_url']} (API version {shipbob['api_version']})")
         channels = ", ".join(f"{c['id']} {c['name']}" for c in shipbob["channels"])
         print(f"  shipbob channels:     {channels}")
+    freeagent = (health or {}).get("freeagent")
+    if freeagent:
+        print(f"  freeagent api_url:    {freeagent['api_url']}")
+        print(f"  freeagent token_url:  {freeagent['token_url']}")
     return 0 if health else 1
 
 

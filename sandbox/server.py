@@ -4,7 +4,8 @@
 query cost and simulated API time; `/_sandbox/health` answers when the server is up;
 `/_sandbox/bulk-operation-outputs/…` serves bulk operation results behind pre-signed URLs and
 `POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation;
-`/_sandbox/amazon/faults` and `/_sandbox/shipbob/faults` arm and show those APIs' own faults.
+`/_sandbox/amazon/faults`, `/_sandbox/shipbob/faults` and `/_sandbox/freeagent/faults` arm and
+show those APIs' own faults.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
 from sandbox.faults import Fault, FaultError, FaultPlan
+from sandbox.freeagent.api import PREFIX as FREEAGENT_PREFIX
+from sandbox.freeagent.api import FreeAgentAPI
 from sandbox.shipbob.api import PREFIXES as SHIPBOB_PREFIXES
 from sandbox.shipbob.api import ShipBobAPI
 from sandbox.shopify.api import Response, ShopifyAPI
@@ -85,6 +88,12 @@ class SandboxOptions:
     shipbob_rate_limit: int = 150
     # The most recent invoices served a cent over their transactions (reconciliation tests).
     shipbob_unbalanced_invoices: int = 0
+    # FreeAgent: the seller's books, whose bank feed holds the Shopify payouts and Amazon settlements.
+    freeagent: bool = True
+    # A used refresh token stops working at once (FreeAgent's pages leave it valid until it expires).
+    freeagent_single_use_refresh_tokens: bool = False
+    # The most recent plain payout deposits served a cent over the payout (reconciliation tests).
+    freeagent_cent_off_deposits: int = 0
 
 
 @dataclass
@@ -96,6 +105,7 @@ class Sandbox:
     shopify: ShopifyAPI = field(init=False)
     amazon: AmazonAPI = field(init=False)
     shipbob: ShipBobAPI | None = field(init=False)
+    freeagent: FreeAgentAPI | None = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
     faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -146,6 +156,19 @@ class Sandbox:
                 scopes=self.options.shipbob_scopes,
                 unbalanced_invoices=self.options.shipbob_unbalanced_invoices,
                 rate_limit=self.options.shipbob_rate_limit,
+            )
+
+        self.freeagent = None
+        if self.options.freeagent:
+            self.freeagent = FreeAgentAPI(
+                self.clock,
+                self.shopify,
+                self.amazon,
+                seed=self.options.seed,
+                days=self.options.days,
+                anchor=self.options.anchor,
+                single_use_refresh_tokens=self.options.freeagent_single_use_refresh_tokens,
+                cent_off_deposits=self.options.freeagent_cent_off_deposits,
             )
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -279,6 +302,44 @@ class _Handler(BaseHTTPRequestHandler):
         entry = {"api": "shipbob", "method": method, "path": self.path.split("?", 1)[0]}
         self._faulted(sandbox.faults.take("shipbob"), entry, respond, injected)
 
+    def _freeagent(self, method: str) -> None:
+        """Every FreeAgent request: the token endpoint and the reads under /v2/."""
+        sandbox = self.server.sandbox
+        freeagent = sandbox.freeagent
+        assert freeagent is not None
+        body = self._body()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        base_url = self._base_url()
+
+        def respond() -> Response:
+            return freeagent.handle(method, self.path, headers, body, base_url)
+
+        def injected(fault: Fault) -> Response:
+            return freeagent.injected_error(fault.kind, fault.status)
+
+        entry = {"api": "freeagent", "method": method, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take("freeagent"), entry, respond, injected)
+
+    def _is_freeagent(self) -> bool:
+        return self.server.sandbox.freeagent is not None and self.path.startswith(FREEAGENT_PREFIX)
+
+    def _freeagent_faults(self, method: str) -> None:
+        freeagent = self.server.sandbox.freeagent
+        if freeagent is None:
+            self._send(Response(404, {"errors": "Not Found"}))
+            return
+        try:
+            if method == "POST":
+                changes = json.loads(self._body() or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the body must be a JSON object of faults")
+                self._send(Response(200, freeagent.add_faults(changes)))
+                return
+        except ValueError as err:
+            self._send(Response(400, {"error": str(err)}))
+            return
+        self._send(Response(200, freeagent.fault_status()))
+
     def _shipbob_faults(self, method: str) -> None:
         shipbob = self.server.sandbox.shipbob
         if shipbob is None:
@@ -332,6 +393,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._amazon("GET")
         elif self._is_shipbob():
             self._shipbob("GET")
+        elif self._is_freeagent():
+            self._freeagent("GET")
+        elif self.path == "/_sandbox/freeagent/faults":
+            self._freeagent_faults("GET")
         elif self.path == "/_sandbox/amazon/faults":
             self._amazon_faults("GET")
         elif self.path == "/_sandbox/shipbob/faults":
@@ -342,6 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "shops": list(sandbox.shopify.shops),
                 "amazon": sandbox.amazon.describe(self._base_url()),
                 "shipbob": sandbox.shipbob.describe(self._base_url()) if sandbox.shipbob else None,
+                "freeagent": sandbox.freeagent.describe(self._base_url()) if sandbox.freeagent else None,
             }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
@@ -386,6 +452,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._amazon("DELETE")
         elif self._is_shipbob():
             self._shipbob("DELETE")
+        elif self._is_freeagent():
+            self._freeagent("DELETE")
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -402,6 +470,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path == "/_sandbox/shipbob/faults":
             self._shipbob_faults("POST")
+            return
+        if self._is_freeagent():
+            self._freeagent("POST")
+            return
+        if self.path == "/_sandbox/freeagent/faults":
+            self._freeagent_faults("POST")
             return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
