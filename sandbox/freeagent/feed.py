@@ -60,10 +60,16 @@ class Fate:
         return tuple(e.id for e in self.entries)
 
 
-def _describe(payout: ChannelPayout) -> str:
+def label(payout: ChannelPayout) -> str:
+    """Who sends it, as the bank statement names the payer: the shop (each shop numbers its payouts
+    from the same base, so the reference alone is not unique) or Amazon's marketplace."""
     if payout.channel == SHOPIFY:
-        return f"SHOPIFY PAYMENTS {payout.reference}"
-    return f"AMAZON PAYMENTS {payout.reference}"
+        return f"SHOPIFY {payout.source.split('.', 1)[0].upper()}"
+    return f"AMAZON {payout.source}"
+
+
+def _describe(payout: ChannelPayout) -> str:
+    return f"{label(payout)} {payout.reference}"
 
 
 def channel_feed(payouts: list[ChannelPayout], seed: int, today: date) -> list[Fate]:
@@ -130,7 +136,7 @@ def _plant(arrived: list[Fate], rng: random.Random) -> None:
             b.payout.currency,
             b.expected_on,
             a.payout.amount + b.payout.amount,
-            f"SHOPIFY PAYMENTS {a.payout.reference}+{b.payout.reference[5:]}",
+            f"{label(a.payout)} {a.payout.reference}+{b.payout.reference[5:]}",
         )
         a.entries.append(entry)
         b.entries.append(entry)

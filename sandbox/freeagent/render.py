@@ -76,8 +76,6 @@ class Renderer:
             "sales_tax_registration_number": "GB123456789",
             "sales_tax_effective_date": day(start.replace(year=start.year - 2)),
             "sales_tax_is_value_added": True,
-            "created_at": stamp(self.world.accounts[0].created_at),
-            "updated_at": stamp(self.world.accounts[0].created_at),
         }
 
     def user(self) -> dict[str, Any]:
@@ -187,7 +185,6 @@ class Renderer:
             "country": c.country,
             "contact_name_on_invoices": bool(c.first_name),
             "locale": "en",
-            "account_balance": amount(self._balance(c)),
             "uses_contact_invoice_sequence": False,
             "charge_sales_tax": "Auto",
             "status": "Active",
@@ -196,17 +193,6 @@ class Renderer:
         if c.first_name:
             out |= {"first_name": c.first_name, "last_name": c.last_name}
         return out
-
-    def _balance(self, c: Contact) -> Decimal:
-        """What the contact owes (customers) or is owed (suppliers, negative), from unpaid documents."""
-        owed = sum(
-            (d.total_value for d in self.world.books.invoices if d.contact_id == c.id and not d.paid_on),
-            Decimal("0.00"),
-        )
-        owing = sum(
-            (d.total_value for d in self.world.books.bills if d.contact_id == c.id and not d.paid_on), Decimal("0.00")
-        )
-        return owed - owing
 
     def status(self, d: Document) -> tuple[str, str]:
         today = self.world.today()
