@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def served():
         yield served
 
 
-def shopify_payouts(base: str, domain: str) -> list[dict]:
+def shopify_payouts(base: str, domain: str) -> list[dict[str, Any]]:
     out, after = [], None
     while True:
         body = json.dumps({"query": PAYOUTS, "variables": {"after": after}}).encode()
@@ -64,7 +65,7 @@ def channel_payouts(sandbox, base: str) -> dict[tuple[str, str, str], tuple[str,
     return out
 
 
-def feed(client: FreeAgent) -> dict[str, list[dict]]:
+def feed(client: FreeAgent) -> dict[str, list[dict[str, Any]]]:
     return {
         c: client.every("bank_transactions", bank_account=url, per_page=100) for c, url in client.account_urls().items()
     }
