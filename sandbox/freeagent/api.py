@@ -51,6 +51,10 @@ class FreeAgentAPI:
         single_use_refresh_tokens: bool = False,
         cent_off_deposits: int = 0,
     ) -> None:
+        if not isinstance(single_use_refresh_tokens, bool):
+            raise ValueError(
+                f"freeagent_single_use_refresh_tokens: must be true or false, got {single_use_refresh_tokens!r}"
+            )
         if not isinstance(cent_off_deposits, int) or isinstance(cent_off_deposits, bool) or cent_off_deposits < 0:
             raise ValueError(f"freeagent_cent_off_deposits: must be a non-negative integer, got {cent_off_deposits!r}")
         self.clock = clock

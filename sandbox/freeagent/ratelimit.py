@@ -49,4 +49,6 @@ class FixedWindows:
             for window, _limit in limits:
                 slot = int(now // window)
                 self._counts[(key, window, slot)] = self._counts.get((key, window, slot), 0) + 1
+            if len(self._counts) > 1000:  # windows gone by count for nothing
+                self._counts = {k: n for k, n in self._counts.items() if k[2] >= int(now // k[1])}
             return Decision(True, 0)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from sandbox.freeagent.auth import ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN
-from sandbox.freeagent.ratelimit import PER_MINUTE
+from sandbox.freeagent.auth import ACCESS_TOKEN_LIFETIME, CLIENT_ID, REFRESH_TOKEN
+from sandbox.freeagent.ratelimit import PER_HOUR, PER_MINUTE, REFRESHES_PER_MINUTE
+from sandbox.server import Sandbox, SandboxOptions
 from sandbox.tests.amazon_client import http
 from sandbox.tests.freeagent_client import FreeAgent, parse, serve, token_request
 
 ANCHOR = datetime(2026, 6, 1, tzinfo=UTC)
-SMALL = {"shopify_orders": 30, "amazon_orders": 20, "days": 30, "anchor": ANCHOR, "shipbob": False}
+USER_KEY = "user:" + CLIENT_ID
+SMALL: dict[str, Any] = {"shopify_orders": 30, "amazon_orders": 20, "days": 30, "anchor": ANCHOR, "shipbob": False}
 
 
 @pytest.fixture
@@ -120,3 +123,38 @@ def test_unmodelled_parameters_are_ignored_and_logged(served):
     sandbox, client = served
     assert client.get("contacts", colour="blue").status == 200
     assert sandbox.requests()[-1]["ignored_params"] == ["colour"]
+
+
+def test_the_hourly_limit_holds_until_the_top_of_the_hour(served):
+    sandbox, client = served
+    clock, windows = sandbox.clock, sandbox.freeagent.windows
+    clock.advance(3600 - clock.now() % 3600)  # the top of an hour
+    for _minute in range(PER_HOUR // PER_MINUTE):  # a client at the per-minute limit for half an hour
+        for _ in range(PER_MINUTE):
+            assert windows.take(USER_KEY, [(60, PER_MINUTE), (3600, PER_HOUR)]).allowed
+        clock.advance(60)
+    client.login()  # the token endpoint is limited apart from the API
+    reply = client.get("company")
+    assert reply.status == 429 and "3600" in parse(reply)["errors"]["error"]["message"]
+    wait = int(reply.headers["retry-after"])
+    assert 1500 < wait <= 1800  # until the top of the hour, not of the minute
+    clock.advance(wait)
+    client.login()
+    assert client.get("company").status == 200
+
+
+def test_token_refreshes_are_limited_to_fifteen_a_minute(served):
+    sandbox, client = served
+    sandbox.clock.advance(60 - sandbox.clock.now() % 60)
+    for _ in range(REFRESHES_PER_MINUTE):
+        client.login()
+    reply = token_request(client.base, refresh_token=client.refresh_token)
+    assert reply.status == 429 and int(reply.headers["retry-after"]) >= 1
+
+
+def test_freeagent_options_are_checked_with_one_line_naming_them():
+    with pytest.raises(ValueError, match=r"^freeagent_cent_off_deposits: must be a non-negative integer, got -1$"):
+        Sandbox(SandboxOptions(**SMALL, freeagent_cent_off_deposits=-1))
+    with pytest.raises(ValueError, match=r"^freeagent_single_use_refresh_tokens: must be true or false"):
+        Sandbox(SandboxOptions(**SMALL, freeagent_single_use_refresh_tokens="yes"))  # type: ignore[arg-type]
+    assert Sandbox(SandboxOptions(**SMALL, freeagent=False)).freeagent is None
