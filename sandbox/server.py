@@ -157,7 +157,6 @@ class Sandbox:
                 unbalanced_invoices=self.options.shipbob_unbalanced_invoices,
                 rate_limit=self.options.shipbob_rate_limit,
             )
-
         self.freeagent = None
         if self.options.freeagent:
             self.freeagent = FreeAgentAPI(

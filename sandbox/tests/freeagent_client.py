@@ -20,9 +20,11 @@ from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.tests.amazon_client import Reply, http
 
 _COMMON = {"url", "created_at", "updated_at"}
+_ADDRESS = {"address1", "address2", "address3", "town", "region", "postcode", "country"}
 #: Every attribute each resource's page documents (dev.freeagent.com/docs/<page>).
 DOCUMENTED: dict[str, set[str]] = {
-    "company": {
+    "company": _ADDRESS
+    | {
         "url",
         "id",
         "name",
@@ -35,13 +37,6 @@ DOCUMENTED: dict[str, set[str]] = {
         "first_accounting_year_end",
         "annual_accounting_periods",
         "freeagent_start_date",
-        "address1",
-        "address2",
-        "address3",
-        "town",
-        "region",
-        "postcode",
-        "country",
         "company_registration_number",
         "contact_email",
         "contact_phone",
@@ -157,13 +152,6 @@ DOCUMENTED: dict[str, set[str]] = {
         "billing_email",
         "phone_number",
         "mobile",
-        "address1",
-        "address2",
-        "address3",
-        "town",
-        "region",
-        "postcode",
-        "country",
         "uses_contact_invoice_sequence",
         "contact_name_on_invoices",
         "charge_sales_tax",
