@@ -142,6 +142,7 @@ DOCUMENTED: dict[str, set[str]] = {
         "property",
     },
     "contacts": _COMMON
+    | _ADDRESS
     | {
         "first_name",
         "last_name",
