@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.__main__ import _options, _parser
 from sandbox.freeagent.auth import ACCESS_TOKEN_LIFETIME, CLIENT_ID, REFRESH_TOKEN
 from sandbox.freeagent.ratelimit import PER_HOUR, PER_MINUTE, REFRESHES_PER_MINUTE
 from sandbox.server import Sandbox, SandboxOptions
@@ -158,3 +159,8 @@ def test_freeagent_options_are_checked_with_one_line_naming_them():
     with pytest.raises(ValueError, match=r"^freeagent_single_use_refresh_tokens: must be true or false"):
         Sandbox(SandboxOptions(**SMALL, freeagent_single_use_refresh_tokens="yes"))  # type: ignore[arg-type]
     assert Sandbox(SandboxOptions(**SMALL, freeagent=False)).freeagent is None
+
+
+def test_python_m_sandbox_serves_freeagent_unless_told_not_to():
+    assert _options(_parser().parse_args(["serve"])).freeagent is True
+    assert _options(_parser().parse_args(["start", "--no-freeagent"])).freeagent is False
