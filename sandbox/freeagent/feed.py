@@ -81,7 +81,7 @@ def channel_feed(payouts: list[ChannelPayout], seed: int, today: date) -> list[F
         case = "deposited" if expected < today else "in_transit"
         fates.append(Fate(payout, case, expected))
     arrived = [f for f in fates if f.case == "deposited"]
-    _plant(arrived, rng)
+    _plant(arrived, rng, today)
     for fate in fates:
         if fate.case in ("deposited", "same_amount", "reversed") and not fate.entries:
             fate.entries.append(_deposit(fate))
@@ -107,7 +107,7 @@ def _deposit(fate: Fate) -> Entry:
     return Entry(fate.payout.currency, fate.expected_on, fate.payout.amount, _describe(fate.payout), explain, "001")
 
 
-def _plant(arrived: list[Fate], rng: random.Random) -> None:
+def _plant(arrived: list[Fate], rng: random.Random, today: date) -> None:
     """Pick one payout for each planted case (none is picked twice)."""
     taken: set[int] = set()
 
@@ -150,8 +150,10 @@ def _plant(arrived: list[Fate], rng: random.Random) -> None:
         fate.case = "other_account"
         converted = (fate.payout.amount * FX_RATE).quantize(CENT)
         fate.entries.append(Entry("GBP", fate.expected_on, converted, _describe(fate.payout)))
+    # The decoy and the reversal come a business day after the deposit: that day must be past too.
+    settled = {i for i, f in enumerate(arrived) if add_business_days(f.expected_on, 1) < today}
     for case in ("same_amount", "reversed"):
-        chosen = pick(amazon if case == "same_amount" else shopify)
+        chosen = pick([i for i in (amazon if case == "same_amount" else shopify) if i in settled])
         if chosen is not None:
             arrived[chosen].case = case
 

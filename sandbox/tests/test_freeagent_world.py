@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sandbox.freeagent.feed import FX_RATE, label
+from sandbox.server import Sandbox, SandboxOptions
 from sandbox.tests.amazon_client import SPAPI, http
 from sandbox.tests.freeagent_client import FreeAgent, ident, serve
 
@@ -180,3 +181,16 @@ def test_a_deposit_a_cent_off_is_served_and_reported(served):
     assert Decimal(txn["unexplained_amount"]) == 0 or not txn["bank_transaction_explanations"]
     bad = http("POST", client.base + "/_sandbox/freeagent/faults", json.dumps({"cent_off": 1}).encode())
     assert bad.status == 400
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2026])
+def test_every_planted_transaction_is_in_the_feed_whatever_the_seed(seed):
+    sandbox = Sandbox(SandboxOptions(seed=seed, shopify_orders=60, amazon_orders=40, days=45, anchor=ANCHOR))
+    assert sandbox.freeagent is not None
+    world = sandbox.freeagent.world
+    planted = world.planted()
+    assert all(planted[case] for case in planted), {case: len(f) for case, f in planted.items()}
+    for fate in world.fates:
+        for entry in [*fate.entries, *([fate.decoy] if fate.decoy else [])]:
+            assert entry.id in world.transactions and entry.dated_on < world.today()
+            assert world.transactions[entry.id].amount == entry.amount
