@@ -171,9 +171,9 @@ class ReportsAPI:
         digest = int(hashlib.sha256(report_id.encode()).hexdigest()[:8], 16)
         outcome = "DONE" if rows else "CANCELLED"
         # A type Amazon has whose data this sandbox does not model fails as Amazon's reports can.
-        if kind is None or self.world.faults.take("fatal_reports"):
+        if kind is None or self.world.fault("fatal_reports", report_type=report_type):
             outcome = "FATAL"
-        elif self.world.faults.take("cancelled_reports"):
+        elif self.world.fault("cancelled_reports", report_type=report_type):
             outcome = "CANCELLED"
         job = Job(
             report_id=report_id,
@@ -285,17 +285,18 @@ class ReportsAPI:
         if self.world.clock.now() > float(issued) + DOCUMENT_URL_LIFETIME:
             return _s3_error(403, "AccessDenied", "Request has expired", log)
         kind = REPORT_TYPES[job.report_type]
-        faults = self.world.faults
         charset = MARKETPLACES[job.window.marketplace_ids[0]].charset
         content_type = f"text/plain; charset={charset}"
-        if faults.take("undeclared_charset_documents", report_type=job.report_type):
+        if self.world.fault("undeclared_charset_documents", report_type=job.report_type):
             # An older document: the marketplace's legacy Windows encoding, and no charset said.
             charset, content_type = "cp1252", "text/plain"
-        truncate = faults.take("truncated_documents", report_type=job.report_type)
+        truncate = self.world.fault("truncated_documents", report_type=job.report_type)
         rows = kind.rows(job.snapshot, job.window)
-        if job.report_type in _SETTLEMENT_IDS and faults.take("unbalanced_settlements"):
+        if job.report_type in _SETTLEMENT_IDS and self.world.fault(
+            "unbalanced_settlements", report_type=job.report_type
+        ):
             rows = _a_cent_off(rows, kind.columns)
-        if faults.take("unreadable_dates", report_type=job.report_type):
+        if self.world.fault("unreadable_dates", report_type=job.report_type):
             rows = _an_unknown_date(rows, kind.columns)
         headers = {"Content-Type": content_type}
         if "content-encoding" in query:
