@@ -113,8 +113,20 @@ class Call:
         return values[-1] if values else None
 
     def many(self, name: str) -> list[str]:
-        """An array parameter, given repeated or comma-separated."""
-        return [v for raw in self.query.get(name, []) for v in raw.split(",") if v]
+        """An array parameter, given repeated or comma-separated, held to the model's item count and values."""
+        values = [v for raw in self.query.get(name, []) for v in raw.split(",") if v]
+        declared = self.operation.query_parameters.get(name, {})
+        if name not in self.query or declared.get("type") != "array":
+            return values
+        low, high = declared.get("minItems", 0), declared.get("maxItems")
+        if len(values) < low or (high is not None and len(values) > high):
+            bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise InvalidInputError(f"{name} takes {bounds} values, got {len(values)}")
+        allowed = declared.get("items", {}).get("enum")
+        bad = [v for v in values if allowed and v not in allowed]
+        if bad:
+            raise InvalidInputError(f"Invalid {name} {bad}; expected values among {', '.join(allowed)}")
+        return values
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.one(name)
