@@ -177,13 +177,14 @@ class FaultPlan:
 
     def status(self) -> dict[str, Any]:
         """The control endpoint's answer: kinds and filters per API, armed faults, fired counts."""
-        apis = sorted({*self._declared, *(f.api for f in self._armed if f.api != ANY_API)})
         with self._lock:
+            armed = [asdict(f) for f in self._armed]
             fired = {api: dict(kinds) for api, kinds in self._fired.items()}
+        apis = sorted({*self._declared, *(f["api"] for f in armed if f["api"] != ANY_API)})
         return {
             "kinds": {ANY_API: dict(COMMON_KINDS), **{api: self.kinds(api) for api in apis}},
             "filters": {api: dict(self._declared[api].filters) for api in apis if api in self._declared},
-            "armed": self.armed(),
+            "armed": armed,
             "fired": fired,
         }
 
