@@ -19,7 +19,7 @@ import json
 import threading
 import urllib.request
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 ANY_API = "*"
@@ -114,7 +114,7 @@ class FaultPlan:
         if not isinstance(fault.api, str):
             raise FaultError("api: expected an API name or '*'")
         known = COMMON_KINDS if fault.api == ANY_API else self.kinds(fault.api)
-        if fault.kind not in known:
+        if not isinstance(fault.kind, str) or fault.kind not in known:
             raise FaultError(
                 f"kind: {fault.kind!r} is not a fault of api {fault.api!r}; expected one of {', '.join(known)}"
             )
@@ -152,7 +152,9 @@ class FaultPlan:
         return self.arm_fault(self.parse(spec))
 
     def arm_fault(self, fault: Fault) -> Fault:
+        """Arm a copy of `fault` (the registry counts it down; the caller's stays as given)."""
         self.check(fault)
+        fault = replace(fault, where=dict(fault.where))
         action = self._actions.get((fault.api, fault.kind))
         if action is not None:  # an action happens now, once
             action()

@@ -52,7 +52,15 @@ def test_reset_and_truncate_break_the_response(shop):
 
 @pytest.mark.parametrize(
     "spec",
-    [{"kind": "meteor"}, {"kind": "http_error", "status": 200}, {"kind": "reset", "count": -1}, {"when": "now"}],
+    [
+        {"kind": "meteor"},
+        {"kind": "http_error", "status": 200},
+        {"kind": "reset", "count": -1},
+        {"when": "now"},
+        {"kind": ["reset"]},
+        {"api": ["shopify"], "kind": "reset"},
+        {"kind": "reset", "where": {"shop": ["x"]}},
+    ],
 )
 def test_a_bad_fault_is_refused_with_a_reason(shop, spec):
     _, base = shop
