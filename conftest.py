@@ -4,13 +4,11 @@ and temporary directories."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -199,14 +197,3 @@ def query(warehouse: Warehouse, sql: str, params: Any = None) -> list[tuple[Any,
     with psycopg.connect(warehouse.url(), autocommit=True) as conn:
         cur = conn.execute(sql, params)
         return cur.fetchall() if cur.description else []
-
-
-def inject(base_url: str, **faults: object) -> None:
-    """Arm Amazon faults through the sandbox's fault API (kinds: sandbox/amazon/faults.py)."""
-    request = urllib.request.Request(  # noqa: S310 - the test's own sandbox, over http
-        f"{base_url}/_sandbox/amazon/faults",
-        data=json.dumps(faults).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - the same

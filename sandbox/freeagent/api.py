@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from sandbox.amazon.api import AmazonAPI
 from sandbox.clock import SimClock
+from sandbox.faults import FaultKinds, FaultPlan
 from sandbox.shopify.api import Response, ShopifyAPI
 
 from .auth import CLIENT_ID, REFRESH_TOKEN, OAuth
@@ -33,6 +34,13 @@ from .world import World
 
 PREFIX = "/v2/"
 TOKEN_PATH = "/v2/token_endpoint"  # noqa: S105 - a path, not a secret
+FAULTS = FaultKinds(
+    "freeagent",
+    actions={
+        "expire_tokens": "every access token issued so far expires now (a refresh mid-sync)",
+        "cent_off_deposits": "the `count` most recent plain payout deposits are served a cent over the payout",
+    },
+)
 _ITEM = re.compile(r"^/v2/(?P<resource>[a-z_]+)/(?P<ident>[^/]+)$")
 
 
@@ -49,19 +57,16 @@ class FreeAgentAPI:
         days: int = 90,
         anchor: datetime | None = None,
         single_use_refresh_tokens: bool = False,
-        cent_off_deposits: int = 0,
     ) -> None:
         if not isinstance(single_use_refresh_tokens, bool):
             raise ValueError(
                 f"freeagent_single_use_refresh_tokens: must be true or false, got {single_use_refresh_tokens!r}"
             )
-        if not isinstance(cent_off_deposits, int) or isinstance(cent_off_deposits, bool) or cent_off_deposits < 0:
-            raise ValueError(f"freeagent_cent_off_deposits: must be a non-negative integer, got {cent_off_deposits!r}")
         self.clock = clock
-        self.oauth = OAuth(clock, revoke_used=single_use_refresh_tokens)
+        self.oauth = OAuth(clock.real_time(), revoke_used=single_use_refresh_tokens)
         self.windows = FixedWindows(clock)
         self._sources = (shopify, amazon, seed, days, anchor)
-        self._pending_cent_off = cent_off_deposits
+        self._pending_cent_off = 0
         self._world: World | None = None
         self._lock = threading.Lock()
 
@@ -88,22 +93,23 @@ class FreeAgentAPI:
             "refresh_token": REFRESH_TOKEN,
         }
 
-    def add_faults(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """`expire_tokens` (true: every access token expires now), `cent_off_deposits` (n)."""
-        unknown = set(changes) - {"expire_tokens", "cent_off_deposits"}
-        if unknown:
-            raise ValueError(f"unknown FreeAgent faults: {', '.join(sorted(unknown))}")
-        count = changes.get("cent_off_deposits", 0)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValueError("cent_off_deposits: expected a non-negative integer")
-        if changes.get("expire_tokens"):
-            self.oauth.expire_all()
-        if count:
-            self.world.cent_off(count, self.now())
-        return self.fault_status()
+    def declare_faults(self, plan: FaultPlan) -> None:
+        """FreeAgent's own kinds in the sandbox's fault registry."""
+        plan.declare(
+            FAULTS, {"expire_tokens": lambda _count: self.oauth.expire_all(), "cent_off_deposits": self.cent_off}
+        )
 
-    def fault_status(self) -> dict[str, Any]:
-        return {"cent_off_transaction_ids": self.world.cent_off_ids()}
+    def cent_off(self, count: int) -> None:
+        """Move the `count` most recent plain payout deposits a cent up (when the books are built, if not yet)."""
+        with self._lock:
+            if self._world is None:
+                self._pending_cent_off += count
+                return
+        self._world.cent_off(count, self.now())
+
+    def cent_off_ids(self) -> list[int]:
+        """The bank transactions served a cent off (tests ask the world, never the API)."""
+        return self.world.cent_off_ids()
 
     def injected_error(self, kind: str, status: int) -> Response:
         """An error armed through the sandbox-wide faults, in FreeAgent's shape."""

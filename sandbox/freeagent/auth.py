@@ -12,7 +12,7 @@ say that the one just used stops working, so by default it keeps working until i
 ends; `revoke_used=True` (`SandboxOptions.freeagent_single_use_refresh_tokens`) makes a used
 refresh token fail at once, for clients that must prove they keep the newest one.
 
-Lifetimes run on the client's clock (`SimClock.client_now`: real seconds plus `advance` jumps),
+Lifetimes run on the client's clock (`SimClock.real_time()`: real seconds plus `advance` jumps),
 as Amazon's LWA stand-in does, so `expires_in` means what a client's own clock says.
 """
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from sandbox.amazon.wire import json_response
-from sandbox.clock import SimClock
+from sandbox.clock import Clock
 from sandbox.shopify.api import Response
 
 CLIENT_ID = "stratus-freeagent-sandbox"
@@ -39,15 +39,15 @@ REFRESH_TOKEN_LIFETIME = 20 * 86400  # the sandbox's value; clients must read re
 @dataclass(frozen=True)
 class Grant:
     client_id: str
-    expires_at: float  # on SimClock.client_now
+    expires_at: float  # on the client's clock
 
 
 class OAuth:
-    def __init__(self, clock: SimClock, *, revoke_used: bool = False) -> None:
+    def __init__(self, clock: Clock, *, revoke_used: bool = False) -> None:
         self.clock = clock
         self.revoke_used = revoke_used
         self._access: dict[str, Grant] = {}
-        self._refresh: dict[str, Grant] = {REFRESH_TOKEN: Grant(CLIENT_ID, clock.client_now() + REFRESH_TOKEN_LIFETIME)}
+        self._refresh: dict[str, Grant] = {REFRESH_TOKEN: Grant(CLIENT_ID, clock.now() + REFRESH_TOKEN_LIFETIME)}
         self._lock = threading.Lock()
 
     def exchange(self, headers: dict[str, str], body: bytes) -> Response:
@@ -60,7 +60,7 @@ class OAuth:
             return _oauth_error(401, "invalid_client", "Client authentication failed")
         if form.get("grant_type") != "refresh_token":
             return _oauth_error(400, "unsupported_grant_type", "Only the refresh_token grant is served by the sandbox")
-        now = self.clock.client_now()
+        now = self.clock.now()
         with self._lock:
             grant = self._refresh.get(form.get("refresh_token", ""))
             if grant is None or grant.expires_at <= now:
@@ -91,13 +91,13 @@ class OAuth:
             grant = self._access.get(token.strip())
         if grant is None:
             return None, "Access token not recognised"
-        if grant.expires_at <= self.clock.client_now():
+        if grant.expires_at <= self.clock.now():
             return None, "Access token has expired"
         return grant, ""
 
     def expire_all(self) -> int:
         """Expire every access token now (a fault: token expiry mid-sync)."""
-        now = self.clock.client_now()
+        now = self.clock.now()
         with self._lock:
             for token, grant in self._access.items():
                 self._access[token] = Grant(grant.client_id, now)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sandbox.amazon.wire import json_response
 from sandbox.clock import SimClock
+from sandbox.faults import FaultPlan
 from sandbox.shopify.api import Response
 from sandbox.shopify.data import ShopData
 
@@ -23,7 +24,7 @@ from .billing import Billing
 from .billing_api import INVOICE_PARAMS, TRANSACTION_PARAMS, BillingAPI
 from .call import Call
 from .catalog_api import INVENTORY_PARAMS, LOCATION_PARAMS, LOT_PARAMS, PRODUCT_PARAMS, CatalogAPI
-from .faults import ShipBobFaults
+from .faults import FAULTS, ShipBobFaults
 from .orders_api import ORDER_PARAMS, OrdersAPI
 from .pages import LINK_CURSOR, BadRequestError, NotFoundError, Query
 from .ratelimit import LIMIT, SlidingWindow
@@ -62,7 +63,6 @@ class ShipBobAPI:
         seed: int = 42,
         days: int = 90,
         scopes: tuple[str, ...] | None = None,
-        unbalanced_invoices: int = 0,
         rate_limit: int = LIMIT,
     ) -> None:
         if not isinstance(rate_limit, int) or isinstance(rate_limit, bool) or rate_limit <= 0:
@@ -72,10 +72,6 @@ class ShipBobAPI:
         self.stock = Stock(seed, self.world.anchor, days)
         self.billing = Billing(self.world, self.stock, seed)
         self.faults = ShipBobFaults(self.billing)
-        try:
-            self.faults.add({"unbalanced_invoices": unbalanced_invoices})
-        except ValueError as err:
-            raise ValueError(f"shipbob_{err}") from None
         self.tokens = Tokens(scopes)
         self.window = SlidingWindow(clock, rate_limit)
         orders = OrdersAPI(self.world, self.stock)
@@ -178,6 +174,10 @@ class ShipBobAPI:
             if match and route.op.method == method:
                 return route, match.groups()
         return None
+
+    def declare_faults(self, plan: FaultPlan) -> None:
+        """ShipBob's own kinds in the sandbox's fault registry."""
+        plan.declare(FAULTS, {"unbalanced_invoices": self.faults.unbalance})
 
     def injected_error(self, kind: str, status: int, method: str, target: str) -> Response:
         """An error armed through the sandbox-wide faults, in this API's shape."""

@@ -2,8 +2,9 @@
 
 The reconciliation tests of the warehouse must be seen failing; an unbalanced invoice stays
 unbalanced on every call (its transactions do not change), so a sync that reads it twice reads
-the same thing. Arm from a running sandbox with `POST /_sandbox/shipbob/faults`
-(`{"unbalanced_invoices": 1}`) or `SandboxOptions(shipbob_unbalanced_invoices=1)`.
+the same thing. Armed through the sandbox's one fault registry (sandbox.faults): over HTTP with
+`POST /_sandbox/faults {"api": "shipbob", "kind": "unbalanced_invoices", "count": 1}`, in-process
+with `SandboxOptions(faults=(Fault("unbalanced_invoices", "shipbob"),))`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+from sandbox.faults import FaultKinds
+
 from .billing import Billing, Invoice
 
 CENT = Decimal("0.01")
-KINDS = ("unbalanced_invoices",)
+FAULTS = FaultKinds(
+    "shipbob",
+    actions={"unbalanced_invoices": "the `count` most recent invoices are served a cent over their transactions"},
+)
 
 
 class ShipBobFaults:
@@ -25,13 +31,8 @@ class ShipBobFaults:
         self._unbalanced: set[int] = set()
         self._lock = threading.Lock()
 
-    def add(self, changes: dict[str, Any]) -> None:
-        unknown = set(changes) - set(KINDS)
-        if unknown:
-            raise ValueError(f"unknown ShipBob faults: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
-        count = changes.get("unbalanced_invoices", 0)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValueError("unbalanced_invoices: expected a non-negative integer")
+    def unbalance(self, count: int) -> None:
+        """Serve the `count` most recent invoices not yet unbalanced a cent over (from the next call)."""
         with self._lock:
             self._pending += count
 

@@ -173,13 +173,16 @@ def test_the_planted_cases_are_exactly_as_planted(served):
 def test_a_deposit_a_cent_off_is_served_and_reported(served):
     sandbox, client = served
     world = sandbox.freeagent.world
-    reply = http("POST", client.base + "/_sandbox/freeagent/faults", json.dumps({"cent_off_deposits": 1}).encode())
-    [moved] = json.loads(reply.raw)["cent_off_transaction_ids"]
+    reply = http(
+        "POST", client.base + "/_sandbox/faults", json.dumps({"api": "freeagent", "kind": "cent_off_deposits"}).encode()
+    )
+    assert json.loads(reply.raw)["fired"]["freeagent"] == {"cent_off_deposits": 1}
+    [moved] = sandbox.freeagent.cent_off_ids()
     fate = next(f for f in world.fates if f.transaction_ids == (moved,))
     txn = client.ok(f"bank_transactions/{moved}")["bank_transaction"]
     assert Decimal(txn["amount"]) == fate.payout.amount + Decimal("0.01")
     assert Decimal(txn["unexplained_amount"]) == 0 or not txn["bank_transaction_explanations"]
-    bad = http("POST", client.base + "/_sandbox/freeagent/faults", json.dumps({"cent_off": 1}).encode())
+    bad = http("POST", client.base + "/_sandbox/faults", json.dumps({"api": "freeagent", "kind": "cent_off"}).encode())
     assert bad.status == 400
 
 

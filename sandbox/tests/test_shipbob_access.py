@@ -39,8 +39,6 @@ def test_a_missing_scope_is_403_naming_it(sandbox_factory):
         sandbox_factory(**SMALL, shipbob_scopes=("everything",))
     with pytest.raises(ValueError, match="shipbob_rate_limit"):
         sandbox_factory(**SMALL, shipbob_rate_limit=0)
-    with pytest.raises(ValueError, match="shipbob_unbalanced_invoices"):
-        sandbox_factory(**SMALL, shipbob_unbalanced_invoices=-1)
 
 
 def test_every_answer_counts_down_the_window_and_the_151st_call_in_a_minute_is_429(sandbox_factory):

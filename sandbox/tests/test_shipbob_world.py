@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from sandbox.faults import Fault
 from sandbox.shopify.data import gid
 from sandbox.shopify.order_activity import render_order_activity
 from sandbox.tests.amazon_client import http
@@ -179,18 +180,21 @@ def test_shipping_lines_name_the_shipments_and_orders_they_charge(served):
 
 
 def test_an_unbalanced_invoice_is_a_cent_over_its_transactions(sandbox_factory):
-    _, base = sandbox_factory(shopify_orders=40, days=30, anchor=ANCHOR, amazon_orders=5, shipbob_unbalanced_invoices=1)
+    sandbox, base = sandbox_factory(
+        shopify_orders=40, days=30, anchor=ANCHOR, amazon_orders=5, faults=(Fault("unbalanced_invoices", "shipbob"),)
+    )
     client = ShipBob(base)
     sums = _invoice_sums(client)
     off = {i: a - s for i, (a, s) in sums.items() if a != s}
     assert list(off.values()) == [Decimal("0.01")]
     # armed on a running sandbox: one more, and the first stays as it was
-    reply = http("POST", base + "/_sandbox/shipbob/faults", b'{"unbalanced_invoices": 1}')
+    reply = http("POST", base + "/_sandbox/faults", b'{"api": "shipbob", "kind": "unbalanced_invoices"}')
     assert reply.status == 200
-    assert len(parse(reply)["unbalanced_invoice_ids"]) == 2
+    assert parse(reply)["fired"]["shipbob"] == {"unbalanced_invoices": 2}
+    assert sandbox.shipbob is not None and len(sandbox.shipbob.faults.status()["unbalanced_invoice_ids"]) == 2
     again = {i: a - s for i, (a, s) in _invoice_sums(client).items() if a != s}
     assert len(again) == 2 and set(off) < set(again)
-    assert http("POST", base + "/_sandbox/shipbob/faults", b'{"unbalanced": 1}').status == 400
+    assert http("POST", base + "/_sandbox/faults", b'{"api": "shipbob", "kind": "unbalanced"}').status == 400
 
 
 def test_the_world_is_the_same_for_the_same_seed(sandbox_factory):

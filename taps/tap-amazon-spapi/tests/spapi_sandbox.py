@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import atexit
 import io
-import json
-import urllib.request
 from collections import defaultdict
 from contextlib import ExitStack, redirect_stdout
 from dataclasses import dataclass, field
@@ -108,15 +106,3 @@ def sync(config, state=None, streams=None):
 def calls(sandbox, operation=None):
     """The SP-API calls in the sandbox's request log (of one operation, if given)."""
     return [e for e in sandbox.requests() if e.get("api") == "amazon" and operation in (None, e.get("operation"))]
-
-
-def inject(base_url, **faults):
-    """Ask the sandbox to misbehave (see sandbox.amazon.faults)."""
-    request = urllib.request.Request(
-        f"{base_url}/_sandbox/amazon/faults",
-        data=json.dumps(faults).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
