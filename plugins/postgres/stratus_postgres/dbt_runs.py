@@ -13,7 +13,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,12 +138,14 @@ def one_line(text: str | None, limit: int = 500) -> str | None:
     return first[:limit] or None
 
 
-def error_in_output(lines: Iterable[str]) -> str | None:
-    """The first line of dbt's output that names an error."""
-    for line in lines:
-        clean = one_line(line)
-        if clean and re.search(r"\b(Error|error:|ERROR)\b", clean) and not clean.startswith("Done."):
-            return clean
+def error_in_output(lines: Sequence[str]) -> str | None:
+    """The first line of dbt's output that names an error, with the next line when it is only a
+    heading ("Runtime Error", "Encountered an error:")."""
+    clean = [line for line in (one_line(raw) for raw in lines) if line]
+    for i, line in enumerate(clean):
+        if re.search(r"\b(Error|error:|ERROR)\b", line) and not line.startswith("Done."):
+            heading = line.rstrip(":").endswith(("Error", "error"))
+            return f"{line.rstrip(':')}: {clean[i + 1]}"[:500] if heading and i + 1 < len(clean) else line
     return None
 
 
