@@ -35,7 +35,7 @@ from extract_runs
 union all
 
 select
-    invocation_id                                   as run_id,
+    run_id,
     'transform'                                     as kind,
     plugin,
     cast(null as text)                              as source,
@@ -43,7 +43,7 @@ select
     cast(null as text)                              as job,
     started_at,
     finished_at,
-    cast(extract(epoch from finished_at - started_at) as numeric(12, 3)) as duration_s,
+    duration_s,
     rows_affected                                   as records,
     cast(null as bigint)                            as api_calls,
     cast(null as numeric)                           as api_cost,

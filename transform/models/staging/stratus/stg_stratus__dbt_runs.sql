@@ -1,5 +1,5 @@
 select
-    invocation_id,
+    invocation_id                                   as run_id,
     plugin,
     command,
     args,
@@ -7,6 +7,7 @@ select
     dbt_version,
     started_at,
     finished_at,
+    cast(extract(epoch from finished_at - started_at) as numeric(12, 3)) as duration_s,
     elapsed_s,
     exit_code,
     outcome,
