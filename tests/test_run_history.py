@@ -244,3 +244,39 @@ def test_metrics_settings_checked_one_line_each(meltano_env):
     assert "stratus-metrics: setting listen_port: must be a whole number from 1 to 65535, got '90000'" in output
     assert "stratus-metrics: setting bind: 'no such host'" in output
     assert "Traceback" not in output
+
+
+def test_failed_extract_run_recorded(pipeline, sandbox, meltano_env, warehouse):
+    """The token is refused part-way through a second run: the run and the stream it stopped in are
+    recorded as failed with the tap's error line, without a dbt build after them, and freshness
+    still dates the last success to the first run."""
+    world, _ = sandbox
+    (first_finished,) = query(warehouse, "select max(finished_at) from warehouse.sync_runs where kind = 'extract'")[0]
+    world.clear_log()
+    world.faults.arm("http_error", "shopify", count=1000, skip=3, status=401)
+    try:
+        failed = meltano(meltano_env, "run", "tap-shopify", "target-postgres", check=False)
+    finally:
+        world.faults.clear()
+    assert failed.returncode != 0
+    runs = query(
+        warehouse,
+        "select run_id, outcome, error, records, api_calls from warehouse.sync_runs"
+        " where kind = 'extract' and finished_at > %s",
+        (first_finished,),
+    )
+    assert len(runs) == 1
+    run_id, outcome, error, records, calls = runs[0]
+    assert outcome == "failed"
+    assert "401" in error and "\n" not in error
+    assert calls == len([r for r in world.requests() if r.get("api") == "shopify"])
+    streams = query(
+        warehouse, "select stream, outcome, error, records from warehouse.sync_streams where run_id = %s", (run_id,)
+    )
+    assert any(outcome == "failed" and error for _, outcome, error, _ in streams)
+    assert records == sum(r for *_, r in streams)
+    assert query(
+        warehouse,
+        "select last_run_outcome, last_success_at from warehouse.source_freshness where account_id = %s",
+        (SHOP,),
+    ) == [("failed", first_finished)]
