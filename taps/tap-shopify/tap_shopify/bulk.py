@@ -236,6 +236,10 @@ class BulkStream(ShopifyStream):
     #: Set once this stream's sync has begun, so no other stream starts an operation for it.
     bulk_handled = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._bulk_choices: dict[str, bool] = {}
+
     def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self.bulk_handled = True
         if not self.use_bulk(context):
@@ -274,7 +278,19 @@ class BulkStream(ShopifyStream):
 
     # -- choosing ------------------------------------------------------------------
 
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        if self.parent_stream is None and self.use_bulk(context):
+            self.run.mode = "bulk"
+
     def use_bulk(self, context: Context | None) -> bool:
+        """Whether to read through a bulk operation; decided once per sync (a count may be asked)."""
+        key = json.dumps(context or {}, sort_keys=True, default=str)
+        if key not in self._bulk_choices:
+            self._bulk_choices[key] = self._choose_bulk(context)
+        return self._bulk_choices[key]
+
+    def _choose_bulk(self, context: Context | None) -> bool:
         mode = self.config.get("bulk_mode", "auto")
         if mode == "never":
             return False
@@ -289,7 +305,9 @@ class BulkStream(ShopifyStream):
         counted = next(iter((payload.get("data") or {}).values()), None) or {}
         count = int(counted.get("count") or 0)
         chosen = count > threshold
-        self.logger.info(
+        if counted.get("precision") != "AT_LEAST":
+            self.run.expected_records = count
+        self.logger.debug(
             "%s: %s%d records to read, bulk_threshold %d: %s",
             self.name,
             "at least " if counted.get("precision") == "AT_LEAST" else "",
@@ -424,6 +442,7 @@ class BulkStream(ShopifyStream):
         assert op.url
         try:
             with requests.get(op.url, stream=True, timeout=DOWNLOAD_TIMEOUT_S) as response:
+                self.count_call()  # not through the stream's session: the signed URL takes no token
                 # Storage answers an expired signed URL 400 ExpiredToken, a refused one 403.
                 if response.status_code in (401, 403, 404, 410) or (
                     response.status_code == 400 and "ExpiredToken" in response.text

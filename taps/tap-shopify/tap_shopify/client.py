@@ -14,6 +14,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import GraphQLStream
+from tap_common.measured import MeasuredAPIStream
 from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_shopify.pagination import ConnectionPaginator, dig
@@ -64,7 +65,7 @@ def money(bag: dict[str, Any] | None) -> Decimal | None:
     return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
-class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
+class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None]):
     """One resource read through the Admin GraphQL API."""
 
     query_name: ClassVar[str]
@@ -150,6 +151,12 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
                 state.pop(IDS_AT_BOOKMARK, None)
             self._repeats = (state.get("replication_key_value"), frozenset(state.get(IDS_AT_BOOKMARK) or ()))
         return self._windows[key]
+
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        if self.replication_key and self.parent_stream is None:
+            window = self.window(context)
+            self.run.window_start, self.run.window_end = window.start, window.end
 
     def lookback_days(self) -> int:
         """Days before the bookmark each sync reads again."""
@@ -315,6 +322,7 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
             raise ShopifyError(f"Shopify refused the {self.query_name} query (HTTP {status}): {response.text[:200]}")
         payload = self.payload(response)
         cost = dig(payload, ("extensions", "cost"))
+        self.count_cost((cost or {}).get("actualQueryCost"))
         errors = payload.get("errors")
         if not errors:
             self.throttle.observe(cost)
@@ -353,8 +361,8 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
 
     def log_sync_costs(self) -> None:
         costs = dict(self._sync_costs)
-        if costs:
-            self.log(
+        if costs:  # the stream's end line says what was charged; this says how it was paced
+            self.logger.debug(
                 "Shopify query cost of %s: requested %d, actual %d points; waited %.1f s for the bucket; "
                 "throttled %d times",
                 self.name,
