@@ -6,9 +6,11 @@ stay out of it, and come back at debug level or with the SDK's own logging confi
   as if it were read again in full. The taps log one start and one end line per stream instead
   (tap_common.measured).
 - METRIC lines (the SDK's `singer_sdk.metrics` logger: a record counter every minute and the
-  duration of every request) are dropped too, unless `SINGER_SDK_LOG_CONFIG` names a logging
-  config (the SDK applies it; `taps/tap-common/metrics-logging.yaml` shows them all).
-- `TAP_SHOPIFY_LOGLEVEL=DEBUG` (any tap: `<TAP>_LOGLEVEL`, or `LOGLEVEL`) shows everything.
+  duration of every request) are dropped too, unless the SDK's own level variable for the plugin
+  is set (`TAP_SHOPIFY_LOGLEVEL=INFO`, any plugin `<NAME>_LOGLEVEL`, or `LOGLEVEL`): the SDK
+  sets its metrics logger's level from it, so setting it asks for them.
+- At debug level (`meltano --log-level debug`, which Meltano hands the plugin through its
+  logging config, or `<NAME>_LOGLEVEL=DEBUG`) nothing is dropped.
 """
 
 from __future__ import annotations
@@ -58,17 +60,19 @@ class QuietFilter(logging.Filter):
         return message not in SDK_CHATTER
 
 
-def log_level(plugin_name: str) -> str:
-    """The plugin's log level as the SDK reads it: `<PLUGIN>_LOGLEVEL`, else `LOGLEVEL`, else INFO."""
+def metrics_asked(plugin_name: str) -> bool:
+    """Whether the user set the SDK's own level for this plugin (`<PLUGIN>_LOGLEVEL` or `LOGLEVEL`),
+    from which the SDK sets its metrics logger's level: then its METRIC lines are wanted."""
     prefix = plugin_name.upper().replace("-", "_")
-    return (os.environ.get(f"{prefix}_LOGLEVEL") or os.environ.get("LOGLEVEL") or "INFO").upper()
+    return bool(os.environ.get(f"{prefix}_LOGLEVEL") or os.environ.get("LOGLEVEL"))
 
 
-def quiet_console(level: str) -> None:
-    """Put the filter on the console handlers, unless the log level is DEBUG."""
-    if level == "DEBUG":
+def quiet_console(plugin_name: str) -> None:
+    """Put the filter on the console handlers, unless the log is at debug level."""
+    root = logging.getLogger()
+    if root.getEffectiveLevel() <= logging.DEBUG:
         return
-    quiet = QuietFilter(metrics="SINGER_SDK_LOG_CONFIG" in os.environ)
-    for handler in logging.getLogger().handlers:
+    quiet = QuietFilter(metrics=metrics_asked(plugin_name))
+    for handler in root.handlers:
         if not any(isinstance(existing, QuietFilter) for existing in handler.filters):
             handler.addFilter(quiet)

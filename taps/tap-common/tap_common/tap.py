@@ -11,7 +11,7 @@ from singer_sdk import Stream, Tap
 
 from tap_common.failures import failure_line
 from tap_common.measured import MeasuredStream, describe_end
-from tap_common.quiet import log_level, quiet_console
+from tap_common.quiet import quiet_console
 from tap_common.runs import RUN_RECORD_STREAMS, SYNC_RUNS, SYNC_STREAMS, Ledger, scrub
 from tap_common.settings import Checked, SettingsError
 from tap_common.summary import summary_lines
@@ -43,7 +43,7 @@ class GuardedTap(Tap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Every window of the sync ends relative to this one moment, and no bookmark passes it.
         self.started_at = datetime.now(UTC)
-        quiet_console(log_level(self.name))
+        quiet_console(self.name)
         super().__init__(*args, **kwargs)
         writer = self.message_writer
         if isinstance(writer, CleaningWriter):
