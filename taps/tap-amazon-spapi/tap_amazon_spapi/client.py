@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -94,6 +94,9 @@ class SPAPIStream(MeasuredAPIStream, ReachableStream, RESTStream[Any]):
     @property
     def limiter(self) -> RateLimiter:
         return self._tap.limiter  # type: ignore[attr-defined, no-any-return]
+
+    def progress_clock(self) -> Callable[[], float]:
+        return self.limiter.clock
 
     @property
     def http_headers(self) -> dict[str, str]:

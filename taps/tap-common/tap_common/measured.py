@@ -7,13 +7,15 @@ it, and it ends with its parent, so the log says "started" and "finished" once p
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import requests
 
+from tap_common.progress import Progress, duration, time_left
 from tap_common.runs import FAILED, Ledger, StreamRun, iso
 
 if TYPE_CHECKING:
@@ -56,6 +58,15 @@ def describe_end(run: StreamRun, seconds: float) -> str:
     return f"{run.stream}: finished, " + ", ".join(figures)
 
 
+def describe_progress(run: StreamRun, elapsed_s: float, limit_s: float | None = None) -> str:
+    """A paged read's progress: records so far of those expected, calls, and the time left."""
+    expected = f" of {run.expected_records}" if run.expected_records is not None else ""
+    cost = f", {run.api_cost} cost points" if run.api_cost is not None else ""
+    line = f"{run.stream}: {run.records}{expected} records so far, {run.api_calls} API calls{cost}"
+    left = time_left(run.records, run.expected_records, elapsed_s, limit_s=limit_s)
+    return line + (f", about {duration(left)} left" if left is not None else f", {duration(elapsed_s)} so far")
+
+
 class MeasuredStream(_Stream):
     """A stream whose records, calls and cost go to the tap's ledger, with a start and an end line."""
 
@@ -71,6 +82,22 @@ class MeasuredStream(_Stream):
     @property
     def run(self) -> StreamRun:
         return self.ledger.entry(self.name, self.account_id)
+
+    def progress_clock(self) -> Callable[[], float]:
+        """The clock progress is timed by: the tap's throttle's, so tests can advance it."""
+        return time.monotonic
+
+    @property
+    def progress(self) -> Progress:
+        """Says how this stream's long work is going, every 30 s of `progress_clock`."""
+        found: Progress | None = getattr(self, "_progress", None)
+        if found is None:
+            found = self._progress = Progress(say=self.logger.info, clock=self.progress_clock())
+        return found
+
+    def paging_progress(self, limit_s: float | None = None) -> None:
+        """One more page read: say how far the stream is, if it is time."""
+        self.progress.tick(lambda elapsed: describe_progress(self.run, elapsed, limit_s))
 
     @property
     def parent_stream(self) -> MeasuredStream | None:
@@ -117,6 +144,7 @@ class MeasuredStream(_Stream):
         run.started_at = self.ledger.now()
         self.plan_sync(context)
         run.announced = True
+        self.progress.start()
         parent = self.parent_stream
         self.logger.info(describe_start(run, parent.name if parent else None))
         for child in self.child_streams:

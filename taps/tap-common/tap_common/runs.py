@@ -27,8 +27,9 @@ SYNC_RUNS = "sync_runs"
 SYNC_STREAMS = "sync_streams"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
-#: Environment variables a scheduler may set naming the job of a run, first found wins.
-JOB_VARIABLES = ("MELTANO_JOB_NAME", "MELTANO_JOB_ID", "MELTANO_STATE_ID")
+#: Meltano 4.4 hands a plugin no job, schedule or state id (only MELTANO_JOB_TRIGGER, cli or
+#: schedule): a schedule that wants its runs named sets this in its `env:`.
+JOB_VARIABLE = "STRATUS_JOB"
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -41,7 +42,7 @@ def utc_now() -> datetime:
 
 def job_name(environ: dict[str, str] | os._Environ[str]) -> str | None:
     """The job or schedule the orchestrator says this run belongs to, if it says."""
-    return next((environ[name] for name in JOB_VARIABLES if environ.get(name)), None)
+    return environ.get(JOB_VARIABLE) or None
 
 
 @dataclass

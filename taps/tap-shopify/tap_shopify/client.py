@@ -238,7 +238,20 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
         if page.next_page_token is not None:
             # The previous page and its children are fully emitted: a safe point to resume from.
             self._write_state_message()
+            self.paging_progress(self.rate_limit_time_left())
         return super().get_http_request(page=page)
+
+    def progress_clock(self) -> Callable[[], float]:
+        return self.throttle.clock
+
+    def rate_limit_time_left(self) -> float | None:
+        """Seconds the cost bucket's restore rate alone needs for the records still expected,
+        at the cost per record charged so far."""
+        run, rate = self.run, self.throttle.restore_rate
+        if run.expected_records is None or not run.records or run.api_cost is None or not rate:
+            return None
+        remaining = max(0, run.expected_records - run.records)
+        return float(run.api_cost) / run.records * remaining / rate
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:  # noqa: ARG002
         """GraphQL variables of the next request."""
