@@ -230,10 +230,11 @@ def test_metrics_endpoint_serves_history_and_freshness(pipeline, meltano_env, wa
     failed_dbt = (("kind", "transform"), ("outcome", "failed"), ("plugin", "dbt-postgres"), ("source", ""))
     (failed_runs,) = query(warehouse, "select count(*) from warehouse.dbt_runs where outcome = 'failed'")[0]
     assert samples.get(("stratus_sync_runs_total", failed_dbt), 0) == failed_runs
-    (lag,) = query(warehouse, "select success_lag_s from warehouse.source_freshness")[0]
-    assert samples[("stratus_source_freshness_lag_seconds", (("account_id", SHOP), ("source", "shopify")))] >= float(
-        lag
-    )
+    # Freshness: the last success exactly; the lag as of the scrape, so no more than it is now.
+    last_success, lag = query(warehouse, "select last_success_at, success_lag_s from warehouse.source_freshness")[0]
+    account = (("account_id", SHOP), ("source", "shopify"))
+    assert samples[("stratus_source_last_success_timestamp_seconds", account)] == last_success.timestamp()
+    assert 0 < samples[("stratus_source_freshness_lag_seconds", account)] <= float(lag)
 
 
 def test_metrics_settings_checked_one_line_each(meltano_env):
