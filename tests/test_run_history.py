@@ -281,3 +281,34 @@ def test_failed_extract_run_recorded(pipeline, sandbox, meltano_env, warehouse):
         "select last_run_outcome, last_success_at from warehouse.source_freshness where account_id = %s",
         (SHOP,),
     ) == [("failed", first_finished)]
+
+
+def test_amazon_run_counts_for_each_marketplace_account(meltano_env, warehouse):
+    """Amazon never ran before: its history shows once a dbt build follows its first load, and its
+    run (named by the seller) dates the freshness of each `<seller>:<marketplace>` account."""
+    assert not query(warehouse, "select 1 from warehouse.source_freshness where source = 'amazon'")
+    meltano(meltano_env, "run", "tap-amazon-spapi", "target-postgres", "dbt-postgres:run")
+    runs = query(
+        warehouse,
+        "select account_ids, outcome, finished_at, records from warehouse.sync_runs where source = 'amazon'",
+    )
+    assert len(runs) == 1
+    accounts, outcome, finished, records = runs[0]
+    assert outcome == "succeeded" and records > 0
+    (seller,) = accounts
+    data_accounts = {
+        account
+        for (account,) in query(
+            warehouse,
+            "select distinct selling_partner_id || ':' || coalesce(marketplace_id, 'NON_AMAZON') from raw_amazon.orders",
+        )
+    }
+    assert data_accounts and all(account.startswith(f"{seller}:") for account in data_accounts)
+    freshness = query(
+        warehouse,
+        "select account_id, last_run_outcome, last_success_at from warehouse.source_freshness where source = 'amazon'",
+    )
+    assert {row[0] for row in freshness} == data_accounts
+    assert {row[1:] for row in freshness} == {("succeeded", finished)}
+    printed = meltano(meltano_env, "invoke", "stratus-metrics", "summary").stdout
+    assert f"tap-amazon-spapi ({seller}): succeeded" in printed

@@ -2,11 +2,39 @@
 -- The run side comes from the run history, the data side from the raw records themselves.
 {{ config(materialized='view') }}
 
-with account_runs as (
-    select runs.source, account.account_id, runs.finished_at, runs.outcome, runs.error
+with run_accounts as (
+    select runs.source, account.run_account, runs.finished_at, runs.outcome, runs.error
     from {{ ref('sync_runs') }} as runs
-    cross join lateral unnest(runs.account_ids) as account (account_id)
+    cross join lateral unnest(runs.account_ids) as account (run_account)
     where runs.kind = 'extract'
+),
+
+records as (
+    select * from {{ ref('int_account_records__newest') }}
+),
+
+-- The accounts of the marts. An Amazon run names its seller and reads each of its marketplaces,
+-- the accounts `<seller>:<marketplace>`: it counts for each of them. An account a run read
+-- but whose data has no order yet keeps the run's name for it.
+accounts as (
+    select source, account_id from records
+    union
+    select source, run_account from run_accounts
+    where not exists (
+        select 1 from records
+        where records.source = run_accounts.source
+          and (records.account_id = run_accounts.run_account
+               or starts_with(records.account_id, run_accounts.run_account || ':'))
+    )
+),
+
+account_runs as (
+    select accounts.source, accounts.account_id, run_accounts.finished_at, run_accounts.outcome, run_accounts.error
+    from accounts
+    inner join run_accounts
+        on run_accounts.source = accounts.source
+       and (accounts.account_id = run_accounts.run_account
+            or starts_with(accounts.account_id, run_accounts.run_account || ':'))
 ),
 
 run_stats as (
@@ -23,16 +51,6 @@ last_runs as (
     select distinct on (source, account_id) source, account_id, outcome, error
     from account_runs
     order by source, account_id, finished_at desc
-),
-
-records as (
-    select * from {{ ref('int_account_records__newest') }}
-),
-
-accounts as (
-    select source, account_id from run_stats
-    union
-    select source, account_id from records
 )
 
 select
