@@ -15,21 +15,9 @@ from singer_sdk.singerlib.json import deserialize_json
 from spapi_sandbox import SELLER, catalog_for, standard_options, tap_config
 from tap_amazon_spapi.tap import TapAmazonSPAPI
 from tap_common.progress import Progress
+from tap_common.testing import FakeClock
 
 from sandbox.server import Sandbox, running
-
-
-class FakeClock:
-    """A clock that moves only when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_reports_say_their_status_and_windows_done_every_30_seconds():
