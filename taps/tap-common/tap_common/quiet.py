@@ -34,8 +34,13 @@ SDK_CHATTER = frozenset(
         "Total Sync costs for stream %s: %s",
     }
 )
-#: Said once per sync of every unsorted stream's partition: kept once.
-ONCE = frozenset({"Stream is assumed to be unsorted, progress is not resumable if interrupted"})
+#: SDK warnings said once per partition or record: kept once (the summary counts them all).
+ONCE = frozenset(
+    {
+        "Stream is assumed to be unsorted, progress is not resumable if interrupted",
+        "New replication value is null",
+    }
+)
 
 
 class QuietFilter(logging.Filter):

@@ -94,14 +94,14 @@ class GuardedTap(Tap):
     def sync_all(self) -> None:  # type: ignore[misc]  # final in the SDK; wrapped, not changed
         """Sync every selected stream, then write the run records, also when the sync fails."""
         counter = WarningCounter(self.ledger)
-        self.logger.addHandler(counter)
+        logging.getLogger().addHandler(counter)  # the SDK's own warnings count too
         try:
             super().sync_all()
         except BaseException as exc:
             self.close_run(failure_line(exc, self.known_failures))
             raise
         finally:
-            self.logger.removeHandler(counter)
+            logging.getLogger().removeHandler(counter)
         self.close_run(None)
 
     def run_sync_dry_run(self, *args: Any, **kwargs: Any) -> bool:  # type: ignore[misc]  # final; wrapped

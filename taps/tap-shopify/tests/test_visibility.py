@@ -9,25 +9,11 @@ import itertools
 import re
 
 from tap_common.progress import Progress, duration, time_left
+from tap_common.testing import FakeClock
 from tap_shopify.throttle import CostThrottle
 
 from .conftest import tap_config
 from .test_bulk import UnlimitedRunner
-
-
-class FakeClock:
-    """A clock that moves only when slept on, or by `step` on every reading."""
-
-    def __init__(self, step: float = 0.0) -> None:
-        self.now = 1000.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_progress_speaks_once_every_interval_and_says_when_it_is_due():
