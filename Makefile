@@ -27,7 +27,7 @@ $(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pypro
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-.meltano/.installed: $(VENV)/.installed meltano.yml plugins/postgres/pyproject.toml
+.meltano/.installed: $(VENV)/.installed meltano.yml plugins/postgres/pyproject.toml plugins/metrics/pyproject.toml
 	$(MELTANO) install
 	touch $@
 
@@ -40,6 +40,7 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 demo: up  ## run the whole pipeline against the sandbox and print a summary
 	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
+	$(MELTANO) invoke stratus-metrics summary
 
 test: install  ## unit, tap and pipeline tests
 	$(BIN)/pytest
@@ -50,7 +51,7 @@ bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) 
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres
+	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres plugins/metrics/stratus_metrics
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

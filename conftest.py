@@ -156,6 +156,7 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
         "TAP_AMAZON_SPAPI_START_DATE": start,
         "TARGET_POSTGRES_PORT": str(warehouse.port),
         "DBT_POSTGRES_PORT": str(warehouse.port),
+        "STRATUS_METRICS_PORT": str(warehouse.port),
         "TARGET_JSONL_DESTINATION_PATH": str(state_dir / "jsonl"),
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

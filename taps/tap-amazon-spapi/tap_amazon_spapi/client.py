@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,6 +12,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
+from tap_common.measured import MeasuredAPIStream
 from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_amazon_spapi.errors import AmazonError
@@ -56,7 +57,7 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class SPAPIStream(ReachableStream, RESTStream[Any]):
+class SPAPIStream(MeasuredAPIStream, ReachableStream, RESTStream[Any]):
     """One resource read from the Selling Partner API, per marketplace."""
 
     #: The operationId whose usage plan paces this stream's own requests.
@@ -93,6 +94,9 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
     @property
     def limiter(self) -> RateLimiter:
         return self._tap.limiter  # type: ignore[attr-defined, no-any-return]
+
+    def progress_clock(self) -> Callable[[], float]:
+        return self.limiter.clock
 
     @property
     def http_headers(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from tap_common.measured import MeasuredStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -42,7 +43,7 @@ class PageBuffers:
         return self._records.pop(stream_name, [])
 
 
-class BufferedChildStream(Stream):
+class BufferedChildStream(MeasuredStream, Stream):
     """Records its parent read for it; no requests of its own."""
 
     state_partitioning_keys: ClassVar[list[str]] = []  # the parent's bookmark covers these rows
