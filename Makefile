@@ -23,7 +23,7 @@ $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-shipbob/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 

@@ -1,0 +1,105 @@
+"""A sandbox ShipBob account for the tap's tests, served over real HTTP for the whole session, and helpers."""
+
+from __future__ import annotations
+
+import atexit
+import io
+import json
+import urllib.request
+from collections import defaultdict
+from contextlib import ExitStack, redirect_stdout
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from singer_sdk.singerlib.json import deserialize_json
+from tap_shipbob.tap import TapShipBob
+
+from sandbox.server import Sandbox, SandboxOptions, running
+
+PAT = "stratus-shipbob-sandbox-pat"
+DAYS = 60
+TIME_SCALE = 600
+_stack = ExitStack()
+atexit.register(_stack.close)
+
+
+def standard_options(**overrides: Any) -> SandboxOptions:
+    """The account the tap's tests read (ShipBob fulfils the Shopify shops' orders), with any changes a test makes."""
+    options: dict[str, Any] = {"shopify_orders": 120, "amazon_orders": 10, "days": DAYS, "time_scale": TIME_SCALE}
+    return SandboxOptions(**{**options, **overrides})
+
+
+# The SDK's standard tests are built at import time from a config, so the shared sandbox starts here.
+SESSION_SANDBOX = Sandbox(standard_options())
+SESSION_URL = _stack.enter_context(running(SESSION_SANDBOX))
+
+
+def start_date(days: int = DAYS + 5) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
+
+
+def tap_config(base_url: str = SESSION_URL, time_scale: float = TIME_SCALE, **overrides: Any) -> dict[str, Any]:
+    return {
+        "access_token": PAT,
+        "start_date": start_date(),
+        "api_url": f"{base_url}/shipbob",
+        # The sandbox's minute passes `time_scale` times faster than ours.
+        "rate_limit_window_seconds": 60 / time_scale,
+        **overrides,
+    }
+
+
+@dataclass
+class Output:
+    records: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    states: list[dict] = field(default_factory=list)
+
+    @property
+    def state(self) -> dict:
+        return self.states[-1] if self.states else {}
+
+
+def catalog_for(config, streams):
+    """The discovered catalog with only `streams` selected."""
+    catalog = TapShipBob(config=config).catalog_dict
+    for entry in catalog["streams"]:
+        for meta in entry["metadata"]:
+            if meta["breadcrumb"] == []:
+                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
+
+
+def sync(config, state=None, streams=None):
+    """One in-process sync (of `streams` only, if given), its output parsed."""
+    catalog = catalog_for(config, streams) if streams is not None else None
+    tap = TapShipBob(config=config, state=state, catalog=catalog)
+    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with redirect_stdout(buffer):
+        tap.sync_all()
+    buffer.seek(0)
+    out = Output()
+    for line in buffer.read().splitlines():
+        message = deserialize_json(line)
+        if message["type"] == "RECORD":
+            out.records[message["stream"]].append(message["record"])
+        elif message["type"] == "STATE":
+            out.states.append(message["value"])
+    return out
+
+
+def calls(sandbox):
+    """The ShipBob calls in the sandbox's request log."""
+    return [e for e in sandbox.requests() if e.get("api") == "shipbob"]
+
+
+def arm(base_url, **fault):
+    """Arm a sandbox-wide fault for ShipBob (kinds: sandbox/faults.py)."""
+    request = urllib.request.Request(
+        f"{base_url}/_sandbox/faults",
+        data=json.dumps({"api": "shipbob", **fault}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
