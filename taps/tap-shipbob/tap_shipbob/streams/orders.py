@@ -23,7 +23,7 @@ from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-STEP = timedelta(days=7)
+STEP = timedelta(days=30)
 PAGE = 250
 EDGE = timedelta(seconds=1)
 ORDER_PRODUCTS, SHIPMENTS, SHIPMENT_PRODUCTS = "order_products", "shipments", "shipment_products"
