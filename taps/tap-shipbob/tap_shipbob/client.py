@@ -91,7 +91,9 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
         """One GET (a path under the version, or a link ShipBob returned), paced and retried; its JSON."""
         url = path_or_url if "://" in path_or_url else f"{self.url_base}{path_or_url}"
         prepared = self.build_prepared_request(
-            method="GET", url=url, params={k: v for k, v in (params or {}).items() if v is not None},
+            method="GET",
+            url=url,
+            params={k: v for k, v in (params or {}).items() if v is not None},
             headers=self.http_headers,
         )
         response = self.request_decorator(self._request)(prepared, context)
@@ -99,7 +101,8 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
             return response.json(parse_float=Decimal)
         except ValueError as exc:
             raise ShipBobError(
-                f"{self.name}: ShipBob answered {url.split('?')[0]} with a body that is not JSON: {response.text[:120]!r}"
+                f"{self.name}: ShipBob answered {url.split('?')[0]} with a body that is not JSON: "
+                f"{response.text[:120]!r}"
             ) from exc
 
     def pages(self, path: str, params: dict[str, Any], limit: int) -> Iterator[list[dict[str, Any]]]:

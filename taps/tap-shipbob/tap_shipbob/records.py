@@ -40,8 +40,6 @@ class Occurrences:
         return self.seen[key]
 
 
-
-
 def schema(*columns: th.Property[Any] | tuple[str, Any]) -> dict[str, Any]:
     """A stream schema from properties, or (name, type) pairs for plain columns."""
     props = [c if isinstance(c, th.Property) else th.Property(c[0], c[1]) for c in columns]
@@ -49,5 +47,10 @@ def schema(*columns: th.Property[Any] | tuple[str, Any]) -> dict[str, Any]:
 
 
 TEXT, INT, BOOL, TIME, DEC = th.StringType, th.IntegerType, th.BooleanType, th.DateTimeType, th.DecimalType
-JSON = th.CustomType({"type": ["array", "object", "null"]})
-ANY = th.CustomType({})  # a value whose shape the description leaves open
+DATE = th.DateType
+LIST = th.ArrayType(th.CustomType({}))  # items as ShipBob sends them
+OBJ = th.ObjectType(additional_properties=True)
+IDS = th.ArrayType(th.IntegerType)
+ANY = th.CustomType(
+    {"type": ["object", "array", "string", "number", "boolean", "null"]}
+)  # a shape the description leaves open

@@ -64,10 +64,18 @@ class TapShipBob(GuardedTap):
             description="Personal access token (or an OAuth access token) with the read scopes of the selected streams",
         ),
         th.Property(
-            "api_version", th.StringType, default=DEFAULT_VERSION, title="API version", description="ShipBob API version"
+            "api_version",
+            th.StringType,
+            default=DEFAULT_VERSION,
+            title="API version",
+            description="ShipBob API version",
         ),
         th.Property(
-            "start_date", th.DateTimeType, required=True, title="Start date", description="Earliest data read on the first run"
+            "start_date",
+            th.DateTimeType,
+            required=True,
+            title="Start date",
+            description="Earliest data read on the first run",
         ),
         th.Property(
             "api_url",
@@ -86,7 +94,8 @@ class TapShipBob(GuardedTap):
             "account_id",
             th.StringType,
             title="Account id",
-            description="The ShipBob user id every record carries; unset, read from the account's first inventory item or product",
+            description="The ShipBob user id every record carries; "
+            "unset, read from the account's first inventory item or product",
         ),
         th.Property(
             "lookback_window_days",
@@ -100,7 +109,8 @@ class TapShipBob(GuardedTap):
             th.NumberType,
             default=60,
             title="Rate limit window (seconds)",
-            description="Length of ShipBob's sliding rate-limit window (a minute); a stand-in running faster than real time has a shorter one",
+            description="Length of ShipBob's sliding rate-limit window (a minute); "
+            "a stand-in running faster than real time has a shorter one",
         ),
     ).to_dict()
 

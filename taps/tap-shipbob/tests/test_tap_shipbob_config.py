@@ -16,7 +16,11 @@ WRONG = [
         None,
         "access_token: missing; set it to a ShipBob personal access token (ShipBob dashboard, Integrations > API Tokens)",
     ),
-    ("access_token", 12345, f"access_token: expected a ShipBob personal access token or OAuth access token, got {HIDDEN}"),
+    (
+        "access_token",
+        12345,
+        f"access_token: expected a ShipBob personal access token or OAuth access token, got {HIDDEN}",
+    ),
     ("start_date", None, "start_date: missing; set it to the earliest date to read, e.g. 2024-01-01"),
     *WRONG_START_DATES,
     ("api_version", "2026-1", "api_version: expected an API version like 2026-01, got '2026-1'"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from singer_sdk import typing as th
+
 from tap_shipbob.client import ShipBobStream
-from tap_shipbob.records import BOOL, INT, JSON, TEXT, schema
+from tap_shipbob.records import BOOL, INT, TEXT, schema
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -16,7 +18,7 @@ class ChannelsStream(ShipBobStream):
     name = "channels"
     scope = "channels_read"
     primary_keys = ("account_id", "id")
-    schema = schema(("id", INT), ("name", TEXT), ("application_name", TEXT), ("scopes", JSON))
+    schema = schema(("id", INT), ("name", TEXT), ("application_name", TEXT), ("scopes", th.ArrayType(th.StringType)))
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         for page in self.linked("/channel", {"RecordsPerPage": 250}):
@@ -47,7 +49,18 @@ class FulfillmentCentersStream(ShipBobStream):
         ("email", TEXT),
         ("timezone", TEXT),
     )
-    columns = ("name", "address1", "address2", "city", "state", "country", "zip_code", "phone_number", "email", "timezone")
+    columns = (
+        "name",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "country",
+        "zip_code",
+        "phone_number",
+        "email",
+        "timezone",
+    )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         for fc in self.get("/fulfillment-center") or []:

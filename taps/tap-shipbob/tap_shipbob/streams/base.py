@@ -38,7 +38,7 @@ class PagedParent(ShipBobStream):
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def buffer_children(self, item: dict[str, Any], record: dict[str, Any]) -> None:  # noqa: ARG002
+    def buffer_children(self, item: dict[str, Any], record: dict[str, Any]) -> None:
         """Hold the rows of `item`'s child streams (`self.child_buffers.add`)."""
 
     def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[Context | None]:  # noqa: ARG002

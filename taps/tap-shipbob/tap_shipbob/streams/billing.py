@@ -16,7 +16,7 @@ from tap_common.settings import parse_moment
 from tap_common.window import sync_window
 
 from tap_shipbob.client import ShipBobStream
-from tap_shipbob.records import BOOL, DEC, INT, JSON, TEXT, money, schema
+from tap_shipbob.records import BOOL, DATE, DEC, INT, LIST, OBJ, TEXT, money, schema
 from tap_shipbob.streams.base import api_time
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class InvoicesStream(ShipBobStream):
     is_sorted = False
     schema = schema(
         ("invoice_id", INT),
-        ("invoice_date", TEXT),
+        ("invoice_date", DATE),
         ("invoice_type", TEXT),
         ("amount", DEC),
         ("currency_code", TEXT),
@@ -68,7 +68,11 @@ class InvoicesStream(ShipBobStream):
                 }
         state["done_until"] = api_time(window.end)
 
-    def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[dict[str, Any] | None]:  # noqa: ARG002
+    def generate_child_contexts(
+        self,
+        record: dict[str, Any],
+        context: Context | None,  # noqa: ARG002 - the SDK's signature
+    ) -> Iterable[dict[str, Any] | None]:
         yield {"invoice_id": record["invoice_id"]}
 
 
@@ -85,8 +89,8 @@ class InvoiceTransactionsStream(ShipBobStream):
         ("transaction_id", TEXT),
         ("amount", DEC),
         ("currency_code", TEXT),
-        ("charge_date", TEXT),
-        ("invoice_date", TEXT),
+        ("charge_date", DATE),
+        ("invoice_date", DATE),
         ("invoice_type", TEXT),
         ("invoiced_status", BOOL),
         ("reference_id", TEXT),
@@ -94,8 +98,8 @@ class InvoiceTransactionsStream(ShipBobStream):
         ("transaction_fee", TEXT),
         ("transaction_type", TEXT),
         ("fulfillment_center", TEXT),
-        ("taxes", JSON),
-        ("additional_details", JSON),
+        ("taxes", LIST),
+        ("additional_details", OBJ),
     )
     columns = (
         "transaction_id", "currency_code", "charge_date", "invoice_date", "invoice_type", "invoiced_status",

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_shipbob.client import ShipBobStream
-from tap_shipbob.records import ANY, BOOL, DEC, INT, JSON, TEXT, TIME, dig, money, schema
+from tap_shipbob.records import BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, dig, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent
 
 if TYPE_CHECKING:
@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 
 PAGE = 250
 VARIANTS = "variants"
-QUANTITIES = ("on_hand_quantity", "committed_quantity", "fulfillable_quantity", "awaiting_quantity", "internal_transfer_quantity")
+QUANTITIES = (
+    "on_hand_quantity",
+    "committed_quantity",
+    "fulfillable_quantity",
+    "awaiting_quantity",
+    "internal_transfer_quantity",
+)
 
 
 class ProductsStream(PagedParent):
@@ -29,8 +35,8 @@ class ProductsStream(PagedParent):
         ("user_id", INT),
         ("created_on", TIME),
         ("updated_on", TIME),
-        ("taxonomy", JSON),
-        ("variant_ids", JSON),
+        ("taxonomy", OBJ),
+        ("variant_ids", IDS),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
@@ -107,8 +113,8 @@ class VariantsStream(ChildOf):
         ("customs_currency", TEXT),
         ("country_code_of_origin", TEXT),
         ("hs_tariff_code", TEXT),
-        ("dimension", JSON),
-        ("channel_metadata", ANY),
+        ("dimension", OBJ),
+        ("channel_metadata", LIST),
     )
 
 
@@ -127,8 +133,8 @@ class InventoryStream(ShipBobStream):
         ("is_active", BOOL),
         ("is_bundle", BOOL),
         ("is_digital", BOOL),
-        ("dimensions", JSON),
-        ("weight", JSON),
+        ("dimensions", OBJ),
+        ("weight", OBJ),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
@@ -137,7 +143,10 @@ class InventoryStream(ShipBobStream):
                 yield {
                     "account_id": self.account_id,
                     "inventory_id": i["inventory_id"],
-                    **{k: i.get(k) for k in ("name", "sku", "barcode", "is_case", "is_lot", "user_id", "dimensions", "weight")},
+                    **{
+                        k: i.get(k)
+                        for k in ("name", "sku", "barcode", "is_case", "is_lot", "user_id", "dimensions", "weight")
+                    },
                     "is_active": dig(i, "variant", "is_active"),
                     "is_bundle": dig(i, "variant", "is_bundle"),
                     "is_digital": dig(i, "variant", "is_digital"),
@@ -157,7 +166,14 @@ class InventoryLevelsStream(ShipBobStream):
     name = "inventory_levels"
     scope = "inventory_read"
     primary_keys = ("account_id", "inventory_id", "location_id")
-    schema = schema(("inventory_id", INT), ("location_id", INT), ("location_name", TEXT), ("sku", TEXT), ("name", TEXT), *QUANTITY_COLUMNS)
+    schema = schema(
+        ("inventory_id", INT),
+        ("location_id", INT),
+        ("location_name", TEXT),
+        ("sku", TEXT),
+        ("name", TEXT),
+        *QUANTITY_COLUMNS,
+    )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         for page in self.linked("/inventory-level/locations", {"PageSize": PAGE}):

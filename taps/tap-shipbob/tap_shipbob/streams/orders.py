@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tap_common.settings import parse_moment
 from tap_common.window import steps, sync_window
 
-from tap_shipbob.records import ANY, BOOL, DEC, INT, JSON, TEXT, TIME, Occurrences, dig, money, schema
+from tap_shipbob.records import ANY, BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, dig, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 
 if TYPE_CHECKING:
@@ -50,9 +50,9 @@ class OrdersStream(PagedParent):
         ("total_price", DEC),
         ("currency", TEXT),
         ("gift_message", TEXT),
-        ("tags", JSON),
-        ("shipping_terms", JSON),
-        ("shipment_ids", JSON),
+        ("tags", LIST),
+        ("shipping_terms", OBJ),
+        ("shipment_ids", IDS),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
@@ -230,7 +230,7 @@ class ShipmentsStream(ChildOf):
         ("channel_id", INT),
         ("reference_id", TEXT),
         ("status", TEXT),
-        ("status_details", JSON),
+        ("status_details", LIST),
         ("created_date", TIME),
         ("last_update_at", TIME),
         ("last_tracking_update_at", TIME),
@@ -281,5 +281,5 @@ class ShipmentProductsStream(ChildOf):
         ("lot", ANY),
         ("expiration_date", TIME),
         ("is_dangerous_goods", BOOL),
-        ("serial_numbers", JSON),
+        ("serial_numbers", LIST),
     )

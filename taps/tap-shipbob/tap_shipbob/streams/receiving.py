@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_shipbob.client import ShipBobStream
-from tap_shipbob.records import INT, JSON, TEXT, TIME, Occurrences, dig, schema
+from tap_shipbob.records import INT, LIST, TEXT, TIME, Occurrences, dig, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class ReceivingOrdersStream(PagedParent):
         ("last_updated_date", TIME),
         ("fulfillment_center_id", INT),
         ("fulfillment_center_name", TEXT),
-        ("status_history", JSON),
+        ("status_history", LIST),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
@@ -73,7 +73,9 @@ class ReceivingOrdersStream(PagedParent):
             for q in item.get("inventory_quantities") or []
         ]
 
-    def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[dict[str, Any] | None]:
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Context | None
+    ) -> Iterable[Context | None]:
         yield from super().generate_child_contexts(record, context)
         yield {"receiving_order_id": record["id"]}  # its boxes, one request
 
@@ -113,7 +115,7 @@ class ReceivingBoxesStream(ShipBobStream):
         ("arrived_date", TIME),
         ("received_date", TIME),
         ("counting_started_date", TIME),
-        ("box_items", JSON),
+        ("box_items", LIST),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from tap_shipbob.records import DEC, INT, JSON, TEXT, TIME, Occurrences, dig, money, schema
+from tap_shipbob.records import DEC, INT, LIST, TEXT, TIME, Occurrences, dig, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent
 
 if TYPE_CHECKING:
@@ -41,8 +41,8 @@ class ReturnsStream(PagedParent):
         ("fulfillment_center_name", TEXT),
         ("invoice_amount", DEC),
         ("invoice_currency_code", TEXT),
-        ("transactions", JSON),
-        ("status_history", JSON),
+        ("transactions", LIST),
+        ("status_history", LIST),
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
