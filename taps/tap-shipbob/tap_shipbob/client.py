@@ -4,7 +4,8 @@ errors as one line, exact amounts, and the account every record carries."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,7 +13,9 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
-from tap_common.retry import ConnectionBudget, ReachableStream
+from tap_common.retry import ConnectionBudget, PacedRetries
+from tap_common.settings import parse_moment
+from tap_common.window import Window, sync_window
 
 from tap_shipbob.errors import ShipBobError
 
@@ -23,10 +26,6 @@ if TYPE_CHECKING:
 PRODUCTION_URL = "https://api.shipbob.com"
 SANDBOX_URL = "https://sandbox-api.shipbob.com"
 DEFAULT_VERSION = "2026-01"
-#: Tries of one request: refusals (429) are waited out as often as ShipBob asks...
-MAX_TRIES = 60
-#: ...server and connection failures get this many before the stream stops.
-MAX_FAILURES = 8
 RETRY_CAP_S = 120.0
 
 
@@ -45,7 +44,7 @@ def error_message(response: requests.Response) -> str:
     return response.text[:200]
 
 
-class ShipBobStream(ReachableStream, RESTStream[Any]):
+class ShipBobStream(PacedRetries, RESTStream[Any]):
     """One ShipBob resource; subclasses read it in `get_records` with `get` and the pagers below."""
 
     #: The read scope the stream's endpoints need, named when ShipBob answers 403.
@@ -55,8 +54,6 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._retry_wait: float | None = None
-        self._failures = 0
         self.unreachable = ConnectionBudget(hint="api_url")
 
     # -- endpoint, auth, identity -----------------------------------------------------
@@ -84,6 +81,16 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
     @property
     def account_id(self) -> str:
         return self._tap.account_id(self)  # type: ignore[attr-defined, no-any-return]
+
+    def incremental_window(self) -> Window:
+        """From the saved `done_until` less the lookback (or `start_date`) to the run's start."""
+        done = self.stream_state.get("done_until")
+        return sync_window(
+            bookmark=parse_moment(done) if done else None,
+            start_date=parse_moment(self.config["start_date"]),
+            lookback=timedelta(days=int(self.config.get("lookback_window_days", 1))),
+            end=self._tap.started_at,  # type: ignore[attr-defined]
+        )
 
     # -- requests ---------------------------------------------------------------------
 
@@ -136,29 +143,11 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
 
         return super().request_decorator(paced)
 
-    def backoff_wait_generator(self) -> Generator[float, None, None]:
-        return self.backoff_runtime(value=self._next_wait)
-
-    def backoff_max_tries(self) -> int:
-        return MAX_TRIES
-
-    def backoff_jitter(self, value: float) -> float:
-        return value  # waits come from ShipBob's headers
-
-    def _next_wait(self, exc: Exception) -> float:
-        if self._retry_wait is not None:
-            wait, self._retry_wait = self._retry_wait, None
-            return wait
-        unreachable_wait = self.unreachable.next_wait(exc)
-        if unreachable_wait is not None:
-            return unreachable_wait
-        self._failures += 1
-        if self._failures > MAX_FAILURES:
-            raise ShipBobError(
-                f"{self.name}: ShipBob kept failing ({self._failures} server or connection errors in a row, "
-                f"the last: {exc}); try again later"
-            )
-        return min(RETRY_CAP_S, 0.5 * 2.0 ** (self._failures - 1))
+    def gave_up(self, exc: Exception) -> Exception:
+        return ShipBobError(
+            f"{self.name}: ShipBob kept failing ({self.failures} server or connection errors in a row, "
+            f"the last: {exc}); try again later"
+        )
 
     def validate_response(self, response: requests.Response) -> None:
         self.limiter.observe(response.headers.get("x-remaining-calls"))  # every answer, refusals too
@@ -168,7 +157,7 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
             wait = 1.0
             with contextlib.suppress(TypeError, ValueError):
                 wait = float(response.headers.get("x-retry-after") or 1)
-            self._retry_wait = min(RETRY_CAP_S, max(wait, 0.0))
+            self.retry_wait = min(RETRY_CAP_S, max(wait, 0.0))
             raise RetriableAPIError(f"429 from {where}: waiting {wait:g} s as x-retry-after says", response)
         if status >= 500:
             raise RetriableAPIError(f"HTTP {status} from {where}", response)
@@ -184,8 +173,7 @@ class ShipBobStream(ReachableStream, RESTStream[Any]):
             )
         if status >= 400:
             raise ShipBobError(f"{self.name}: {where} failed (HTTP {status}): {error_message(response)}")
-        self._failures = 0
-        self.unreachable.reset()
+        self.answered()
 
     def get_url(self, context: Context | None) -> str:  # pragma: no cover - streams read with `get`
         raise NotImplementedError

@@ -9,11 +9,7 @@ cursor links) are read with it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-
-from tap_common.settings import parse_moment
-from tap_common.window import sync_window
 
 from tap_shipbob.client import ShipBobStream
 from tap_shipbob.records import BOOL, DATE, DEC, INT, LIST, OBJ, TEXT, money, schema
@@ -42,13 +38,7 @@ class InvoicesStream(ShipBobStream):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         state = self.stream_state
-        done = state.get("done_until")
-        window = sync_window(
-            bookmark=parse_moment(done) if done else None,
-            start_date=parse_moment(self.config["start_date"]),
-            lookback=timedelta(days=int(self.config.get("lookback_window_days", 1))),
-            end=self._tap.started_at,  # type: ignore[attr-defined]
-        )
+        window = self.incremental_window()
         params = {
             "FromDate": api_time(window.start) if window.start else None,
             "ToDate": api_time(window.end),

@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_common.settings import parse_moment
-from tap_common.window import steps, sync_window
+from tap_common.window import steps
 
 from tap_shipbob.records import ANY, BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, dig, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
@@ -57,13 +57,7 @@ class OrdersStream(PagedParent):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         state = self.stream_state
-        done = state.get("done_until")
-        window = sync_window(
-            bookmark=parse_moment(done) if done else None,
-            start_date=parse_moment(self.config["start_date"]),
-            lookback=timedelta(days=int(self.config.get("lookback_window_days", 1))),
-            end=self._tap.started_at,  # type: ignore[attr-defined]
-        )
+        window = self.incremental_window()
         for step in steps(window, STEP):
             params = {
                 "LastUpdateStartDate": api_time(step.start - EDGE) if step.start else None,

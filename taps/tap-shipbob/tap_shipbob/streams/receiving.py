@@ -73,9 +73,7 @@ class ReceivingOrdersStream(PagedParent):
             for q in item.get("inventory_quantities") or []
         ]
 
-    def generate_child_contexts(
-        self, record: dict[str, Any], context: Context | None
-    ) -> Iterable[Context | None]:
+    def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[Context | None]:
         yield from super().generate_child_contexts(record, context)
         yield {"receiving_order_id": record["id"]}  # its boxes, one request
 
