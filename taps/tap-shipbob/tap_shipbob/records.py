@@ -13,15 +13,6 @@ ACCOUNT = th.Property(
 )
 
 
-def dig(data: Any, *path: str) -> Any:
-    """`data[path[0]][path[1]]...`, None where a level is missing."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def money(value: Any) -> Decimal | None:
     """An amount as an exact decimal (bodies are parsed with Decimal, never float)."""
     if value is None or isinstance(value, bool):

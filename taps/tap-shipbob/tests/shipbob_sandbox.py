@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import atexit
-import io
 import json
 import urllib.request
-from collections import defaultdict
-from contextlib import ExitStack, redirect_stdout
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from singer_sdk.singerlib.json import deserialize_json
+from tap_common import testing
 from tap_shipbob.tap import TapShipBob
 
 from sandbox.server import Sandbox, SandboxOptions, running
@@ -50,42 +47,14 @@ def tap_config(base_url: str = SESSION_URL, time_scale: float = TIME_SCALE, **ov
     }
 
 
-@dataclass
-class Output:
-    records: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    states: list[dict] = field(default_factory=list)
-
-    @property
-    def state(self) -> dict:
-        return self.states[-1] if self.states else {}
-
-
 def catalog_for(config, streams):
     """The discovered catalog with only `streams` selected."""
-    catalog = TapShipBob(config=config).catalog_dict
-    for entry in catalog["streams"]:
-        for meta in entry["metadata"]:
-            if meta["breadcrumb"] == []:
-                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    return catalog
+    return testing.catalog_for(TapShipBob, config, streams)
 
 
 def sync(config, state=None, streams=None):
     """One in-process sync (of `streams` only, if given), its output parsed."""
-    catalog = catalog_for(config, streams) if streams is not None else None
-    tap = TapShipBob(config=config, state=state, catalog=catalog)
-    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    with redirect_stdout(buffer):
-        tap.sync_all()
-    buffer.seek(0)
-    out = Output()
-    for line in buffer.read().splitlines():
-        message = deserialize_json(line)
-        if message["type"] == "RECORD":
-            out.records[message["stream"]].append(message["record"])
-        elif message["type"] == "STATE":
-            out.states.append(message["value"])
-    return out
+    return testing.sync(TapShipBob, config, state, streams)
 
 
 def calls(sandbox):

@@ -15,9 +15,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_common.settings import parse_moment
+from tap_common.values import dig
 from tap_common.window import steps
 
-from tap_shipbob.records import ANY, BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, dig, money, schema
+from tap_shipbob.records import ANY, BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 
 if TYPE_CHECKING:

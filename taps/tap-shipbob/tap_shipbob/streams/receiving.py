@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from tap_common.values import dig
+
 from tap_shipbob.client import ShipBobStream
-from tap_shipbob.records import INT, LIST, TEXT, TIME, Occurrences, dig, schema
+from tap_shipbob.records import INT, LIST, TEXT, TIME, Occurrences, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent
 
 if TYPE_CHECKING:

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from tap_shipbob.records import DEC, INT, LIST, TEXT, TIME, Occurrences, dig, money, schema
+from tap_common.values import dig
+
+from tap_shipbob.records import DEC, INT, LIST, TEXT, TIME, Occurrences, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent
 
 if TYPE_CHECKING:
