@@ -55,6 +55,7 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unreachable = ConnectionBudget(hint="api_url")
+        self._body: Any = None  # the parsed body of the response just validated
 
     # -- endpoint, auth, identity -----------------------------------------------------
 
@@ -103,14 +104,9 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
             params={k: v for k, v in (params or {}).items() if v is not None},
             headers=self.http_headers,
         )
-        response = self.request_decorator(self._request)(prepared, context)
-        try:
-            return response.json(parse_float=Decimal)
-        except ValueError as exc:
-            raise ShipBobError(
-                f"{self.name}: ShipBob answered {url.split('?')[0]} with a body that is not JSON: "
-                f"{response.text[:120]!r}"
-            ) from exc
+        self.request_decorator(self._request)(prepared, context)
+        body, self._body = self._body, None
+        return body
 
     def pages(self, path: str, params: dict[str, Any], limit: int) -> Iterator[list[dict[str, Any]]]:
         """`Page`/`Limit` paging (orders, receiving): a page shorter than `Limit` is the last."""
@@ -173,6 +169,12 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
             )
         if status >= 400:
             raise ShipBobError(f"{self.name}: {where} failed (HTTP {status}): {error_message(response)}")
+        try:  # parsed here, so a body cut short is retried like a server error
+            self._body = response.json(parse_float=Decimal)
+        except ValueError as exc:
+            raise RetriableAPIError(
+                f"{where} answered with a body that is not JSON (cut short?): {response.text[:80]!r}", response
+            ) from exc
         self.answered()
 
     def get_url(self, context: Context | None) -> str:  # pragma: no cover - streams read with `get`

@@ -23,17 +23,21 @@ def same(records):
     return sorted(json.dumps(r, sort_keys=True, default=str) for r in records)
 
 
-def test_a_429_with_x_retry_after_and_a_burst_of_5xx_end_with_every_record(sandbox_factory):
+def test_a_429_with_x_retry_after_a_burst_of_5xx_a_reset_and_a_cut_body_end_with_every_record(sandbox_factory):
     sandbox, url = sandbox_factory(shopify_orders=80, amazon_orders=5, days=40, time_scale=600)
     config = tap_config(url, start_date=start_date(45))
     clean = sync(config)
     sandbox.clear_log()
     arm(url, kind="throttle", count=2, skip=3)
-    arm(url, kind="http_error", status=503, count=3, skip=8)
-    arm(url, kind="http_error", status=502, count=2, skip=20)
+    arm(url, kind="http_error", status=503, count=3, skip=4)
+    arm(url, kind="http_error", status=502, count=2, skip=4)
+    arm(url, kind="reset", count=1, skip=3)
+    arm(url, kind="truncate", count=1, skip=3)
     out = sync(config)
-    statuses = Counter(c["status"] for c in calls(sandbox))
+    log = calls(sandbox)
+    statuses = Counter(c["status"] for c in log)
     assert (statuses[429], statuses[503], statuses[502]) == (2, 3, 2)
+    assert {"reset", "truncate"} <= {c.get("fault") for c in log}
     assert set(out.records) == set(clean.records)
     for stream, records in clean.records.items():
         assert same(out.records[stream]) == same(records), stream
