@@ -39,9 +39,6 @@ def schema(*columns: th.Property[Any] | tuple[str, Any]) -> dict[str, Any]:
 
 TEXT, INT, BOOL, TIME, DEC = th.StringType, th.IntegerType, th.BooleanType, th.DateTimeType, th.DecimalType
 DATE = th.DateType
-LIST = th.ArrayType(th.CustomType({}))  # items as ShipBob sends them
+LIST = th.CustomType({"type": ["array", "null"]})  # items as ShipBob sends them (one jsonb column)
 OBJ = th.ObjectType(additional_properties=True)
 IDS = th.ArrayType(th.IntegerType)
-ANY = th.CustomType(
-    {"type": ["object", "array", "string", "number", "boolean", "null"]}
-)  # a shape the description leaves open

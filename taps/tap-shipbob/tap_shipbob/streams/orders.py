@@ -18,7 +18,7 @@ from tap_common.settings import parse_moment
 from tap_common.values import dig
 from tap_common.window import steps
 
-from tap_shipbob.records import ANY, BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, money, schema
+from tap_shipbob.records import BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, Occurrences, money, schema
 from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 
 if TYPE_CHECKING:
@@ -249,7 +249,7 @@ class ShipmentsStream(ChildOf):
         ("invoice_amount", DEC),
         ("invoice_currency_code", TEXT),
         ("insurance_value", DEC),
-        ("package_material_type", ANY),
+        ("package_material_type", TEXT),
         ("depth_in", DEC),
         ("length_in", DEC),
         ("width_in", DEC),
@@ -273,7 +273,7 @@ class ShipmentProductsStream(ChildOf):
         ("inventory_name", TEXT),
         ("quantity", INT),
         ("quantity_committed", INT),
-        ("lot", ANY),
+        ("lot", TEXT),
         ("expiration_date", TIME),
         ("is_dangerous_goods", BOOL),
         ("serial_numbers", LIST),
