@@ -80,3 +80,18 @@ def test_a_second_run_adds_no_duplicate(loaded, meltano_env, warehouse):
     meltano(meltano_env, "run", "tap-shipbob", "target-postgres")
     after = {t: query(warehouse, f"select count(*) from raw_shipbob.{t}")[0][0] for t in tables}
     assert after == before
+
+
+def test_staging_models_build_and_their_key_tests_pass(loaded, meltano_env, warehouse):
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--select", "staging.shipbob")
+    for table in TABLES:
+        [(raw,)] = query(warehouse, f"select count(*) from raw_shipbob.{table}")
+        [(staged,)] = query(warehouse, f"select count(*) from staging.stg_shipbob__{table}")
+        assert staged == raw > 0, table
+    [(unbalanced,)] = query(
+        warehouse,
+        "select count(*) from staging.stg_shipbob__invoices i "
+        "where amount <> (select sum(amount) from staging.stg_shipbob__invoice_transactions t "
+        "where t.account_id = i.account_id and t.invoice_id = i.invoice_id)",
+    )
+    assert unbalanced == 0
