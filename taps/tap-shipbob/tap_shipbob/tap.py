@@ -19,7 +19,7 @@ from tap_shipbob.errors import ShipBobError
 from tap_shipbob.streams import STREAM_TYPES
 
 VERSION = re.compile(r"^\d{4}-\d{2}$")
-ACCOUNT = re.compile(r"^\d+$")
+DIGITS = re.compile(r"^\d+$")
 MAX_LOOKBACK_DAYS = 90
 
 
@@ -30,8 +30,8 @@ def setting_parsers(now: datetime) -> dict[str, Parser]:
         "api_version": settings.text(pattern=VERSION, expected="an API version like 2026-01"),
         "start_date": settings.start_date(now),
         "api_url": settings.url,
-        "channel_id": settings.integer(minimum=1, unit="(a channel id from GET /channel)"),
-        "account_id": settings.text(pattern=ACCOUNT, expected="the ShipBob user id, digits only"),
+        "channel_id": settings.text(pattern=DIGITS, expected="a channel id (digits, from GET /channel)"),
+        "account_id": settings.text(pattern=DIGITS, expected="the ShipBob user id, digits only"),
         "lookback_window_days": settings.integer(minimum=0, maximum=MAX_LOOKBACK_DAYS, unit="days"),
         "rate_limit_window_seconds": settings.number(minimum=0.001, unit="seconds"),
     }
@@ -86,7 +86,7 @@ class TapShipBob(GuardedTap):
         ),
         th.Property(
             "channel_id",
-            th.IntegerType,
+            th.StringType,
             title="Channel id",
             description="Sent as shipbob_channel_id to read one channel's orders only; unset reads every channel",
         ),

@@ -28,7 +28,7 @@ WRONG = [
     (
         "channel_id",
         "main",
-        "channel_id: expected a whole number of (a channel id from GET /channel) of at least 1, got 'main'",
+        "channel_id: expected a channel id (digits, from GET /channel), got 'main'",
     ),
     ("account_id", "user-1", "account_id: expected the ShipBob user id, digits only, got 'user-1'"),
     (
