@@ -63,17 +63,22 @@ def test_each_invoice_equals_its_fee_lines(full):
         assert lines[invoice["invoice_id"]] == invoice["amount"], invoice["invoice_id"]
 
 
-def test_stock_per_centre_adds_up_to_the_variants_on_hand(full):
+def test_stock_per_centre_and_per_lot_cover_every_variant(full):
     per_item = Counter()
     for level in full.records["inventory_levels"]:
         per_item[level["inventory_id"]] += level["on_hand_quantity"]
-    for variant in full.records["variants"]:
-        assert per_item[variant["inventory_id"]] == variant["on_hand_qty"], variant["sku"]
+    assert {v["inventory_id"] for v in full.records["variants"]} == set(per_item)
+    per_lot_item = Counter()
+    for level in full.records["inventory_lot_levels"]:
+        per_lot_item[level["inventory_id"]] += level["on_hand_quantity"]
+    for inventory_id, on_hand in per_lot_item.items():
+        assert per_item[inventory_id] == on_hand, inventory_id
 
 
 def test_an_incremental_run_reads_only_the_window_since_the_bookmark(full):
     before = len(calls(SESSION_SANDBOX))
-    again = sync(tap_config(lookback_window_days=0), state=full.state, streams={"orders", "invoices"})
+    again = sync(tap_config(lookback_window_days=0), state=full.state, streams={"orders", "invoices", "products"})
     orders_calls = [c for c in calls(SESSION_SANDBOX)[before:] if c["operation"] == "get-orders"]
     assert len(orders_calls) == 1  # one step, one page: nothing changed since
     assert len(again.records["orders"]) < len(full.records["orders"])
+    assert again.records["products"] == []  # the catalog has not changed since the first run

@@ -10,7 +10,7 @@ from tap_common.values import dig
 
 from tap_shipbob.client import ShipBobStream
 from tap_shipbob.records import BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, money, schema
-from tap_shipbob.streams.base import ChildOf, PagedParent
+from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -27,9 +27,14 @@ QUANTITIES = (
 
 
 class ProductsStream(PagedParent):
+    """Products with their variants; after the first run (the whole catalog, whatever `start_date`),
+    only those updated since `done_until` less the lookback (`LastUpdatedTimestamp`)."""
+
     name = "products"
     scope = "products_read"
     primary_keys = ("account_id", "id")
+    replication_key = "updated_on"
+    is_sorted = False  # listed by id; the watermark is `done_until`
     schema = schema(
         ("id", INT),
         ("name", TEXT),
@@ -42,8 +47,11 @@ class ProductsStream(PagedParent):
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
-        for page in self.linked("/product", {"PageSize": PAGE}):
+        window = self.incremental_window()
+        since = api_time(window.start) if self.stream_state.get("done_until") and window.start else None
+        for page in self.linked("/product", {"PageSize": PAGE, "LastUpdatedTimestamp": since}):
             yield from self.page_records(page)
+        self.stream_state["done_until"] = api_time(window.end)
 
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -76,7 +84,6 @@ class ProductsStream(PagedParent):
                 "gtin": v.get("gtin"),
                 "upc": v.get("upc"),
                 "inventory_id": dig(v, "inventory", "inventory_id"),
-                "on_hand_qty": dig(v, "inventory", "on_hand_qty"),
                 "is_lot": dig(v, "lot_information", "is_lot"),
                 "weight": money(dig(v, "weight", "weight")),
                 "weight_unit": dig(v, "weight", "unit"),
@@ -107,7 +114,6 @@ class VariantsStream(ChildOf):
         ("gtin", TEXT),
         ("upc", TEXT),
         ("inventory_id", INT),
-        ("on_hand_qty", INT),
         ("is_lot", BOOL),
         ("weight", DEC),
         ("weight_unit", TEXT),

@@ -15,7 +15,6 @@ select
     gtin,
     upc,
     inventory_id,
-    on_hand_qty,
     is_lot,
     {{ money('weight') }}                           as weight,
     weight_unit,
