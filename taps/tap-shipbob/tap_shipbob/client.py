@@ -83,9 +83,10 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
     def account_id(self) -> str:
         return self._tap.account_id(self)  # type: ignore[attr-defined, no-any-return]
 
-    def incremental_window(self) -> Window:
-        """From the saved `done_until` less the lookback (or `start_date`) to the run's start."""
-        done = self.stream_state.get("done_until")
+    def incremental_window(self, saved: str | None = None) -> Window:
+        """From `saved` (by default the state's `done_until`) less the lookback, or from `start_date`,
+        to the run's start."""
+        done = saved if saved is not None else self.stream_state.get("done_until")
         return sync_window(
             bookmark=parse_moment(done) if done else None,
             start_date=parse_moment(self.config["start_date"]),

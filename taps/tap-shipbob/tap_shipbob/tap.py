@@ -52,7 +52,7 @@ class TapShipBob(GuardedTap):
     """Singer tap for ShipBob's Developer API."""
 
     name = "tap-shipbob"
-    bookmark_keys = frozenset({"replication_key_value", "done_until"})
+    bookmark_keys = frozenset({"replication_key_value", "done_until", "boxes_until"})
 
     config_jsonschema = th.PropertiesList(
         th.Property(

@@ -77,8 +77,15 @@ def test_stock_per_centre_and_per_lot_cover_every_variant(full):
 
 def test_an_incremental_run_reads_only_the_window_since_the_bookmark(full):
     before = len(calls(SESSION_SANDBOX))
-    again = sync(tap_config(lookback_window_days=0), state=full.state, streams={"orders", "invoices", "products"})
-    orders_calls = [c for c in calls(SESSION_SANDBOX)[before:] if c["operation"] == "get-orders"]
+    streams = {"orders", "invoices", "products", "receiving_orders", "receiving_boxes"}
+    again = sync(tap_config(lookback_window_days=0), state=full.state, streams=streams)
+    made = calls(SESSION_SANDBOX)[before:]
+    orders_calls = [c for c in made if c["operation"] == "get-orders"]
     assert len(orders_calls) == 1  # one step, one page: nothing changed since
     assert len(again.records["orders"]) < len(full.records["orders"])
     assert again.records["products"] == []  # the catalog has not changed since the first run
+    # Boxes are read again only for WROs updated since the first run started.
+    since = parse_moment(full.state["bookmarks"]["receiving_orders"]["boxes_until"])
+    changed = {w["id"] for w in again.records["receiving_orders"] if parse_moment(w["last_updated_date"]) >= since}
+    box_calls = [c for c in made if c["operation"] == "get-warehouse-receiving-order-boxes"]
+    assert len(box_calls) == len(changed) < len(full.records["receiving_orders"])

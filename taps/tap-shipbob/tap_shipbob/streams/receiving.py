@@ -1,21 +1,24 @@
 """Warehouse receiving orders (WROs), their expected and received quantities, and their boxes.
 
 The list filters on insert and completion dates only, never on change, and a WRO changes
-status after it is inserted, so the stream is read whole every run (`Page`/`Limit`); each WRO's
-boxes are one request each (`/receiving/{id}/boxes`).
+status after it is inserted, so the stream is read whole every run (`Page`/`Limit`). Each WRO's
+boxes are one request each (`/receiving/{id}/boxes`): read on the first run, then only for WROs
+whose `last_updated_date` is on or after `boxes_until` (the previous run's start) less the lookback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from tap_common.settings import parse_moment
 from tap_common.values import dig
 
 from tap_shipbob.client import ShipBobStream
 from tap_shipbob.records import INT, LIST, TEXT, TIME, Occurrences, schema
-from tap_shipbob.streams.base import ChildOf, PagedParent
+from tap_shipbob.streams.base import ChildOf, PagedParent, api_time
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -43,8 +46,14 @@ class ReceivingOrdersStream(PagedParent):
     )
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+        saved = self.stream_state.get("boxes_until")
+        window = self.incremental_window(saved)
+        self._boxes_since = window.start if saved else None
         for page in self.pages("/receiving", {}, PAGE):
             yield from self.page_records(page)
+        self.stream_state["boxes_until"] = api_time(window.end)
+
+    _boxes_since: datetime | None = None
 
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -77,7 +86,9 @@ class ReceivingOrdersStream(PagedParent):
 
     def generate_child_contexts(self, record: dict[str, Any], context: Context | None) -> Iterable[Context | None]:
         yield from super().generate_child_contexts(record, context)
-        yield {"receiving_order_id": record["id"]}  # its boxes, one request
+        updated = record.get("last_updated_date")
+        if self._boxes_since is None or not updated or parse_moment(updated) >= self._boxes_since:
+            yield {"receiving_order_id": record["id"]}  # its boxes, one request
 
 
 class ReceivingItemsStream(ChildOf):
