@@ -35,7 +35,18 @@ MELTANO = ROOT / ".venv" / "bin" / "meltano"
 
 # What a developer may have exported for their own runs (credentials, hosts, Meltano's, dbt's,
 # libpq's and the warehouse utility's configuration): none of it may reach a test.
-PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
+PRIVATE_PREFIXES = (
+    "TAP_",
+    "TARGET_",
+    "SHOPIFY_",
+    "AMAZON_",
+    "SHIPBOB_",
+    "WAREHOUSE_",
+    "DBT_",
+    "MELTANO_",
+    "PG",
+    "STRATUS_",
+)
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 # Bound and never listened on, for the whole session: a request through the proxy is refused at
 # once, so nothing can resolve or reach a real vendor host. The sandboxes are on loopback,
@@ -154,6 +165,8 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
         "TAP_AMAZON_SPAPI_API_URL": f"{sandbox_url}/sp-api",
         "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{sandbox_url}/lwa/auth/o2/token",
         "TAP_AMAZON_SPAPI_START_DATE": start,
+        "TAP_SHIPBOB_API_URL": f"{sandbox_url}/shipbob",
+        "TAP_SHIPBOB_START_DATE": start,
         "TARGET_POSTGRES_PORT": str(warehouse.port),
         "DBT_POSTGRES_PORT": str(warehouse.port),
         "STRATUS_METRICS_PORT": str(warehouse.port),
