@@ -23,7 +23,7 @@ $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-freeagent/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -50,7 +50,7 @@ bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) 
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres
+	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-freeagent/tap_freeagent taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)
