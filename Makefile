@@ -38,7 +38,7 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 	$(BIN)/python -m sandbox start --time-scale $(DEMO_TIME_SCALE)
 
 demo: up  ## run the whole pipeline against the sandbox and print a summary
-	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
+	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres tap-freeagent target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
 
 test: install  ## unit, tap and pipeline tests

@@ -37,7 +37,7 @@ MELTANO = ROOT / ".venv" / "bin" / "meltano"
 
 # What a developer may have exported for their own runs (credentials, hosts, Meltano's, dbt's,
 # libpq's and the warehouse utility's configuration): none of it may reach a test.
-PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
+PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "FREEAGENT_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 # Bound and never listened on, for the whole session: a request through the proxy is refused at
 # once, so nothing can resolve or reach a real vendor host. The sandboxes are on loopback,
@@ -156,6 +156,7 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
         "TAP_AMAZON_SPAPI_API_URL": f"{sandbox_url}/sp-api",
         "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{sandbox_url}/lwa/auth/o2/token",
         "TAP_AMAZON_SPAPI_START_DATE": start,
+        "TAP_FREEAGENT_API_URL": f"{sandbox_url}/v2",
         "TARGET_POSTGRES_PORT": str(warehouse.port),
         "DBT_POSTGRES_PORT": str(warehouse.port),
         "TARGET_JSONL_DESTINATION_PATH": str(state_dir / "jsonl"),

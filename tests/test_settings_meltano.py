@@ -22,6 +22,7 @@ CASES = [
     ),
     ("tap-amazon-spapi", "region", "us", "expected one of na, eu, fe, got 'us'"),
     ("tap-amazon-spapi", "pii", "maybe", "expected true or false, got 'maybe'"),
+    ("tap-freeagent", "lookback_window_days", "ten", "expected a whole number of days from 0 to 30, got 'ten'"),
 ]
 
 
