@@ -17,6 +17,9 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
+# Channel payouts matched, missing and ambiguous in the bank, per channel and currency (make demo).
+export PAYOUTS_TO_BANK := select source as channel, currency, count(*) filter (where status = 'matched') as matched, count(*) filter (where status = 'missing') as missing, count(*) filter (where status = 'ambiguous') as ambiguous, count(*) filter (where status = 'in_transit') as in_transit, count(*) filter (where status = 'unexplained') as unexplained_deposits from warehouse.payout_deposits group by source, currency order by source, currency
+
 .PHONY: install demo up test bench lint sql stop clean
 
 $(UV):
@@ -40,6 +43,8 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 demo: up  ## run the whole pipeline against the sandbox and print a summary
 	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres tap-freeagent target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
+	@echo "Payouts reconciled to the bank (warehouse.payout_deposits):"
+	@$(BIN)/stratus-warehouse sql "$$PAYOUTS_TO_BANK"
 
 test: install  ## unit, tap and pipeline tests
 	$(BIN)/pytest
