@@ -9,8 +9,8 @@ line naming the URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -115,3 +115,49 @@ class ReachableStream(_Stream):
             self.logger.warning(note)
         else:
             super().backoff_handler(details)
+
+
+class PacedRetries(ReachableStream):
+    """Mixed into a tap's base stream: retries paced by the API itself, never by guesses.
+
+    The wait an answer named (a 429's `Retry-After`, set as `_retry_wait` by `validate_response`)
+    comes first, as often as the API asks within `max_tries`; then a connection that could not be
+    made (the ConnectionBudget); then server errors, with growing waits, `max_failures` in a row
+    before `give_up` names the failure in one line.
+    """
+
+    retry_cap_s: ClassVar[float] = 120.0
+    max_tries: ClassVar[int] = 60
+    max_failures: ClassVar[int] = 8
+    _retry_wait: float | None = None
+    _failures: int = 0
+
+    def give_up(self, exc: Exception) -> Exception:
+        """The error (one line) that ends the run after `max_failures` server errors in a row."""
+        raise NotImplementedError
+
+    def backoff_wait_generator(self) -> Generator[float, None, None]:
+        return self.backoff_runtime(value=self.next_retry_wait)
+
+    def backoff_max_tries(self) -> int:
+        return self.max_tries
+
+    def backoff_jitter(self, value: float) -> float:
+        return value  # waits come from the API's own figures, not guesses
+
+    def next_retry_wait(self, exc: Exception) -> float:
+        if self._retry_wait is not None:
+            wait, self._retry_wait = self._retry_wait, None
+            return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
+        self._failures += 1
+        if self._failures > self.max_failures:
+            raise self.give_up(exc)
+        return min(self.retry_cap_s, 0.5 * 2.0 ** (self._failures - 1))
+
+    def answered(self) -> None:
+        """The API answered well: later failures start counting again."""
+        self._failures = 0
+        self.unreachable.reset()

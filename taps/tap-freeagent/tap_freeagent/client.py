@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -14,7 +14,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.pagination import HeaderLinkPaginator
 from singer_sdk.streams import RESTStream
-from tap_common.retry import ConnectionBudget, ReachableStream
+from tap_common.retry import ConnectionBudget, PacedRetries
 
 from tap_freeagent.errors import FreeAgentError
 from tap_freeagent.refs import decimals, with_ids
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 PRODUCTION_URL = "https://api.freeagent.com/v2"
 SANDBOX_URL = "https://api.sandbox.freeagent.com/v2"
 PER_PAGE = 100  # FreeAgent's largest page
-RETRY_CAP_S = 120.0
-#: Tries of one request: 429s are waited out as often as FreeAgent asks (a storm ends)...
-MAX_TRIES = 60
-#: ...but server and connection failures get this many before the stream stops.
-MAX_FAILURES = 8
 
 
 def error_message(response: requests.Response) -> str:
@@ -44,7 +39,7 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class FreeAgentStream(ReachableStream, RESTStream[Any]):
+class FreeAgentStream(PacedRetries, RESTStream[Any]):
     """One FreeAgent list endpoint; every record carries `company_id` and ids beside its URL references."""
 
     #: The key of the list in the response body (`{"invoices": [...]}`).
@@ -62,8 +57,6 @@ class FreeAgentStream(ReachableStream, RESTStream[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._retry_wait: float | None = None
-        self._failures = 0
         self._refreshed_after_401 = False
         self.unreachable = ConnectionBudget(hint="api_url")
 
@@ -156,31 +149,13 @@ class FreeAgentStream(ReachableStream, RESTStream[Any]):
             raise FreeAgentError(f"FreeAgent returned unexpected JSON for {self.name}")
         return body
 
-    # -- retries -------------------------------------------------------------------
+    # -- retries (tap_common.retry.PacedRetries) --------------------------------------
 
-    def backoff_wait_generator(self) -> Generator[float, None, None]:
-        return self.backoff_runtime(value=self._next_wait)
-
-    def backoff_max_tries(self) -> int:
-        return MAX_TRIES
-
-    def backoff_jitter(self, value: float) -> float:
-        return value  # waits come from FreeAgent's Retry-After, not guesses
-
-    def _next_wait(self, exc: Exception) -> float:
-        if self._retry_wait is not None:
-            wait, self._retry_wait = self._retry_wait, None
-            return wait
-        unreachable_wait = self.unreachable.next_wait(exc)
-        if unreachable_wait is not None:
-            return unreachable_wait
-        self._failures += 1
-        if self._failures > MAX_FAILURES:
-            raise FreeAgentError(
-                f"FreeAgent kept failing for {self.name} ({self._failures} server or connection errors in a row, "
-                f"the last: {exc}); try again later"
-            )
-        return min(RETRY_CAP_S, 0.5 * 2.0 ** (self._failures - 1))
+    def give_up(self, exc: Exception) -> Exception:
+        return FreeAgentError(
+            f"FreeAgent kept failing for {self.name} ({self._failures} server or connection errors in a row, "
+            f"the last: {exc}); try again later"
+        )
 
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
@@ -188,7 +163,7 @@ class FreeAgentStream(ReachableStream, RESTStream[Any]):
             wait = 1.0
             with contextlib.suppress(ValueError, TypeError):
                 wait = max(wait, float(response.headers.get("Retry-After") or 1))
-            self._retry_wait = min(RETRY_CAP_S, wait)
+            self._retry_wait = min(self.retry_cap_s, wait)
             raise RetriableAPIError(f"429 from FreeAgent for {self.name}; waiting {self._retry_wait:.0f} s", response)
         if status >= 500:
             raise RetriableAPIError(f"HTTP {status} from FreeAgent for {self.name}", response)
@@ -206,5 +181,4 @@ class FreeAgentStream(ReachableStream, RESTStream[Any]):
         if status >= 400:
             raise FreeAgentError(f"FreeAgent answered HTTP {status} for {self.name}: {error_message(response)}")
         self._refreshed_after_401 = False
-        self._failures = 0
-        self.unreachable.reset()
+        self.answered()

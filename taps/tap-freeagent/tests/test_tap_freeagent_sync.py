@@ -137,15 +137,16 @@ def test_single_use_refresh_tokens_persist_in_the_token_file(tmp_path):
             sync(tap_config(url), streams={"company"})
 
 
-def test_a_429_storm_is_waited_out_and_nothing_is_lost(full):
-    out, _ = full
+def test_a_429_storm_is_waited_out_and_nothing_is_lost():
     sandbox = Sandbox(standard_options())
     with running(sandbox) as url:
+        calm = sync(tap_config(url))  # the books are built on the first request, then stay as they are
+        before = len(calls(sandbox))
         post(url, "/_sandbox/faults", {"api": "freeagent", "kind": "throttle", "count": 6})
         stormy = sync(tap_config(url))
-    assert sum(1 for e in calls(sandbox) if e.get("status") == 429) == 6
+    assert sum(1 for e in calls(sandbox)[before:] if e.get("status") == 429) == 6
     for stream in STREAMS:
-        assert sorted(keys(stormy, stream)) == sorted(keys(out, stream)), stream
+        assert sorted(keys(stormy, stream)) == sorted(keys(calm, stream)), stream
 
 
 class StopMidwayError(Exception):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class CompanyStream(FreeAgentStream):
-    """`GET /company`: one record, the account every other record belongs to."""
+    """`GET /company`: one record, the account every other record belongs to (read once per run)."""
 
     name = "company"
     path = "/company"
@@ -43,21 +43,14 @@ class CompanyStream(FreeAgentStream):
         th.Property("sales_tax_is_value_added", th.BooleanType),
     ).to_dict()
 
-    @property
-    def records_jsonpath(self) -> str:
-        return "$.company"
-
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        body = self.json_of(response)
-        company: dict[str, Any] = body.get("company") or {}
-        self._tap.company = company  # type: ignore[attr-defined]
-        yield dict(company)
-
-    def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:  # noqa: ARG002
-        if row.get("id") is not None:
-            row["id"] = str(row["id"])
-        row["company_id"] = self.company_id
-        return row
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002 - the SDK's signature
+        # Read once per run: another stream may have asked for it first (every record carries its id).
+        company_id = self.company_id
+        record = dict(self._tap.company)  # type: ignore[attr-defined]
+        record["company_id"] = company_id
+        if record.get("id") is not None:
+            record["id"] = str(record["id"])
+        yield record
 
 
 class CategoriesStream(FreeAgentStream):
