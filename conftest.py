@@ -37,7 +37,18 @@ MELTANO = ROOT / ".venv" / "bin" / "meltano"
 
 # What a developer may have exported for their own runs (credentials, hosts, Meltano's, dbt's,
 # libpq's and the warehouse utility's configuration): none of it may reach a test.
-PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "FREEAGENT_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
+PRIVATE_PREFIXES = (
+    "TAP_",
+    "TARGET_",
+    "SHOPIFY_",
+    "AMAZON_",
+    "FREEAGENT_",
+    "WAREHOUSE_",
+    "DBT_",
+    "MELTANO_",
+    "PG",
+    "STRATUS_",
+)
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 # Bound and never listened on, for the whole session: a request through the proxy is refused at
 # once, so nothing can resolve or reach a real vendor host. The sandboxes are on loopback,
