@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import atexit
-import io
 import json
 import urllib.request
-from collections import defaultdict
-from contextlib import ExitStack, redirect_stdout
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from singer_sdk.singerlib.json import deserialize_json
+from tap_common.testing import sync_in_process
 from tap_freeagent.tap import TapFreeAgent
 
 from sandbox.server import Sandbox, SandboxOptions, running
@@ -54,53 +51,10 @@ def tap_config(base_url: str = SESSION_URL, **overrides: Any) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Output:
-    """What one sync wrote: records per stream and state messages, numbers as Decimal."""
-
-    records: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    states: list[dict] = field(default_factory=list)
-    tap: TapFreeAgent | None = None
-    error: Exception | None = None
-
-    @property
-    def state(self) -> dict:
-        return self.states[-1] if self.states else {}
-
-
-def catalog_for(config, streams):
-    """The discovered catalog with only `streams` selected."""
-    catalog = TapFreeAgent(config=config).catalog_dict
-    for entry in catalog["streams"]:
-        for meta in entry["metadata"]:
-            if meta["breadcrumb"] == []:
-                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    return catalog
-
-
 def sync(config, state=None, streams=None, tap=None, allow_failure=False):
     """One in-process sync (of `streams` only, if given), its output parsed; with `allow_failure`,
     a sync that stops returns what it wrote before, and why it stopped in `error`."""
-    catalog = catalog_for(config, streams) if streams is not None else None
-    tap = tap or TapFreeAgent(config=config, state=state, catalog=catalog)
-    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # the message writer writes bytes
-    out = Output(tap=tap)
-    try:
-        with redirect_stdout(buffer):
-            tap.sync_all()
-    except Exception as exc:
-        if not allow_failure:
-            raise
-        out.error = exc
-    finally:
-        buffer.seek(0)
-        for line in buffer.read().splitlines():
-            message = deserialize_json(line)
-            if message["type"] == "RECORD":
-                out.records[message["stream"]].append(message["record"])
-            elif message["type"] == "STATE":
-                out.states.append(message["value"])
-    return out
+    return sync_in_process(TapFreeAgent, config, state, streams, tap=tap, allow_failure=allow_failure)
 
 
 def calls(sandbox, operation=None):
