@@ -24,6 +24,7 @@ CASES = [
     ("tap-amazon-spapi", "pii", "maybe", "expected true or false, got 'maybe'"),
     ("tap-shipbob", "lookback_window_days", "a day", "expected a whole number of days from 0 to 90, got 'a day'"),
     ("tap-shipbob", "channel_id", "shopify", "expected a channel id (digits, from GET /channel), got 'shopify'"),
+    ("tap-freeagent", "lookback_window_days", "ten", "expected a whole number of days from 0 to 30, got 'ten'"),
 ]
 
 

@@ -91,6 +91,9 @@ class Output:
     states: list[dict[str, Any]] = field(default_factory=list)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     started_at: datetime | None = None
+    tap: Tap | None = None
+    #: Why the sync stopped, when it was allowed to fail.
+    error: Exception | None = None
 
     @property
     def state(self) -> dict[str, Any]:
@@ -113,21 +116,32 @@ def sync(
     config: dict[str, Any],
     state: dict[str, Any] | None = None,
     streams: Iterable[str] | None = None,
+    *,
+    tap: Tap | None = None,
+    allow_failure: bool = False,
 ) -> Output:
-    """One in-process sync (of `streams` only, if given), its output parsed."""
-    catalog = catalog_for(tap_class, config, streams) if streams is not None else None
-    tap = tap_class(config=config, state=state, catalog=catalog)
+    """One sync (of `streams` only, if given) in this process, its messages parsed; with
+    `allow_failure` a sync that stops returns what it wrote before, and why in `error`."""
+    if tap is None:
+        catalog = catalog_for(tap_class, config, streams) if streams is not None else None
+        tap = tap_class(config=config, state=state, catalog=catalog)
     buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # the message writer writes bytes
-    with redirect_stdout(buffer):
-        tap.sync_all()
-    buffer.seek(0)
-    out = Output(started_at=getattr(tap, "started_at", None))
-    for line in buffer.read().splitlines():
-        message = deserialize_json(line)
-        if message["type"] == "RECORD":
-            out.records[message["stream"]].append(message["record"])
-        elif message["type"] == "STATE":
-            out.states.append(message["value"])
-        elif message["type"] == "SCHEMA":
-            out.schemas[message["stream"]] = message["schema"]
+    out = Output(started_at=getattr(tap, "started_at", None), tap=tap)
+    try:
+        with redirect_stdout(buffer):
+            tap.sync_all()
+    except Exception as exc:
+        if not allow_failure:
+            raise
+        out.error = exc
+    finally:
+        buffer.seek(0)
+        for line in buffer.read().splitlines():
+            message = deserialize_json(line)
+            if message["type"] == "RECORD":
+                out.records[message["stream"]].append(message["record"])
+            elif message["type"] == "STATE":
+                out.states.append(message["value"])
+            elif message["type"] == "SCHEMA":
+                out.schemas[message["stream"]] = message["schema"]
     return out
