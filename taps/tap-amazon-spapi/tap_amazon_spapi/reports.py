@@ -43,8 +43,9 @@ if TYPE_CHECKING:
 REPORTS = "/reports/2021-06-30"
 FATAL_RETRIES = 2
 DOWNLOAD_TRIES = 4
-# Amazon rejects data end times too close to now; reports also lag a little behind.
-END_LAG = timedelta(minutes=2)
+# Amazon rejects end times less than two minutes before its own clock; reports also lag a little
+# behind. Half a minute more leaves room for a client clock ahead of Amazon's.
+END_LAG = timedelta(minutes=2, seconds=30)
 #: A shorter window is left for the next run rather than costing a report of its own.
 MIN_WINDOW = timedelta(hours=1)
 POLL_FIRST_S = 0.05
