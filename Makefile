@@ -17,17 +17,20 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 
+# Channel payouts matched, missing and ambiguous in the bank, per channel and currency (make demo).
+export PAYOUTS_TO_BANK := select source as channel, currency, count(*) filter (where status = 'matched') as matched, count(*) filter (where status = 'missing') as missing, count(*) filter (where status = 'ambiguous') as ambiguous, count(*) filter (where status = 'in_transit') as in_transit, count(*) filter (where status = 'unexplained') as unexplained_deposits from warehouse.payout_deposits group by source, currency order by source, currency
+
 .PHONY: install demo up test bench lint sql stop clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
+$(VENV)/.installed: $(UV) Makefile pyproject.toml uv.lock taps/tap-shopify/pyproject.toml taps/tap-amazon-spapi/pyproject.toml taps/tap-shipbob/pyproject.toml taps/tap-freeagent/pyproject.toml taps/tap-common/pyproject.toml plugins/utilities/warehouse/pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-.meltano/.installed: $(VENV)/.installed meltano.yml plugins/postgres/pyproject.toml
+.meltano/.installed: $(VENV)/.installed meltano.yml plugins/postgres/pyproject.toml plugins/metrics/pyproject.toml
 	$(MELTANO) install
 	touch $@
 
@@ -38,8 +41,11 @@ up: install  ## start the embedded warehouse and the sandbox (reuses running one
 	$(BIN)/python -m sandbox start --time-scale $(DEMO_TIME_SCALE)
 
 demo: up  ## run the whole pipeline against the sandbox and print a summary
-	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres dbt-postgres:build
+	$(MELTANO) run tap-shopify target-postgres tap-shopify--outlet target-postgres tap-amazon-spapi target-postgres tap-shipbob target-postgres tap-freeagent target-postgres dbt-postgres:build
 	$(BIN)/stratus-warehouse summary
+	$(MELTANO) invoke stratus-metrics summary
+	@echo "Payouts reconciled to the bank (warehouse.payout_deposits):"
+	@$(BIN)/stratus-warehouse sql "$$PAYOUTS_TO_BANK"
 
 # Test files run in parallel workers (pytest-xdist), each file whole in one worker so its module
 # fixtures (sandbox, warehouse, Meltano runs) are built once; files in testpaths order, the
@@ -54,7 +60,7 @@ bench: install  ## throughput, memory, API time and dbt time (about 15 minutes) 
 lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres
+	$(BIN)/mypy sandbox bench taps/tap-shopify/tap_shopify taps/tap-amazon-spapi/tap_amazon_spapi taps/tap-shipbob/tap_shipbob taps/tap-freeagent/tap_freeagent taps/tap-common/tap_common plugins/utilities/warehouse/stratus_warehouse plugins/postgres/stratus_postgres plugins/metrics/stratus_metrics
 
 sql: $(VENV)/.installed  ## make sql Q="select ..." against the dev warehouse
 	@test -n "$$Q" || (echo 'usage: make sql Q="select ..."' >&2; exit 2)

@@ -4,13 +4,11 @@ and temporary directories."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -37,7 +35,19 @@ MELTANO = ROOT / ".venv" / "bin" / "meltano"
 
 # What a developer may have exported for their own runs (credentials, hosts, Meltano's, dbt's,
 # libpq's and the warehouse utility's configuration): none of it may reach a test.
-PRIVATE_PREFIXES = ("TAP_", "TARGET_", "SHOPIFY_", "AMAZON_", "WAREHOUSE_", "DBT_", "MELTANO_", "PG", "STRATUS_")
+PRIVATE_PREFIXES = (
+    "TAP_",
+    "TARGET_",
+    "SHOPIFY_",
+    "AMAZON_",
+    "SHIPBOB_",
+    "FREEAGENT_",
+    "WAREHOUSE_",
+    "DBT_",
+    "MELTANO_",
+    "PG",
+    "STRATUS_",
+)
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 # Bound and never listened on, for the whole session: a request through the proxy is refused at
 # once, so nothing can resolve or reach a real vendor host. The sandboxes are on loopback,
@@ -190,8 +200,12 @@ def pipeline_env(sandbox_url: str, warehouse: Warehouse, state_dir: Path, amazon
         "TAP_AMAZON_SPAPI_API_URL": f"{sandbox_url}/sp-api",
         "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{sandbox_url}/lwa/auth/o2/token",
         "TAP_AMAZON_SPAPI_START_DATE": start,
+        "TAP_SHIPBOB_API_URL": f"{sandbox_url}/shipbob",
+        "TAP_SHIPBOB_START_DATE": start,
+        "TAP_FREEAGENT_API_URL": f"{sandbox_url}/v2",
         "TARGET_POSTGRES_PORT": str(warehouse.port),
         "DBT_POSTGRES_PORT": str(warehouse.port),
+        "STRATUS_METRICS_PORT": str(warehouse.port),
         "TARGET_JSONL_DESTINATION_PATH": str(state_dir / "jsonl"),
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         # dbt's manifest, partial-parse cache, compiled SQL and logs: the session's (the worker's
@@ -237,14 +251,3 @@ def query(warehouse: Warehouse, sql: str, params: Any = None) -> list[tuple[Any,
     with psycopg.connect(warehouse.url(), autocommit=True) as conn:
         cur = conn.execute(sql, params)
         return cur.fetchall() if cur.description else []
-
-
-def inject(base_url: str, **faults: object) -> None:
-    """Arm Amazon faults through the sandbox's fault API (kinds: sandbox/amazon/faults.py)."""
-    request = urllib.request.Request(  # noqa: S310 - the test's own sandbox, over http
-        f"{base_url}/_sandbox/amazon/faults",
-        data=json.dumps(faults).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - the same

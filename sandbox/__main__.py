@@ -1,15 +1,18 @@
 """`python -m sandbox serve|start|stop|status`: run the API stand-ins.
 
 `serve` runs in the foreground; `start` runs it in the background (reusing one that is
-already up) and waits until it answers; `stop` stops it.
+already up) and waits until it answers; `stop` stops it. With `--tls-cert` and `--tls-key`
+(PEM files) it serves HTTPS instead of HTTP, for clients that only speak HTTPS.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -81,12 +84,20 @@ def _parser() -> argparse.ArgumentParser:
             default=0.0,
             help="Amazon orders a day that keep arriving as simulated time passes (default: none)",
         )
+        cmd.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate (chain)")
+        cmd.add_argument("--tls-key", type=Path, help="the PEM private key of --tls-cert")
         cmd.add_argument(
             "--amazon-marketplace",
             action="append",
             dest="amazon_marketplaces",
             choices=sorted(MARKETPLACES),
             help="a marketplace id the Amazon seller sells in (repeatable; default: all)",
+        )
+        cmd.add_argument(
+            "--no-shipbob", action="store_true", help="do not serve ShipBob (the 3PL fulfilling the Shopify orders)"
+        )
+        cmd.add_argument(
+            "--no-freeagent", action="store_true", help="do not serve FreeAgent (the seller's books and bank feed)"
         )
     for name in ("stop", "status"):
         cmd = sub.add_parser(name, help=f"{name} the background sandbox")
@@ -95,12 +106,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _health(port: int) -> dict[str, Any] | None:
-    try:
-        with urllib.request.urlopen(f"http://{DEFAULT_HOST}:{port}/_sandbox/health", timeout=1) as resp:
-            health = json.load(resp)
-    except (OSError, ValueError):
-        return None
-    return health if isinstance(health, dict) and health.get("ok") else None
+    """The health of the sandbox on `port`, over HTTP or HTTPS, whichever it serves."""
+    # Our own server on the loopback, whatever certificate it was given: no verification.
+    unverified = ssl.create_default_context()
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
+    for scheme in ("http", "https"):
+        try:
+            url = f"{scheme}://{DEFAULT_HOST}:{port}/_sandbox/health"
+            with urllib.request.urlopen(url, timeout=1, context=unverified) as resp:  # noqa: S310 - our own
+                health = json.load(resp)
+        except (OSError, ValueError, http.client.HTTPException):
+            continue
+        return health if isinstance(health, dict) and health.get("ok") else None
+    return None
 
 
 def _healthy(port: int) -> bool:
@@ -118,6 +137,8 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         realtime_bucket=args.realtime_bucket,
         amazon_orders=args.amazon_orders,
         amazon_live_orders_per_day=args.amazon_live_orders_per_day,
+        shipbob=not args.no_shipbob,
+        freeagent=not args.no_freeagent,
     )
     if args.shops:
         options.shops = tuple(args.shops)
@@ -126,14 +147,40 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
     return options
 
 
+def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The server-side TLS context `--tls-cert`/`--tls-key` ask for; raises ValueError naming the setting."""
+    if args.tls_cert is None and args.tls_key is None:
+        return None
+    if args.tls_cert is None or args.tls_key is None:
+        raise ValueError(f"--tls-{'cert' if args.tls_cert is None else 'key'}: needed with the other one")
+    for name, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if not path.is_file():
+            raise ValueError(f"{name}: no such file {str(path)!r}")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    except ssl.SSLError as err:
+        raise ValueError(f"--tls-cert/--tls-key: not a PEM certificate and its private key ({err.reason})") from err
+    return context
+
+
 def serve(args: argparse.Namespace) -> int:
+    try:
+        tls = _tls(args)
+    except ValueError as err:
+        print(f"sandbox: {err}", file=sys.stderr)
+        return 2
     for version in available_versions():
         load_schema(version)  # parse the schemas before the first request, not during it
     sandbox = Sandbox(_options(args))
-    server = make_server(sandbox, DEFAULT_HOST, args.port)
-    base = f"http://{DEFAULT_HOST}:{args.port}"
+    server = make_server(sandbox, DEFAULT_HOST, args.port, tls)
+    base = f"{'https' if tls else 'http'}://{DEFAULT_HOST}:{args.port}"
     print(f"sandbox: serving {', '.join(sandbox.shopify.shops)} on {base}", flush=True)
     print(f"sandbox: Amazon SP-API on {base}/sp-api, LWA on {base}/lwa/auth/o2/token", flush=True)
+    if sandbox.shipbob is not None:
+        print(f"sandbox: ShipBob API on {base}/shipbob (and {base}/2026-01/...)", flush=True)
+    if sandbox.freeagent is not None:
+        print(f"sandbox: FreeAgent API on {base}/v2, token endpoint {base}/v2/token_endpoint", flush=True)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `stop` ends serve_forever like Ctrl-C
     try:
         server.serve_forever()
@@ -152,6 +199,11 @@ def start(args: argparse.Namespace) -> int:
     if _healthy(args.port):
         print(f"sandbox: already running on port {args.port}")
         return 0
+    try:
+        tls = _tls(args)  # refused here, in one line, rather than in the background process's log
+    except ValueError as err:
+        print(f"sandbox: {err}", file=sys.stderr)
+        return 2
     STATE_DIR.mkdir(exist_ok=True)
     argv = [
         sys.executable,
@@ -177,6 +229,9 @@ def start(args: argparse.Namespace) -> int:
         "--shopify-restore-rate",
         str(args.shopify_restore_rate),
         *(["--realtime-bucket"] if args.realtime_bucket else []),
+        *(["--no-shipbob"] if args.no_shipbob else []),
+        *(["--no-freeagent"] if args.no_freeagent else []),
+        *(["--tls-cert", str(args.tls_cert.resolve()), "--tls-key", str(args.tls_key.resolve())] if tls else []),
     ]
     for shop in args.shops or []:
         argv += ["--shop", shop]
@@ -191,7 +246,7 @@ def start(args: argparse.Namespace) -> int:
             print(f"sandbox: failed to start (exit {proc.returncode}); see {LOG_FILE}", file=sys.stderr)
             return 1
         if _healthy(args.port):
-            print(f"sandbox: running on http://{DEFAULT_HOST}:{args.port} (pid {proc.pid})")
+            print(f"sandbox: running on {'https' if tls else 'http'}://{DEFAULT_HOST}:{args.port} (pid {proc.pid})")
             return 0
         time.sleep(0.2)
     print(f"sandbox: did not answer within 60 s; see {LOG_FILE}", file=sys.stderr)
@@ -224,6 +279,15 @@ def status(args: argparse.Namespace) -> int:
         print(f"  amazon api_url:       {amazon['api_url']}")
         print(f"  amazon lwa_token_url: {amazon['lwa_token_url']}")
         print(f"  amazon seller:        {amazon['selling_partner_id']} in {', '.join(amazon['marketplace_ids'])}")
+    shipbob = (health or {}).get("shipbob")
+    if shipbob:
+        print(f"  shipbob api_url:      {shipbob['api_url']} (API version {shipbob['api_version']})")
+        channels = ", ".join(f"{c['id']} {c['name']}" for c in shipbob["channels"])
+        print(f"  shipbob channels:     {channels}")
+    freeagent = (health or {}).get("freeagent")
+    if freeagent:
+        print(f"  freeagent api_url:    {freeagent['api_url']}")
+        print(f"  freeagent token_url:  {freeagent['token_url']}")
     return 0 if health else 1
 
 

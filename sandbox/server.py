@@ -3,7 +3,7 @@
 `/_sandbox/requests` returns the request log so tests and benchmarks can count calls,
 query cost and simulated API time; `/_sandbox/health` answers when the server is up;
 `/_sandbox/bulk-operation-outputs/…` serves bulk operation results behind pre-signed URLs and
-`POST /_sandbox/shopify/bulk-faults` arms a fault for the next bulk operation.
+`/_sandbox/faults` arms (POST), shows (GET) and disarms (DELETE) faults for every API.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from typing import Any
 from sandbox.amazon.api import PREFIXES as AMAZON_PREFIXES
 from sandbox.amazon.api import AmazonAPI
 from sandbox.amazon.data import MARKETPLACES, OrderShapes
-from sandbox.amazon.faults import AmazonFaultPlan
 from sandbox.amazon.wire import Stream
 from sandbox.clock import SimClock
-from sandbox.faults import Fault, FaultError, FaultPlan
+from sandbox.faults import COMMON_KINDS, TRANSPORT_KINDS, Fault, FaultError, FaultPlan
+from sandbox.freeagent.api import PREFIX as FREEAGENT_PREFIX
+from sandbox.freeagent.api import FreeAgentAPI
+from sandbox.shipbob.api import PREFIXES as SHIPBOB_PREFIXES
+from sandbox.shipbob.api import ShipBobAPI
 from sandbox.shopify.api import Response, ShopifyAPI
 from sandbox.shopify.bulk import RESULT_PATH, BulkOperations
 from sandbox.shopify.data import generate_shop
@@ -36,7 +39,7 @@ from sandbox.urls import client_base_url
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
-_BULK_FAULT_PATH = "/_sandbox/shopify/bulk-faults"
+_FAULT_PATH = "/_sandbox/faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
 
 
@@ -61,19 +64,29 @@ class SandboxOptions:
     shopify_scopes: tuple[str, ...] | None = None
     # Share of each shop's orders that are test orders (`test: true`, paid through the test gateway).
     shopify_test_orders: float = 0.0
-    # Bulk operations: simulated processing speed, and faults for the next operations (see bulk.FAULTS).
+    # Bulk operations: simulated processing speed.
     bulk_objects_per_second: float = 500.0
-    bulk_faults: tuple[str, ...] = ()
     # Amazon: one selling partner's orders over the same `days`, in these marketplaces.
     amazon_orders: int = 300
     amazon_marketplaces: tuple[str, ...] = tuple(MARKETPLACES)
-    amazon_faults: AmazonFaultPlan | None = None
     # Orders a day that keep arriving (and then ship, cancel, refund) as simulated time passes.
     amazon_live_orders_per_day: float = 0.0
     # Shares of orders shaped as real sellers' data often is (same-SKU lines, ...).
     amazon_shapes: OrderShapes | None = None
     # Share of closed settlement periods that hold a reserve back (released in the next period).
     amazon_reserves: float = 0.0
+    # ShipBob: the 3PL fulfilling the Shopify shops' orders from its two fulfillment centres.
+    shipbob: bool = True
+    # Read scopes granted to the sandbox's personal access token; None grants them all.
+    shipbob_scopes: tuple[str, ...] | None = None
+    # Calls a minute per user and application (ShipBob documents 150).
+    shipbob_rate_limit: int = 150
+    # FreeAgent: the seller's books, whose bank feed holds the Shopify payouts and Amazon settlements.
+    freeagent: bool = True
+    # A used refresh token stops working at once (FreeAgent's pages leave it valid until it expires).
+    freeagent_single_use_refresh_tokens: bool = False
+    # Faults armed from the start, for any API (see sandbox.faults).
+    faults: tuple[Fault, ...] = ()
 
 
 @dataclass
@@ -84,6 +97,8 @@ class Sandbox:
     clock: SimClock = field(init=False)
     shopify: ShopifyAPI = field(init=False)
     amazon: AmazonAPI = field(init=False)
+    shipbob: ShipBobAPI | None = field(init=False)
+    freeagent: FreeAgentAPI | None = field(init=False)
     log: list[dict[str, Any]] = field(default_factory=list)
     faults: FaultPlan = field(default_factory=FaultPlan)
     _log_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -91,12 +106,9 @@ class Sandbox:
     def __post_init__(self) -> None:
         self.clock = SimClock(self.options.time_scale)
         bulk = BulkOperations(
-            self.clock,
-            objects_per_second=self.options.bulk_objects_per_second,
-            faults=self.options.bulk_faults,
-            seed=self.options.seed,
+            self.clock, self.faults, objects_per_second=self.options.bulk_objects_per_second, seed=self.options.seed
         )
-        bucket_clock = SimClock(1.0) if self.options.realtime_bucket else self.clock
+        bucket_clock = self.clock.real_time() if self.options.realtime_bucket else self.clock
         self.shopify = ShopifyAPI(self.clock, bulk, bucket_clock=bucket_clock)
         for index, domain in enumerate(self.options.shops):
             self.shopify.add_shop(
@@ -119,11 +131,36 @@ class Sandbox:
             days=self.options.days,
             anchor=self.options.anchor,
             marketplace_ids=self.options.amazon_marketplaces,
-            faults=self.options.amazon_faults,
+            faults=self.faults,
             live_orders_per_day=self.options.amazon_live_orders_per_day,
             shapes=self.options.amazon_shapes,
             reserves=self.options.amazon_reserves,
         )
+        self.shipbob = None
+        if self.options.shipbob:
+            self.shipbob = ShipBobAPI(
+                self.clock,
+                [shop.data for shop in self.shopify.shops.values()],
+                seed=self.options.seed,
+                days=self.options.days,
+                scopes=self.options.shipbob_scopes,
+                rate_limit=self.options.shipbob_rate_limit,
+            )
+            self.shipbob.declare_faults(self.faults)
+        self.freeagent = None
+        if self.options.freeagent:
+            self.freeagent = FreeAgentAPI(
+                self.clock,
+                self.shopify,
+                self.amazon,
+                seed=self.options.seed,
+                days=self.options.days,
+                anchor=self.options.anchor,
+                single_use_refresh_tokens=self.options.freeagent_single_use_refresh_tokens,
+            )
+            self.freeagent.declare_faults(self.faults)
+        for fault in self.options.faults:
+            self.faults.arm_fault(fault)
 
     def record(self, entry: dict[str, Any]) -> None:
         with self._log_lock:
@@ -222,38 +259,63 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox.record({**entry, "status": response.status, **timing, **response.log})
         self._send(response, truncate=fault is not None and fault.kind == "truncate")
 
+    def _api(
+        self,
+        api: str,
+        respond: Callable[[], Response | Stream],
+        injected: Callable[[Fault], Response],
+        kinds: tuple[str, ...] = tuple(COMMON_KINDS),
+        **attributes: str | None,
+    ) -> None:
+        """One request to a REST API, through the fault armed for it if any."""
+        sandbox = self.server.sandbox
+        entry = {"api": api, "method": self.command, "path": self.path.split("?", 1)[0]}
+        self._faulted(sandbox.faults.take(api, kinds, **attributes), entry, respond, injected)
+
     def _amazon(self, method: str) -> None:
         """Every Amazon request: LWA, SP-API operations and report documents."""
-        sandbox = self.server.sandbox
-        body = self._body()
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        base_url = self._base_url()
-
-        def respond() -> Response | Stream:
-            return sandbox.amazon.handle(method, self.path, headers, body, base_url)
-
-        def injected(fault: Fault) -> Response:
-            return sandbox.amazon.injected_error(fault.kind, fault.status, method, self.path)
-
-        entry = {"api": "amazon", "method": method, "path": self.path.split("?", 1)[0]}
-        self._faulted(sandbox.faults.take("amazon"), entry, respond, injected)
-
-    def _amazon_faults(self, method: str) -> None:
         amazon = self.server.sandbox.amazon
-        if method == "POST":
-            try:
-                changes = json.loads(self._body() or b"{}")
-                if not isinstance(changes, dict):
-                    raise ValueError("the body must be a JSON object of fault counts")
-                if changes.pop("expire_tokens", False):
-                    amazon.lwa.expire_all()
-                if changes.pop("drain_buckets", False):
-                    amazon.plans.drain()
-                amazon.world.faults.add(changes)
-            except ValueError as err:
-                self._send(Response(400, {"error": str(err)}))
-                return
-        self._send(Response(200, amazon.world.faults.status()))
+        body, headers, base_url = self._body(), self._headers(), self._base_url()
+        op = amazon.find_operation(method, self.path)
+        self._api(
+            "amazon",
+            lambda: amazon.handle(method, self.path, headers, body, base_url),
+            lambda fault: amazon.injected_error(fault.status, method, self.path),
+            TRANSPORT_KINDS,  # its throttle comes after the token check, from the API itself
+            operation=op.name if op else None,
+        )
+
+    def _shipbob(self, method: str) -> None:
+        """Every ShipBob request (only reads are served)."""
+        shipbob = self.server.sandbox.shipbob
+        assert shipbob is not None
+        self._body()  # drained so the connection stays usable
+        headers, base_url = self._headers(), self._base_url()
+        self._api(
+            "shipbob",
+            lambda: shipbob.handle(method, self.path, headers, base_url),
+            lambda fault: shipbob.injected_error(fault.kind, fault.status, method, self.path),
+        )
+
+    def _freeagent(self, method: str) -> None:
+        """Every FreeAgent request: the token endpoint and the reads under /v2/."""
+        freeagent = self.server.sandbox.freeagent
+        assert freeagent is not None
+        body, headers, base_url = self._body(), self._headers(), self._base_url()
+        self._api(
+            "freeagent",
+            lambda: freeagent.handle(method, self.path, headers, body, base_url),
+            lambda fault: freeagent.injected_error(fault.kind, fault.status),
+        )
+
+    def _is_freeagent(self) -> bool:
+        return self.server.sandbox.freeagent is not None and self.path.startswith(FREEAGENT_PREFIX)
+
+    def _is_shipbob(self) -> bool:
+        return self.server.sandbox.shipbob is not None and self.path.startswith(SHIPBOB_PREFIXES)
+
+    def _headers(self) -> dict[str, str]:
+        return {k.lower(): v for k, v in self.headers.items()}
 
     def _base_url(self) -> str:
         scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
@@ -270,13 +332,17 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox = self.server.sandbox
         if self._is_amazon():
             self._amazon("GET")
-        elif self.path == "/_sandbox/amazon/faults":
-            self._amazon_faults("GET")
+        elif self._is_shipbob():
+            self._shipbob("GET")
+        elif self._is_freeagent():
+            self._freeagent("GET")
         elif self.path == "/_sandbox/health":
             health = {
                 "ok": True,
                 "shops": list(sandbox.shopify.shops),
                 "amazon": sandbox.amazon.describe(self._base_url()),
+                "shipbob": sandbox.shipbob.describe(self._base_url()) if sandbox.shipbob else None,
+                "freeagent": sandbox.freeagent.describe(self._base_url()) if sandbox.freeagent else None,
             }
             self._send(Response(200, health))
         elif self.path == "/_sandbox/requests":
@@ -286,8 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "realtime_bucket": sandbox.options.realtime_bucket,
             }
             self._send(Response(200, log))
-        elif self.path == "/_sandbox/faults":
-            self._send(Response(200, {"armed": sandbox.faults.armed()}))
+        elif self.path == _FAULT_PATH:
+            self._send(Response(200, sandbox.faults.status()))
         elif self.path.startswith(RESULT_PATH):
             self._send_bulk_result()
         else:
@@ -319,6 +385,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         if self._is_amazon():
             self._amazon("DELETE")
+        elif self._is_shipbob():
+            self._shipbob("DELETE")
+        elif self._is_freeagent():
+            self._freeagent("DELETE")
+        elif self.path == _FAULT_PATH:
+            self.server.sandbox.faults.clear()
+            self._send(Response(200, self.server.sandbox.faults.status()))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
@@ -327,8 +400,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self._is_amazon():
             self._amazon("POST")
             return
-        if self.path == "/_sandbox/amazon/faults":
-            self._amazon_faults("POST")
+        if self._is_shipbob():
+            self._shipbob("POST")
+            return
+        if self._is_freeagent():
+            self._freeagent("POST")
             return
         body = self._body()
         match = _SHOPIFY_PATH.match(self.path)
@@ -337,24 +413,16 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/_sandbox/reset-log":
             sandbox.clear_log()
             self._send(Response(200, {"ok": True}))
-        elif self.path == "/_sandbox/faults":
+        elif self.path == _FAULT_PATH:
             self._arm_faults(body)
-        elif self.path == _BULK_FAULT_PATH:
-            # {"fault": "FAILED:TIMEOUT" | "CANCELED" | "EXPIRED" | ...}: applies to the next bulk operation.
-            try:
-                sandbox.shopify.bulk.arm(str(json.loads(body or b"{}").get("fault")))
-            except (ValueError, AttributeError) as err:
-                self._send(Response(400, {"errors": str(err)}))
-                return
-            self._send(Response(200, {"ok": True}))
         else:
             self._send(Response(404, {"errors": "Not Found"}))
 
     def _shopify(self, shop: str | None, version: str, body: bytes) -> None:
         sandbox = self.server.sandbox
-        fault = sandbox.faults.take("shopify")
+        fault = sandbox.faults.take("shopify", shop=shop or sandbox.shopify.default_shop)
         storm = fault is not None and fault.kind == "throttle"
-        headers = {k.lower(): v for k, v in self.headers.items()}
+        headers = self._headers()
 
         def respond() -> Response:
             return sandbox.shopify.handle(shop, version, headers, body, storm=storm, base_url=self._base_url())
@@ -366,13 +434,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             spec = json.loads(body or b"{}")
             specs = spec if isinstance(spec, list) else [spec]
-            if not all(isinstance(s, dict) for s in specs):
-                raise FaultError("expected a JSON object or a list of them")
-            armed = [sandbox.faults.arm_spec(s) for s in specs]
+            faults = [sandbox.faults.parse(s) for s in specs]  # all or none: check every one first
         except (ValueError, FaultError) as exc:
             self._send(Response(400, {"errors": str(exc)}))
             return
-        self._send(Response(200, {"armed": [a.kind for a in armed]}))
+        for fault in faults:
+            sandbox.faults.arm_fault(fault)
+        self._send(Response(200, sandbox.faults.status()))
 
 
 class _Server(ThreadingHTTPServer):

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import inject, meltano, pipeline_env, query
+from conftest import meltano, pipeline_env, query
 from sandbox.amazon.data import render
 from sandbox.amazon.documents import _RETURN_REASONS
+from sandbox.faults import Fault, post_faults
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
@@ -31,7 +32,7 @@ def sandbox():
 def run(sandbox, warehouse, tmp_path_factory):
     _, url = sandbox
     env = pipeline_env(url, warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=45)
-    inject(url, undeclared_charset_documents=100, report_types=[RETURNS])
+    post_faults(url, Fault("undeclared_charset_documents", "amazon", count=100, where={"report_type": (RETURNS,)}))
     result = meltano(env, "run", "tap-amazon-spapi", "target-postgres", "dbt-postgres:build")
     return result.stdout + result.stderr
 
@@ -46,7 +47,7 @@ def returned(world):
 
 def test_every_returns_document_was_served_without_a_charset_and_the_build_passes(run, sandbox):
     world, _ = sandbox
-    fired = world.amazon.world.faults.status()["fired"]["undeclared_charset_documents"]
+    fired = world.faults.fired("amazon", "undeclared_charset_documents")
     assert fired >= 1
     assert "ERROR=0" in run
 

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from conftest import inject, meltano, pipeline_env, query
+from conftest import meltano, pipeline_env, query
+from sandbox.faults import Fault, post_faults
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
@@ -47,7 +48,7 @@ def build(env: dict[str, str]) -> str:
 def first(env, warehouse):
     url, settings = env
     build(settings)  # every record loaded once, cleanly
-    inject(url, unreadable_inventory_quantities=1, unreadable_event_dates=1)
+    post_faults(url, Fault("unreadable_inventory_quantities", "amazon"), Fault("unreadable_event_dates", "amazon"))
     return build(settings), query(warehouse, RESOLUTION)
 
 

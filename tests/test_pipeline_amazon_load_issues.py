@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import inject, meltano, pipeline_env, query
+from conftest import meltano, pipeline_env, query
 from sandbox.amazon.documents import SETTLEMENT
+from sandbox.faults import Fault, post_faults
 from sandbox.server import Sandbox, SandboxOptions, running
 
 pytestmark = pytest.mark.pipeline
@@ -29,8 +30,13 @@ def sandbox():
 def run(sandbox, warehouse, tmp_path_factory):
     _, url = sandbox
     env = pipeline_env(url, warehouse, tmp_path_factory.mktemp("meltano"), amazon_days=50)
-    inject(url, unreadable_dates=1, undeclared_charset_documents=100, report_types=[SETTLEMENT])
-    inject(url, unreadable_event_dates=1)
+    settlements = {"report_type": (SETTLEMENT,)}
+    post_faults(
+        url,
+        Fault("unreadable_dates", "amazon", where=settlements),
+        Fault("undeclared_charset_documents", "amazon", count=100, where=settlements),
+        Fault("unreadable_event_dates", "amazon"),
+    )
     result = meltano(env, "run", "tap-amazon-spapi", "target-postgres", "dbt-postgres:build")
     return result.stdout + result.stderr
 

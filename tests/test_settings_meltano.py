@@ -22,6 +22,9 @@ CASES = [
     ),
     ("tap-amazon-spapi", "region", "us", "expected one of na, eu, fe, got 'us'"),
     ("tap-amazon-spapi", "pii", "maybe", "expected true or false, got 'maybe'"),
+    ("tap-shipbob", "lookback_window_days", "a day", "expected a whole number of days from 0 to 90, got 'a day'"),
+    ("tap-shipbob", "channel_id", "shopify", "expected a channel id (digits, from GET /channel), got 'shopify'"),
+    ("tap-freeagent", "lookback_window_days", "ten", "expected a whole number of days from 0 to 30, got 'ten'"),
 ]
 
 

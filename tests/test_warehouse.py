@@ -174,9 +174,9 @@ def test_a_settlement_that_does_not_add_up_fails_the_reconciliation_test(built, 
     re-read of Amazon loads it, and dbt's reconciliation test fails on it. A clean re-read
     puts it right."""
     world, _ = sandbox
-    world.amazon.world.faults.add({"unbalanced_settlements": 1})
+    world.faults.arm("unbalanced_settlements", "amazon")
     meltano(meltano_env, "run", "--full-refresh", "tap-amazon-spapi", "target-postgres")
-    assert world.amazon.world.faults.status()["fired"]["unbalanced_settlements"] == 1
+    assert world.faults.fired("amazon", "unbalanced_settlements") == 1
     result = meltano(meltano_env, "invoke", "dbt-postgres", "build", check=False)
     assert result.returncode != 0
     failures = [line for line in result.stdout.splitlines() if "FAIL" in line]

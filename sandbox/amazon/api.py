@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from sandbox.clock import SimClock
+from sandbox.faults import FaultKinds, FaultPlan
 from sandbox.shopify.api import Response
 
 from .context import Call, InvalidInputError, NotFoundError, World
 from .data import MARKETPLACES, OrderShapes, generate_history
-from .faults import AmazonFaultPlan, AmazonFaults
 from .finances import FinancesAPI
 from .inventory import InventoryAPI
 from .lwa import CLIENT_ID, LoginWithAmazon
@@ -40,6 +40,32 @@ DOCUMENT_PREFIX = "/sp-api-documents/"
 PREFIXES = (LWA_PATH, LWA_NATIVE_PATH, API_PREFIX + "/", DOCUMENT_PREFIX, *API_ROOTS)
 
 Handler = Callable[[Call], Response]
+
+#: What Amazon can be made to do wrong, beyond the common faults (see sandbox.faults).
+FAULTS = FaultKinds(
+    "amazon",
+    kinds={
+        "server_errors": "SP-API calls answered 500 and 503, alternately",
+        "connection_resets": "SP-API calls whose connection is closed, after their token is checked",
+        "fatal_reports": "created reports that end FATAL",
+        "cancelled_reports": "created reports that end CANCELLED",
+        "truncated_documents": "report documents whose body stops half way",
+        "unbalanced_settlements": "settlement documents whose total is a cent off their lines",
+        "undeclared_charset_documents": "report documents in Cp1252 whose Content-Type names no charset",
+        "unreadable_dates": "report documents whose third row has a date in an unknown form",
+        "unreadable_event_dates": "listFinancialEvents pages whose first event is dated in an unknown form",
+        "unreadable_order_dates": "searchOrders pages whose first order is created at a date in an unknown form",
+        "unreadable_inventory_quantities": "getInventorySummaries pages whose first total quantity is not a number",
+    },
+    filters={
+        "operation": "the SP-API operation called (calls, and the pages they answer)",
+        "report_type": "the report's type (reports and their documents)",
+    },
+    actions={
+        "expire_tokens": "every access token issued so far expires now",
+        "drain_buckets": "every usage-plan bucket is emptied now (the start of a 429 storm)",
+    },
+)
 _ERROR_CODES = {
     400: "InvalidInput",
     403: "Unauthorized",
@@ -61,7 +87,7 @@ class AmazonAPI:
         days: int = 90,
         anchor: datetime | None = None,
         marketplace_ids: tuple[str, ...] = tuple(MARKETPLACES),
-        faults: AmazonFaultPlan | None = None,
+        faults: FaultPlan | None = None,
         live_orders_per_day: float = 0.0,
         shapes: OrderShapes | None = None,
         reserves: float = 0.0,
@@ -77,9 +103,14 @@ class AmazonAPI:
         )
         # Simulated wall time starts now (or at a fixed anchor), after every historic order.
         wall_start = anchor or datetime.now(UTC).replace(microsecond=0)
-        self.world = World(clock, history, AmazonFaults(faults), wall_start, reserves)
-        self.lwa = LoginWithAmazon(clock, history.selling_partner_id)
+        self.faults = faults or FaultPlan()
+        self.world = World(clock, history, self.faults, wall_start, reserves)
+        self.lwa = LoginWithAmazon(clock.real_time(), history.selling_partner_id)
         self.plans = UsagePlans(clock)
+        self.faults.declare(
+            FAULTS,
+            {"expire_tokens": lambda _count: self.lwa.expire_all(), "drain_buckets": lambda _count: self.plans.drain()},
+        )
         orders_api = OrdersAPI(self.world)
         self.reports = ReportsAPI(self.world)
         finances = FinancesAPI(self.world)
@@ -117,23 +148,18 @@ class AmazonAPI:
             "client_id": CLIENT_ID,
         }
 
-    def _operation(self, method: str, target: str) -> Operation | None:
+    def find_operation(self, method: str, target: str) -> Operation | None:
+        """The SP-API operation a request calls, if it calls one."""
         path = urlsplit(target).path.removeprefix(API_PREFIX)
         return next((op for op, _ in self.routes if op.method == method and op.pattern.match(path)), None)
 
-    def injected_error(self, kind: str, status: int, method: str, target: str) -> Response:
-        """An error armed through the sandbox-wide faults, shaped as SP-API shapes its own."""
-        op = self._operation(method, target)
-        limit = (op.rate if op else 1.0) * self.world.clock.time_scale
-        if kind == "throttle":
-            response = error(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
-            response.headers["Retry-After"] = retry_after_header(1 / limit)
-        else:
-            code = _ERROR_CODES.get(status, "InternalFailure")
-            response = error(status, code, f"Injected {status} fault.")
+    def injected_error(self, status: int, method: str, target: str) -> Response:
+        """An armed `http_error`, shaped as SP-API shapes its own errors."""
+        op = self.find_operation(method, target)
+        response = error(status, _ERROR_CODES.get(status, "InternalFailure"), f"Injected {status} fault.")
         response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
         if op is not None:
-            response.headers["x-amzn-RateLimit-Limit"] = rate_header(limit)
+            response.headers["x-amzn-RateLimit-Limit"] = rate_header(op.rate * self.world.clock.time_scale)
         response.log["operation"] = op.name if op else None
         return response
 
@@ -197,20 +223,21 @@ class AmazonAPI:
             return error(403, "Unauthorized", reason)
         if grant.restricted_paths and not any(_covers(p, op, params) for p in grant.restricted_paths):
             return error(403, "Unauthorized", "Access to requested resource is denied.", "RDT does not cover this path")
-        faults = self.world.faults
-        if faults.take("connection_resets", op.name):
+        if self.world.fault("connection_resets", operation=op.name):
             return Response(0, "", log={"connection_reset": True})  # the server drops the connection
-        if faults.take("server_errors", op.name):
-            fired = faults.status()["fired"]["server_errors"]
-            if fired % 2:
+        if self.world.fault("server_errors", operation=op.name):
+            if self.faults.fired("amazon", "server_errors") % 2:
                 return error(500, "InternalFailure", "We encountered an internal error. Please try again.")
             return error(503, "ServiceUnavailable", "Service temporarily unavailable. Please try again.")
         decision = self.plans.take(op, grant.selling_partner_id, grant.client_id)
-        if not decision.allowed or faults.take("throttle", op.name):
+        injected = decision.allowed and self.world.fault("throttle", operation=op.name)
+        if not decision.allowed or injected:
             response = error(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")
             response.headers["x-amzn-RateLimit-Limit"] = rate_header(decision.limit)
             response.headers["Retry-After"] = retry_after_header(decision.retry_after or 1 / decision.limit)
             response.log["throttled"] = True
+            if injected:
+                response.log["fault"] = "throttle"
             return response
         call = Call(op, params, query, body, grant, base_url)
         try:

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.clock import SimClock
+from sandbox.faults import FaultPlan
 
 from .data import Marketplace, SellerData, SellerHistory
-from .faults import AmazonFaults
 from .ledger import Ledger
 from .lwa import Grant
 from .models import Operation
@@ -43,7 +43,7 @@ class World:
     """One sandbox's Amazon side: the seller's history, seen at the current simulated time."""
 
     def __init__(
-        self, clock: SimClock, history: SellerHistory, faults: AmazonFaults, wall_start: datetime, reserves: float = 0.0
+        self, clock: SimClock, history: SellerHistory, faults: FaultPlan, wall_start: datetime, reserves: float = 0.0
     ) -> None:
         if not isinstance(reserves, int | float) or not 0 <= reserves <= 1:
             raise ValueError(f"amazon_reserves: must be a share between 0 and 1, got {reserves!r}")
@@ -56,6 +56,10 @@ class World:
         self._moment: datetime | None = None
         self._seller = history.view(history.anchor)
         self._ledger = Ledger(self._seller, reserves)
+
+    def fault(self, kind: str, **attributes: str | None) -> bool:
+        """Whether an armed Amazon fault of `kind` hits this event (and is used up by it)."""
+        return self.faults.take("amazon", (kind,), **attributes) is not None
 
     def _refresh(self) -> None:
         """Live sellers change as simulated time passes: re-read them once a simulated minute."""
@@ -109,8 +113,20 @@ class Call:
         return values[-1] if values else None
 
     def many(self, name: str) -> list[str]:
-        """An array parameter, given repeated or comma-separated."""
-        return [v for raw in self.query.get(name, []) for v in raw.split(",") if v]
+        """An array parameter, given repeated or comma-separated, held to the model's item count and values."""
+        values = [v for raw in self.query.get(name, []) for v in raw.split(",") if v]
+        declared = self.operation.query_parameters.get(name, {})
+        if name not in self.query or declared.get("type") != "array":
+            return values
+        low, high = declared.get("minItems", 0), declared.get("maxItems")
+        if len(values) < low or (high is not None and len(values) > high):
+            bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise InvalidInputError(f"{name} takes {bounds} values, got {len(values)}")
+        allowed = declared.get("items", {}).get("enum")
+        bad = [v for v in values if allowed and v not in allowed]
+        if bad:
+            raise InvalidInputError(f"Invalid {name} {bad}; expected values among {', '.join(allowed)}")
+        return values
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.one(name)

@@ -196,7 +196,7 @@ class FinancesAPI:
         postings = self._postings(state)
         offset, size = int(state.get("offset", 0)), int(state["size"])
         payload: dict[str, Any] = {"FinancialEvents": events_page(postings[offset : offset + size])}
-        if self.world.faults.take("unreadable_event_dates", operation=call.operation.name):
+        if self.world.fault("unreadable_event_dates", operation=call.operation.name):
             _an_unknown_date(payload["FinancialEvents"])
         if offset + size < len(postings):
             payload["NextToken"] = encode_token(state | {"offset": offset + size})

@@ -103,7 +103,7 @@ class InventoryAPI:
             rows = [r for r in rows if r["lastUpdatedTime"] >= iso(parse_iso(state["since"]))]
         offset = int(state["offset"])
         shown = rows[offset : offset + PAGE_SIZE]
-        if shown and self.world.faults.take("unreadable_inventory_quantities", operation=call.operation.name):
+        if shown and self.world.fault("unreadable_inventory_quantities", operation=call.operation.name):
             shown[0] = shown[0] | {"totalQuantity": f"{shown[0]['totalQuantity']} units"}  # text, not a number
         body: dict[str, Any] = {
             "payload": {

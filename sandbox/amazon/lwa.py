@@ -2,7 +2,7 @@
 
 Tokens live `TOKEN_LIFETIME` seconds and `expires_in` says so, as Amazon does, whatever the time
 scale: clients cache tokens by their own clock (some for a fixed 3200 s, ignoring `expires_in`), so
-the lifetime runs on `SimClock.client_now` (real seconds, plus simulated jumps), never scaled.
+the lifetime runs on the clock's real-time mode (real seconds, plus simulated jumps), never scaled.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from sandbox.clock import SimClock
+from sandbox.clock import Clock
 from sandbox.shopify.api import Response
 
 from .wire import json_response
@@ -29,7 +29,7 @@ class Grant:
 
     client_id: str
     selling_partner_id: str
-    expires_at: float  # on SimClock.client_now
+    expires_at: float  # on the real-time clock
     restricted_paths: tuple[str, ...] = ()  # set for Restricted Data Tokens
 
 
@@ -40,7 +40,7 @@ def _lwa_error(status: int, code: str, description: str) -> Response:
 class LoginWithAmazon:
     """Issues and checks access tokens for one selling partner's authorisation."""
 
-    def __init__(self, clock: SimClock, selling_partner_id: str) -> None:
+    def __init__(self, clock: Clock, selling_partner_id: str) -> None:
         self.clock = clock
         self.selling_partner_id = selling_partner_id
         self._tokens: dict[str, Grant] = {}
@@ -68,7 +68,7 @@ class LoginWithAmazon:
 
     def issue(self, client_id: str, *, prefix: str, restricted_paths: tuple[str, ...] = ()) -> str:
         token = prefix + secrets.token_urlsafe(24)
-        grant = Grant(client_id, self.selling_partner_id, self.clock.client_now() + TOKEN_LIFETIME, restricted_paths)
+        grant = Grant(client_id, self.selling_partner_id, self.clock.now() + TOKEN_LIFETIME, restricted_paths)
         with self._lock:
             self._tokens[token] = grant
         return token
@@ -81,13 +81,13 @@ class LoginWithAmazon:
             grant = self._tokens.get(token)
         if grant is None:
             return None, "Access to requested resource is denied."
-        if grant.expires_at <= self.clock.client_now():
+        if grant.expires_at <= self.clock.now():
             return None, "The access token you provided has expired."
         return grant, ""
 
     def expire_all(self) -> int:
         """Expire every issued token now (fault injection: token expiry mid-sync)."""
-        now = self.clock.client_now()
+        now = self.clock.now()
         with self._lock:
             for token, grant in self._tokens.items():
                 self._tokens[token] = Grant(grant.client_id, grant.selling_partner_id, now, grant.restricted_paths)

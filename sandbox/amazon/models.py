@@ -41,6 +41,13 @@ class Operation:
     burst: int
 
     @cached_property
+    def query_parameters(self) -> dict[str, dict[str, Any]]:
+        """The operation's query parameters as its model declares them, by name."""
+        item = load_model(self.model)["paths"][self.path]
+        declared = [*item.get("parameters", []), *item[self.method.lower()].get("parameters", [])]
+        return {p["name"]: p for p in declared if p.get("in") == "query"}
+
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         parts = ("([^/]+)" if part.startswith("{") else re.escape(part) for part in self.path.split("/"))
         return re.compile("^" + "/".join(parts) + "$")

@@ -102,7 +102,7 @@ class OrdersAPI:
         page = found[offset : offset + size]
         included = set(state["included"])
         body: dict[str, Any] = {"orders": [self.search_order(render(o), included, call.restricted) for o in page]}
-        if body["orders"] and self.world.faults.take("unreadable_order_dates", operation=call.operation.name):
+        if body["orders"] and self.world.fault("unreadable_order_dates", operation=call.operation.name):
             first = body["orders"][0]  # its creation date in a form the API never uses (day/month/year)
             first["createdTime"] = datetime.fromisoformat(first["createdTime"]).strftime("%d/%m/%Y %H:%M")
         if offset + size < len(found):

@@ -1,7 +1,7 @@
 """SP-API usage plans: one token bucket per operation, selling partner and application.
 
-A bucket holds `burst` tokens and restores `rate` tokens per simulated second. Clients
-see rates per real second (`x-amzn-RateLimit-Limit`), so they pace correctly at any
+Each is the sandbox's one `TokenBucket`: `burst` tokens, restoring `rate` a simulated second.
+Clients see rates per real second (`x-amzn-RateLimit-Limit`), so they pace correctly at any
 time scale.
 """
 
@@ -11,7 +11,8 @@ import math
 import threading
 from dataclasses import dataclass
 
-from sandbox.clock import SimClock
+from sandbox.bucket import TokenBucket
+from sandbox.clock import Clock
 
 from .models import Operation
 
@@ -23,42 +24,30 @@ class Decision:
     retry_after: float  # real seconds until one token is back (0 when allowed)
 
 
-class _Bucket:
-    def __init__(self, burst: int, at: float) -> None:
-        self.tokens = float(burst)
-        self.at = at
-
-
 class UsagePlans:
     """Every bucket of one sandbox."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._buckets: dict[tuple[str, str, str], _Bucket] = {}
+        self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
         self._lock = threading.Lock()
 
     def take(self, op: Operation, selling_partner_id: str, client_id: str) -> Decision:
-        now = self.clock.now()
-        scale = self.clock.time_scale
+        key = (selling_partner_id, client_id, op.name + op.path)
         with self._lock:
-            bucket = self._buckets.setdefault(
-                (selling_partner_id, client_id, op.name + op.path), _Bucket(op.burst, now)
-            )
-            bucket.tokens = min(op.burst, bucket.tokens + (now - bucket.at) * op.rate)
-            bucket.at = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return Decision(True, op.rate * scale, 0.0)
-            wait = (1 - bucket.tokens) / op.rate / scale
-        return Decision(False, op.rate * scale, wait)
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = TokenBucket(self.clock, op.burst, op.rate)
+        if bucket.take():
+            return Decision(True, bucket.real_restore_rate, 0.0)
+        return Decision(False, bucket.real_restore_rate, bucket.real_wait())
 
     def drain(self) -> None:
         """Empty every bucket (fault injection: the start of a 429 storm)."""
-        now = self.clock.now()
         with self._lock:
-            for bucket in self._buckets.values():
-                bucket.tokens = 0.0
-                bucket.at = now
+            buckets = list(self._buckets.values())
+        for bucket in buckets:
+            bucket.drain()
 
 
 def rate_header(limit: float) -> str:

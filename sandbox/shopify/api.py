@@ -20,9 +20,12 @@ from graphql import (
     validate,
 )
 
-from sandbox.clock import SimClock
+from sandbox.bucket import TokenBucket
+from sandbox.clock import Clock, SimClock
+from sandbox.faults import FaultKinds
 from sandbox.shopify import cost as costs
 from sandbox.shopify import events
+from sandbox.shopify.bulk import FAULT_KINDS as BULK_FAULT_KINDS
 from sandbox.shopify.bulk import BulkOperations
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import OrderFact, ShopData, iso
@@ -33,6 +36,8 @@ from sandbox.shopify.scopes import access_errors, app_installation
 from sandbox.shopify.search import Term, matches, parse_query
 from sandbox.urls import client_base_url
 
+#: What Shopify can be made to do wrong, beyond the common faults (see sandbox.faults).
+FAULTS = FaultKinds("shopify", kinds=BULK_FAULT_KINDS, filters={"shop": "the shop's domain"})
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
 ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
 
@@ -51,7 +56,7 @@ class Shop:
 
     data: ShopData
     token: str
-    bucket: costs.LeakyBucket
+    bucket: TokenBucket
     #: The access scopes the token was granted; None: all of them.
     scopes: frozenset[str] | None = None
     #: The sandbox's simulated time: the shop's present is its anchor plus the time simulated since.
@@ -94,14 +99,15 @@ class ShopifyAPI:
     """Serves `POST /admin/api/{version}/graphql.json` for each sandbox shop."""
 
     def __init__(
-        self, clock: SimClock, bulk: BulkOperations | None = None, *, bucket_clock: SimClock | None = None
+        self, clock: SimClock, bulk: BulkOperations | None = None, *, bucket_clock: Clock | None = None
     ) -> None:
         self.clock = clock
-        # The cost buckets' clock: the world's simulated one, or (real-time buckets) one of its own
-        # running at real speed, so a client that ignores cost is THROTTLED as on Shopify.
+        # The cost buckets' clock: the world's simulated one, or (real-time buckets) its real-time
+        # mode, so a client that ignores cost is THROTTLED as on Shopify.
         self.bucket_clock = bucket_clock or clock
         self.shops: dict[str, Shop] = {}
         self.bulk = bulk or BulkOperations(clock)
+        self.bulk.faults.declare(FAULTS)
 
     def add_shop(
         self,
@@ -115,7 +121,7 @@ class ShopifyAPI:
         shop = Shop(
             data=data,
             token=token,
-            bucket=costs.LeakyBucket(self.bucket_clock, maximum, restore_rate),
+            bucket=TokenBucket(self.bucket_clock, maximum, restore_rate),
             scopes=scopes,
             clock=self.clock,
         )
@@ -191,14 +197,14 @@ class ShopifyAPI:
         except costs.MissingPageSizeError as err:
             return Response(200, {"errors": [{"message": str(err), "extensions": {"code": "argumentError"}}]})
         if requested > costs.MAX_SINGLE_QUERY_COST:
-            return _max_cost_exceeded(requested, shop.bucket.status().as_dict())
+            return _max_cost_exceeded(requested, costs.throttle_status(shop.bucket).as_dict())
         if storm:
             shop.bucket.drain()
         if storm or not shop.bucket.take(requested):
             cost = {
                 "requestedQueryCost": requested,
                 "actualQueryCost": None,
-                "throttleStatus": shop.bucket.status().as_dict(),
+                "throttleStatus": costs.throttle_status(shop.bucket).as_dict(),
             }
             return Response(
                 200,
@@ -227,7 +233,7 @@ class ShopifyAPI:
             "cost": {
                 "requestedQueryCost": requested,
                 "actualQueryCost": actual,
-                "throttleStatus": shop.bucket.status().as_dict(),
+                "throttleStatus": costs.throttle_status(shop.bucket).as_dict(),
             }
         }
         if search_warnings:

@@ -19,8 +19,9 @@ Timestamps are wall-clock: `createdAt` is the real moment the operation was crea
 that none is ever later than the moment it is reported. Simulated time runs faster than real
 time, so stamping simulated seconds onto the wall clock would put them in the future.
 
-Faults are armed on demand and apply to the next operations created: `FAILED[:CODE]` (a
-partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED), `CANCELED` and `EXPIRED`.
+Faults (`FAULT_KINDS`, armed in the sandbox's fault registry) apply to the next operations
+created: failures with an error code (a partial file, as Shopify's `partialDataUrl`, unless
+ACCESS_DENIED), cancellation and expiry.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import random
 import secrets
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -65,12 +65,25 @@ from graphql import (
 )
 
 from sandbox.clock import SimClock
+from sandbox.faults import FaultPlan
 from sandbox.shopify.connection import MAX_PAGE_SIZE
 from sandbox.shopify.cost import node_selections, selected_fields
 
 MAX_CONNECTIONS = 5
 MAX_NESTING = 2
-FAULTS = ("FAILED", "FAILED:INTERNAL_SERVER_ERROR", "FAILED:TIMEOUT", "FAILED:ACCESS_DENIED", "CANCELED", "EXPIRED")
+#: Shopify's own faults, for the next bulk operation created (see sandbox.faults).
+FAULT_KINDS = {
+    "bulk_failed": "the next bulk operation fails with INTERNAL_SERVER_ERROR after one block (partial data)",
+    "bulk_timeout": "the next bulk operation fails with TIMEOUT after one block (partial data)",
+    "bulk_access_denied": "the next bulk operation fails with ACCESS_DENIED before writing anything",
+    "bulk_canceled": "the next bulk operation is canceled as it starts",
+    "bulk_expired": "the next bulk operation's result URL has expired when it completes",
+}
+_ERROR_CODES = {
+    "bulk_failed": "INTERNAL_SERVER_ERROR",
+    "bulk_timeout": "TIMEOUT",
+    "bulk_access_denied": "ACCESS_DENIED",
+}
 _PAGE_INFO = "_bulkPageInfo"  # injected alias; never appears in results
 _AFTER = "bulkAfter"
 _PAGE_ARGS = {"first", "last", "after", "before"}
@@ -291,13 +304,13 @@ class BulkOperations:
     def __init__(
         self,
         clock: SimClock,
+        faults: FaultPlan | None = None,
         *,
         objects_per_second: float = 500.0,
         startup_s: float = 1.0,
         startup_real_s: float = 0.25,
         cancel_delay_s: float = 1.0,
         result_ttl_s: float = 7 * 86400.0,
-        faults: tuple[str, ...] = (),
         seed: int = 42,
     ) -> None:
         self.clock = clock
@@ -308,21 +321,10 @@ class BulkOperations:
         self.result_ttl_s = result_ttl_s
         self.seed = seed
         self._secret = secrets.token_bytes(32)  # signs result URLs
-        self._faults: deque[str] = deque()
+        self.faults = faults or FaultPlan()
         self._ops: dict[int, BulkOperation] = {}
         self._lock = threading.Lock()
-        for fault in faults:
-            self.arm(fault)
         self._dir = tempfile.TemporaryDirectory(prefix="sandbox-bulk-")
-
-    # -- control -------------------------------------------------------------------
-
-    def arm(self, fault: str) -> None:
-        """Make the next operation created fail in this way."""
-        if fault not in FAULTS:
-            raise ValueError(f"unknown bulk fault {fault!r}; expected one of {', '.join(FAULTS)}")
-        with self._lock:
-            self._faults.append(fault)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -344,7 +346,7 @@ class BulkOperations:
         return max(op.finished_at, op.starts_at + op.written / self.objects_per_second)
 
     def _ttl(self, op: BulkOperation) -> float:
-        return 0.0 if op.fault == "EXPIRED" else self.result_ttl_s
+        return 0.0 if op.fault == "bulk_expired" else self.result_ttl_s
 
     def _path(self, op: BulkOperation, partial: bool = False) -> Path:
         return Path(self._dir.name) / f"{op.number}{'-partial' if partial else ''}.jsonl"
@@ -380,7 +382,8 @@ class BulkOperations:
                     "Please try again later.",
                     "LIMIT_REACHED",
                 )
-            fault = self._faults.popleft() if self._faults else None
+            armed = self.faults.take("shopify", FAULT_KINDS, shop=shop)
+            fault = armed.kind if armed else None
             # CREATED lasts startup_s simulated seconds, and startup_real_s real ones at today's scale.
             startup = max(self.startup_s, self.startup_real_s * self.clock.time_scale)
             op = BulkOperation(
@@ -393,7 +396,7 @@ class BulkOperations:
                 fault=fault,
                 grouped=group_objects,
             )
-            if fault == "CANCELED":
+            if fault == "bulk_canceled":
                 op.cancel_at = op.starts_at
             self._ops[op.number] = op
         _paged(document, root)
@@ -417,9 +420,7 @@ class BulkOperations:
     def _generate(self, op: BulkOperation, document: DocumentNode, root: _Connection, executor: Executor) -> None:
         """Write the JSONL result block by block (one page of root objects each), shuffling each block
         unless the operation groups objects."""
-        failing = None
-        if op.fault and op.fault.startswith("FAILED"):
-            failing = op.fault.partition(":")[2] or "INTERNAL_SERVER_ERROR"
+        failing = _ERROR_CODES.get(op.fault or "")
         path = self._path(op, partial=bool(failing))
         after: str | None = None
         block = 0

@@ -1,4 +1,4 @@
-"""Shopify's calculated query cost and its leaky bucket.
+"""Shopify's calculated query cost, and its bucket's throttleStatus.
 
 Scalars and enums cost 0, objects 1, connections 2 plus `first`/`last` times the cost of
 one node, lists of objects as many objects as their arguments allow (`nodes(ids:)`: one per
@@ -10,7 +10,6 @@ may not request more than 1000.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +32,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from sandbox.clock import SimClock
+from sandbox.bucket import TokenBucket
 
 MAX_SINGLE_QUERY_COST = 1000
 MUTATION_COST = 10
@@ -339,45 +338,6 @@ class ThrottleStatus:
         }
 
 
-class LeakyBucket:
-    """One app-and-shop bucket. Rates are per second of its clock (the world's simulated one, or a
-    real-time one of its own); reports are per real second."""
-
-    def __init__(self, clock: SimClock, maximum: float = 2000.0, restore_rate: float = 100.0) -> None:
-        self.clock = clock
-        self.maximum = maximum
-        self.restore_rate = restore_rate
-        self._available = maximum
-        self._at = clock.now()
-        self._lock = threading.Lock()
-
-    def _refill(self) -> None:
-        now = self.clock.now()
-        self._available = min(self.maximum, self._available + (now - self._at) * self.restore_rate)
-        self._at = now
-
-    def status(self) -> ThrottleStatus:
-        with self._lock:
-            self._refill()
-            # Clients pace in real seconds, so the restore rate is reported as seen in real time.
-            return ThrottleStatus(self.maximum, self._available, self.restore_rate * self.clock.time_scale)
-
-    def take(self, cost: float) -> bool:
-        """Take `cost` points if the bucket holds them; False means THROTTLED."""
-        with self._lock:
-            self._refill()
-            if cost > self._available:
-                return False
-            self._available -= cost
-            return True
-
-    def refund(self, points: float) -> None:
-        with self._lock:
-            self._refill()
-            self._available = min(self.maximum, self._available + points)
-
-    def drain(self) -> None:
-        """Empty the bucket (used by fault injection to start a throttle storm)."""
-        with self._lock:
-            self._refill()
-            self._available = 0.0
+def throttle_status(bucket: TokenBucket) -> ThrottleStatus:
+    """An app-and-shop bucket as Shopify reports it; clients pace in real seconds."""
+    return ThrottleStatus(bucket.capacity, bucket.available, bucket.real_restore_rate)

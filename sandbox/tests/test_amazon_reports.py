@@ -204,6 +204,25 @@ def test_get_reports_lists_created_reports_and_pages(amazon):
     assert client.get(REPORTS).status == 400  # reportTypes or nextToken
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "Either reportTypes or nextToken is required"),
+        ({"reportTypes": ""}, "reportTypes takes 1 to 10 values, got 0"),
+        ({"reportTypes": ",".join([RETURNS] * 11)}, "reportTypes takes 1 to 10 values, got 11"),
+        ({"reportTypes": RETURNS, "processingStatuses": "DONE,LOST"}, "Invalid processingStatuses ['LOST']"),
+        ({"reportTypes": RETURNS, "marketplaceIds": ",".join([US] * 11)}, "marketplaceIds takes 1 to 10 values"),
+    ],
+)
+def test_get_reports_holds_its_arrays_to_the_model(amazon, query, message):
+    _, client = amazon
+    reply = client.get(REPORTS, **query)
+    assert reply.status == 400
+    validate(reply, "reports_2021-06-30", "ErrorList")
+    assert reply.json["errors"][0]["code"] == "InvalidInput"
+    assert reply.json["errors"][0]["message"].startswith(message)
+
+
 def test_inventory_report_agrees_with_inventory_summaries(amazon):
     sandbox, client = amazon
     report_type = "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from graphql import ExecutionResult
 
+from sandbox.faults import Fault
 from sandbox.shopify.bulk import BulkQueryError, concurrency_limit
 from sandbox.shopify.schema import load_schema
 
@@ -201,7 +202,7 @@ def test_cancel_mutation(sandbox_factory):
 
 
 def test_a_failed_operation_offers_partial_data(sandbox_factory):
-    _, base = sandbox_factory(shopify_orders=600, time_scale=500, bulk_faults=("FAILED:TIMEOUT",))
+    _, base = sandbox_factory(shopify_orders=600, time_scale=500, faults=(Fault("bulk_timeout", "shopify"),))
     done, _ = wait(base, run(base, "{ orders { nodes { id } } }")["bulkOperation"]["id"])
     assert done["status"] == "FAILED" and done["errorCode"] == "TIMEOUT" and done["url"] is None
     partial = download(done["partialDataUrl"])
@@ -211,7 +212,7 @@ def test_a_failed_operation_offers_partial_data(sandbox_factory):
 def test_faults_armed_over_http_and_expired_urls_are_refused(shop):
     _, base = shop
     request = urllib.request.Request(
-        base + "/_sandbox/shopify/bulk-faults", data=json.dumps({"fault": "EXPIRED"}).encode(), method="POST"
+        base + "/_sandbox/faults", data=json.dumps({"api": "shopify", "kind": "bulk_expired"}).encode(), method="POST"
     )
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
@@ -219,7 +220,7 @@ def test_faults_armed_over_http_and_expired_urls_are_refused(shop):
     done, _ = wait(base, started["id"])
     assert done["status"] == "EXPIRED" and done["url"] is None
     bad = urllib.request.Request(
-        base + "/_sandbox/shopify/bulk-faults", data=json.dumps({"fault": "MELTDOWN"}).encode(), method="POST"
+        base + "/_sandbox/faults", data=json.dumps({"api": "shopify", "kind": "bulk_meltdown"}).encode(), method="POST"
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad)
@@ -338,9 +339,9 @@ def test_a_missing_scope_fails_the_operation_as_access_denied(sandbox_factory):
     assert done["url"] is None and done["partialDataUrl"] is None and done["objectCount"] == "0"
 
 
-@pytest.mark.parametrize("code", ["INTERNAL_SERVER_ERROR", "TIMEOUT"])
-def test_a_failure_after_some_data_offers_it_at_a_partial_data_url(sandbox_factory, code):
-    _, base = sandbox_factory(shopify_orders=600, time_scale=500, bulk_faults=(f"FAILED:{code}",))
+@pytest.mark.parametrize(("kind", "code"), [("bulk_failed", "INTERNAL_SERVER_ERROR"), ("bulk_timeout", "TIMEOUT")])
+def test_a_failure_after_some_data_offers_it_at_a_partial_data_url(sandbox_factory, kind, code):
+    _, base = sandbox_factory(shopify_orders=600, time_scale=500, faults=(Fault(kind, "shopify"),))
     done, _ = wait(base, run(base, "{ orders { nodes { id } } }")["bulkOperation"]["id"])
     assert done["status"] == "FAILED" and done["errorCode"] == code and done["url"] is None
     partial = download(done["partialDataUrl"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +24,8 @@ class LWAAuthenticator(OAuthAuthenticator):
         super().__init__(auth_endpoint=auth_endpoint, client_id=client_id, client_secret=client_secret)
         self._refresh_token = refresh_token
         self.refreshes = 0
+        #: Told of each answer from the token endpoint: the run counts it as an API call.
+        self.on_response: Callable[[], None] = lambda: None
         #: Restricted Data Tokens issued for single requests; such a request keeps its token.
         self.restricted: set[str] = set()
 
@@ -46,7 +49,8 @@ class LWAAuthenticator(OAuthAuthenticator):
     def update_access_token(self) -> None:
         try:
             super().update_access_token()
-        except RuntimeError as exc:
+        except RuntimeError as exc:  # the endpoint answered with an error
+            self.on_response()
             raise AmazonError(
                 f"Login with Amazon refused the refresh exchange ({exc}): check lwa_client_id, "
                 "lwa_client_secret and refresh_token (and lwa_token_url if set)"
@@ -56,6 +60,7 @@ class LWAAuthenticator(OAuthAuthenticator):
                 f"could not reach the Login with Amazon token endpoint {self.auth_endpoint}: "
                 f"{unreachable_reason(exc) or exc}; check lwa_token_url (if set) and the network"
             ) from None
+        self.on_response()
         self.refreshes += 1
 
     def handle_error(self, *, content: str, status_code: int | None) -> None:

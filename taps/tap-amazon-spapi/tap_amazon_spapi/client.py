@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,7 +12,8 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.streams import RESTStream
-from tap_common.retry import ConnectionBudget, ReachableStream
+from tap_common.measured import MeasuredAPIStream
+from tap_common.retry import ConnectionBudget, PacedRetries
 
 from tap_amazon_spapi.errors import AmazonError
 from tap_amazon_spapi.handover import BATCH_KEY, Outbox
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
     from tap_amazon_spapi.throttle import RateLimiter
 
 RETRY_CAP_S = 120.0
-#: Tries of one request: 429s are waited out as often as Amazon asks (a storm ends)...
-MAX_TRIES = 60
-#: ...but server and connection failures get this many before the stream stops.
-MAX_FAILURES = 8
 
 REGION_HOSTS = {
     "na": "https://sellingpartnerapi-na.amazon.com",
@@ -56,7 +53,7 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class SPAPIStream(ReachableStream, RESTStream[Any]):
+class SPAPIStream(MeasuredAPIStream, PacedRetries, RESTStream[Any]):
     """One resource read from the Selling Partner API, per marketplace."""
 
     #: The operationId whose usage plan paces this stream's own requests.
@@ -74,8 +71,6 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current_operation = self.operation
-        self._retry_wait: float | None = None
-        self._failures = 0
         self.unreachable = ConnectionBudget(hint="api_url (or region)")
         self._refreshed_after_403 = False
         self.outbox = Outbox()
@@ -93,6 +88,9 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
     @property
     def limiter(self) -> RateLimiter:
         return self._tap.limiter  # type: ignore[attr-defined, no-any-return]
+
+    def progress_clock(self) -> Callable[[], float]:
+        return self.limiter.clock
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -142,29 +140,11 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
 
         return super().request_decorator(paced)
 
-    def backoff_wait_generator(self) -> Generator[float, None, None]:
-        return self.backoff_runtime(value=self._next_wait)
-
-    def backoff_max_tries(self) -> int:
-        return MAX_TRIES
-
-    def backoff_jitter(self, value: float) -> float:
-        return value  # waits come from Amazon's headers and the buckets, not guesses
-
-    def _next_wait(self, exc: Exception) -> float:
-        if self._retry_wait is not None:
-            wait, self._retry_wait = self._retry_wait, None
-            return wait
-        unreachable_wait = self.unreachable.next_wait(exc)
-        if unreachable_wait is not None:
-            return unreachable_wait
-        self._failures += 1
-        if self._failures > MAX_FAILURES:
-            raise AmazonError(
-                f"{self.current_operation} kept failing for {self.name} ({self._failures} server or connection "
-                f"errors in a row, the last: {exc}); try again later"
-            )
-        return min(RETRY_CAP_S, 0.5 * 2.0 ** (self._failures - 1))
+    def gave_up(self, exc: Exception) -> Exception:
+        return AmazonError(
+            f"{self.current_operation} kept failing for {self.name} ({self.failures} server or connection "
+            f"errors in a row, the last: {exc}); try again later"
+        )
 
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
@@ -176,7 +156,7 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
             if header:
                 with contextlib.suppress(ValueError):
                     wait = max(wait, float(header))
-            self._retry_wait = min(RETRY_CAP_S, wait)
+            self.retry_wait = min(RETRY_CAP_S, wait)
             raise RetriableAPIError(f"429 QuotaExceeded from {operation}", response)
         if status >= 500:
             raise RetriableAPIError(f"HTTP {status} from {operation}", response)
@@ -185,7 +165,7 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
                 # Often an access token that expired early: one fresh token, one retry.
                 self._refreshed_after_403 = True
                 self.authenticator.invalidate()
-                self._retry_wait = 0.0
+                self.retry_wait = 0.0
                 raise RetriableAPIError(f"HTTP {status} from {operation}; refreshing the access token", response)
             raise AmazonError(
                 f"Amazon refused {operation} for {self.name} (HTTP {status}: {error_message(response)}): "
@@ -194,8 +174,7 @@ class SPAPIStream(ReachableStream, RESTStream[Any]):
         if status >= 400:
             raise AmazonError(f"{operation} failed for {self.name} (HTTP {status}): {error_message(response)}")
         self._refreshed_after_403 = False
-        self._failures = 0
-        self.unreachable.reset()
+        self.answered()
         self.limiter.observe_limit(operation, response.headers.get("x-amzn-RateLimit-Limit"))
 
     # -- extra calls -------------------------------------------------------------

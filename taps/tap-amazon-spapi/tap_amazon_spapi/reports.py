@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import requests
 import urllib3
+from tap_common.progress import duration
 
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.errors import AmazonError
@@ -42,8 +43,9 @@ if TYPE_CHECKING:
 REPORTS = "/reports/2021-06-30"
 FATAL_RETRIES = 2
 DOWNLOAD_TRIES = 4
-# Amazon rejects data end times too close to now; reports also lag a little behind.
-END_LAG = timedelta(minutes=2)
+# Amazon rejects end times less than two minutes before its own clock; reports also lag a little
+# behind. Half a minute more leaves room for a client clock ahead of Amazon's.
+END_LAG = timedelta(minutes=2, seconds=30)
 #: A shorter window is left for the next run rather than costing a report of its own.
 MIN_WINDOW = timedelta(hours=1)
 POLL_FIRST_S = 0.05
@@ -147,10 +149,31 @@ class ReportStream(SPAPIStream):
 
     # -- the state machine -----------------------------------------------------
 
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        self.run.mode = "report"
+        self.run.window_start = min(self.read_from(m) for m in self.marketplaces)
+        self.run.window_end = self.read_until()
+
+    def report_progress(self, report: dict[str, Any]) -> None:
+        """Say, if it is time, the report waited on and how many windows are done."""
+        self.progress.tick(
+            lambda elapsed: (
+                f"{self.name}: report {report.get('reportId')} {report.get('processingStatus')}, "
+                f"windows {self.windows_done} of {self.windows_total} done, {self.run.records} records so far, "
+                f"{duration(elapsed)} since the stream started"
+            )
+        )
+
+    #: Windows of this run's plan, and those read to their end.
+    windows_total = 0
+    windows_done = 0
+
     def report_rows(self) -> Iterator[tuple[dict[str, Any], DocumentRow]]:
         """(window, row) for every row of every report of the plan, window by window, in order."""
         reports = self.report_state()
         pending = self.plan()
+        self.windows_total, self.windows_done = len(pending), 0
         while pending:
             self.request_ahead(pending)
             head = pending[0]
@@ -176,6 +199,8 @@ class ReportStream(SPAPIStream):
             else:  # CANCELLED: Amazon had no data for the window
                 self.logger.info("%s report %s: no data (CANCELLED)", self.report_type, head["report_id"])
             pending.pop(0)
+            self.windows_done += 1
+            self.report_progress(report)
             for marketplace in head["marketplaces"]:
                 reports["done_until"][marketplace] = head["end"]
             self.save_state()
@@ -209,7 +234,8 @@ class ReportStream(SPAPIStream):
             report = self.call("getReport", "GET", f"{REPORTS}/reports/{entry['report_id']}")
             if report.get("processingStatus") in {"DONE", "CANCELLED", "FATAL"}:
                 return report
-            self.sleep(interval)
+            self.report_progress(report)
+            self.sleep(min(interval, self.progress.due_in()))
             interval = min(POLL_MAX_S, interval * 1.5)
 
     def save_state(self) -> None:

@@ -184,11 +184,15 @@ class TapAmazonSPAPI(GuardedTap):
             client_secret=str(self.config.get("lwa_client_secret") or ""),
             refresh_token=str(self.config.get("refresh_token") or ""),
         )
+        self.lwa.on_response = self.ledger.call
 
     def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
         return check_config(config, complete=complete, now=self.started_at)
 
-    def discover_streams(self) -> list[Stream]:
+    def run_accounts(self) -> list[str]:
+        return [str(self.config.get("selling_partner_id") or "")]
+
+    def data_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
 

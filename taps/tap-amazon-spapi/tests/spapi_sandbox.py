@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import atexit
-import io
-import json
-import urllib.request
-from collections import defaultdict
-from contextlib import ExitStack, redirect_stdout
-from dataclasses import dataclass, field
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from singer_sdk.singerlib.json import deserialize_json
 from tap_amazon_spapi.tap import TapAmazonSPAPI
+from tap_common import testing
 
 from sandbox.amazon.data import OrderShapes
 from sandbox.server import Sandbox, SandboxOptions, running
@@ -61,62 +56,16 @@ def tap_config(base_url: str = SESSION_URL, **overrides: Any) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Output:
-    """What one sync wrote: records per stream and state messages, numbers as Decimal."""
-
-    records: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    states: list[dict] = field(default_factory=list)
-    schemas: dict[str, dict] = field(default_factory=dict)
-    started_at: datetime | None = None
-
-    @property
-    def state(self) -> dict:
-        return self.states[-1] if self.states else {}
-
-
 def catalog_for(config, streams):
     """The discovered catalog with only `streams` selected."""
-    catalog = TapAmazonSPAPI(config=config).catalog_dict
-    for entry in catalog["streams"]:
-        for meta in entry["metadata"]:
-            if meta["breadcrumb"] == []:
-                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    return catalog
+    return testing.catalog_for(TapAmazonSPAPI, config, streams)
 
 
 def sync(config, state=None, streams=None):
     """One in-process sync (of `streams` only, if given), its output parsed."""
-    catalog = catalog_for(config, streams) if streams is not None else None
-    tap = TapAmazonSPAPI(config=config, state=state, catalog=catalog)
-    buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # the message writer writes bytes
-    with redirect_stdout(buffer):
-        tap.sync_all()
-    buffer.seek(0)
-    out = Output(started_at=tap.started_at)
-    for line in buffer.read().splitlines():
-        message = deserialize_json(line)
-        if message["type"] == "RECORD":
-            out.records[message["stream"]].append(message["record"])
-        elif message["type"] == "STATE":
-            out.states.append(message["value"])
-        elif message["type"] == "SCHEMA":
-            out.schemas[message["stream"]] = message["schema"]
-    return out
+    return testing.sync(TapAmazonSPAPI, config, state, streams)
 
 
 def calls(sandbox, operation=None):
     """The SP-API calls in the sandbox's request log (of one operation, if given)."""
     return [e for e in sandbox.requests() if e.get("api") == "amazon" and operation in (None, e.get("operation"))]
-
-
-def inject(base_url, **faults):
-    """Ask the sandbox to misbehave (see sandbox.amazon.faults)."""
-    request = urllib.request.Request(
-        f"{base_url}/_sandbox/amazon/faults",
-        data=json.dumps(faults).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)

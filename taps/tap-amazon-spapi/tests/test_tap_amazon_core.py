@@ -10,7 +10,7 @@ from singer_sdk.testing import get_tap_test_class
 from spapi_sandbox import standard_options, tap_config
 from tap_amazon_spapi.tap import TapAmazonSPAPI
 
-from sandbox.amazon.faults import AmazonFaultPlan
+from sandbox.faults import Fault
 from sandbox.server import Sandbox, running
 
 _stack = ExitStack()
@@ -19,8 +19,13 @@ _url = _stack.enter_context(
     running(
         Sandbox(
             standard_options(
-                amazon_faults=AmazonFaultPlan(
-                    unreadable_dates=10_000, report_types=("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",)
+                faults=(
+                    Fault(
+                        "unreadable_dates",
+                        "amazon",
+                        count=10_000,
+                        where={"report_type": ("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",)},
+                    ),
                 )
             )
         )

@@ -9,10 +9,12 @@ import sys
 from datetime import timedelta
 
 from singer_sdk.singerlib.json import deserialize_json
-from spapi_sandbox import MARKETPLACES, calls, catalog_for, inject, start_date, sync, tap_config
+from spapi_sandbox import MARKETPLACES, calls, catalog_for, start_date, sync, tap_config
 from tap_amazon_spapi.reports import parse_iso, utc_now
 from tap_amazon_spapi.tap import TapAmazonSPAPI
 from tap_common.testing import closed_port, run_tap, told
+
+from sandbox.faults import Fault, post_faults
 
 ORDERS = {"orders", "order_items"}
 
@@ -79,7 +81,7 @@ def test_a_steady_backfill_waits_for_tokens_and_is_never_refused(sandbox_factory
 
 def test_a_429_storm_is_waited_out_and_every_record_arrives(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=120, days=90, time_scale=600)
-    inject(url, throttle=25, drain_buckets=True)
+    post_faults(url, Fault("throttle", "amazon", count=25), Fault("drain_buckets", "amazon"))
     out = sync(tap_config(url), streams=ORDERS | {"fba_inventory"})
     assert order_ids(out) == expected_ids(sandbox)
     assert out.records["fba_inventory"]
@@ -88,7 +90,7 @@ def test_a_429_storm_is_waited_out_and_every_record_arrives(sandbox_factory):
 
 def test_a_burst_of_server_errors_and_connection_resets_is_retried(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=120, days=90, time_scale=600)
-    inject(url, server_errors=3, connection_resets=2)
+    post_faults(url, Fault("server_errors", "amazon", count=3), Fault("connection_resets", "amazon", count=2))
     out = sync(tap_config(url), streams=ORDERS | {"financial_events"})
     assert order_ids(out) == expected_ids(sandbox)
     assert out.records["financial_events"]
@@ -100,7 +102,7 @@ def test_a_token_that_expires_mid_sync_is_refreshed_once(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=60, days=30, time_scale=600)
     tap = TapAmazonSPAPI(config=tap_config(url))
     assert list(tap.streams["marketplace_participations"].get_records(None))
-    inject(url, expire_tokens=True)
+    post_faults(url, Fault("expire_tokens", "amazon"))
     inventory = list(tap.streams["fba_inventory"].get_records({"marketplace_id": MARKETPLACES[0]}))
     assert inventory
     assert tap.lwa.refreshes == 2
@@ -111,7 +113,7 @@ def test_a_token_that_expires_mid_sync_is_refreshed_once(sandbox_factory):
 def test_a_fatal_report_is_requested_again_and_every_record_arrives(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=120, days=90, time_scale=600)
     baseline = len(TapAmazonSPAPI(config=tap_config(url)).streams["orders"].plan())
-    inject(url, fatal_reports=1)
+    post_faults(url, Fault("fatal_reports", "amazon"))
     out = sync(tap_config(url), streams=ORDERS)
     assert order_ids(out) == expected_ids(sandbox)
     assert len(calls(sandbox, "createReport")) == baseline + 1
@@ -119,7 +121,7 @@ def test_a_fatal_report_is_requested_again_and_every_record_arrives(sandbox_fact
 
 def test_a_report_that_keeps_failing_stops_with_one_line(sandbox_factory, tmp_path):
     _, url = sandbox_factory(amazon_orders=60, days=30, time_scale=600)
-    inject(url, fatal_reports=50)
+    post_faults(url, Fault("fatal_reports", "amazon", count=50))
     config = tap_config(url, start_date=start_date(20))
     (tmp_path / "config.json").write_text(json.dumps(config))
     (tmp_path / "catalog.json").write_text(json.dumps(catalog_for(config, {"customer_returns"})))
@@ -142,7 +144,7 @@ def test_a_cancelled_report_means_no_data_and_the_window_advances(sandbox_factor
     _, clean_url = sandbox_factory(amazon_orders=150, days=90, time_scale=600)
     full = sync(tap_config(clean_url, marketplace_ids=MARKETPLACES[:1]), streams={"customer_returns"})
     _, url = sandbox_factory(amazon_orders=150, days=90, time_scale=600)
-    inject(url, cancelled_reports=1)
+    post_faults(url, Fault("cancelled_reports", "amazon"))
     out = sync(tap_config(url, marketplace_ids=MARKETPLACES[:1]), streams={"customer_returns"})
     assert 0 < len(out.records["customer_returns"]) < len(full.records["customer_returns"])
     reports = out.state["bookmarks"]["customer_returns"]["reports"]
@@ -152,7 +154,7 @@ def test_a_cancelled_report_means_no_data_and_the_window_advances(sandbox_factor
 
 def test_a_truncated_document_is_fetched_again_and_read_once(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=120, days=90, time_scale=600)
-    inject(url, truncated_documents=1)
+    post_faults(url, Fault("truncated_documents", "amazon"))
     out = sync(tap_config(url), streams=ORDERS)
     assert order_ids(out) == expected_ids(sandbox)
     keys = [(i["amazon_order_id"], i["sku"], i["sku_occurrence"]) for i in out.records["order_items"]]

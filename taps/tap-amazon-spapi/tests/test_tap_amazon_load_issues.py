@@ -7,18 +7,20 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from spapi_sandbox import MARKETPLACES, SELLER, inject, sync, tap_config
+from spapi_sandbox import MARKETPLACES, SELLER, sync, tap_config
 
 from sandbox.amazon.documents import SETTLEMENT
+from sandbox.faults import Fault, post_faults
 
 RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+ORDERS_BY_UPDATE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 SETTLEMENTS = {"settlements", "settlement_lines", "load_issues"}
 
 
 def test_an_undeclared_cp1252_document_is_read_with_its_text_intact(sandbox_factory):
     _, url = sandbox_factory(amazon_orders=200, days=90, time_scale=600)
     clean = sync(tap_config(url), streams={"customer_returns"})
-    inject(url, undeclared_charset_documents=100, report_types=[RETURNS])
+    post_faults(url, Fault("undeclared_charset_documents", "amazon", count=100, where={"report_type": (RETURNS,)}))
     out = sync(tap_config(url), streams={"customer_returns", "load_issues"})
 
     comments = {r["customer_comments"] for r in out.records["customer_returns"]}
@@ -31,7 +33,7 @@ def test_an_undeclared_cp1252_document_is_read_with_its_text_intact(sandbox_fact
 
 def test_a_settlement_line_with_an_unknown_date_is_set_aside_and_the_rest_loads(sandbox_factory, caplog):
     _, url = sandbox_factory(amazon_orders=200, days=60, time_scale=600)
-    inject(url, unreadable_dates=1, report_types=[SETTLEMENT])
+    post_faults(url, Fault("unreadable_dates", "amazon", where={"report_type": (SETTLEMENT,)}))
     with caplog.at_level(logging.WARNING):
         out = sync(tap_config(url), streams=SETTLEMENTS)
 
@@ -68,7 +70,7 @@ def test_a_settlement_line_with_an_unknown_date_is_set_aside_and_the_rest_loads(
 
 def test_an_orders_row_with_an_unknown_date_is_set_aside_and_its_order_still_loads_from_others(sandbox_factory):
     sandbox, url = sandbox_factory(amazon_orders=150, days=60, time_scale=600)
-    inject(url, unreadable_dates=1, report_types=["GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"])
+    post_faults(url, Fault("unreadable_dates", "amazon", where={"report_type": (ORDERS_BY_UPDATE,)}))
     out = sync(tap_config(url), streams={"orders", "order_items", "load_issues"})
     [issue] = out.records["load_issues"]
     assert issue["stream"] == "orders" and issue["column_name"] == "purchase-date"
@@ -83,7 +85,7 @@ def test_an_orders_row_with_an_unknown_date_is_set_aside_and_its_order_still_loa
 
 def test_a_search_orders_order_with_an_unknown_date_is_set_aside_with_its_items(sandbox_factory, caplog):
     _, url = sandbox_factory(amazon_orders=300, days=30, time_scale=600)
-    inject(url, unreadable_order_dates=1)
+    post_faults(url, Fault("unreadable_order_dates", "amazon"))
     with caplog.at_level(logging.WARNING):
         out = sync(tap_config(url), streams={"orders", "order_items", "load_issues"})
 
@@ -111,7 +113,7 @@ def test_an_inventory_summary_with_an_unreadable_quantity_is_set_aside_and_the_r
     _, url = sandbox_factory(amazon_orders=50, days=10, time_scale=600)
     inventory = {"fba_inventory", "load_issues"}
     clean = sync(tap_config(url), streams=inventory)
-    inject(url, unreadable_inventory_quantities=1)
+    post_faults(url, Fault("unreadable_inventory_quantities", "amazon"))
     out = sync(tap_config(url), streams=inventory)
 
     [issue] = out.records["load_issues"]

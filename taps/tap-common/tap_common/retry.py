@@ -9,8 +9,8 @@ line naming the URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -115,3 +115,50 @@ class ReachableStream(_Stream):
             self.logger.warning(note)
         else:
             super().backoff_handler(details)
+
+
+class PacedRetries(ReachableStream):
+    """Retry waits for a tap's base stream: the API's own word first, then the connection budget,
+    then growing waits for server errors.
+
+    `validate_response` sets `retry_wait` from the API's headers (a 429's wait) before raising;
+    connection failures go to the ConnectionBudget; other failures wait 0.5 s, 1 s, 2 s, ... up to
+    `retry_cap_s`, and the `max_failures + 1`-th in a row raises `gave_up(exc)`. `answered()` after
+    a good response starts the count again. Refusals are waited out up to `max_tries` times.
+    """
+
+    max_tries: ClassVar[int] = 60
+    max_failures: ClassVar[int] = 8
+    retry_cap_s: ClassVar[float] = 120.0
+    retry_wait: float | None = None
+    failures: int = 0
+
+    def backoff_wait_generator(self) -> Generator[float, None, None]:
+        return self.backoff_runtime(value=self.next_wait)
+
+    def backoff_max_tries(self) -> int:
+        return self.max_tries
+
+    def backoff_jitter(self, value: float) -> float:
+        return value  # waits come from the API's headers and the budget, not guesses
+
+    def next_wait(self, exc: Exception) -> float:
+        if self.retry_wait is not None:
+            wait, self.retry_wait = self.retry_wait, None
+            return wait
+        unreachable_wait = self.unreachable.next_wait(exc)
+        if unreachable_wait is not None:
+            return unreachable_wait
+        self.failures += 1
+        if self.failures > self.max_failures:
+            raise self.gave_up(exc)
+        return min(self.retry_cap_s, 0.5 * 2.0 ** (self.failures - 1))
+
+    def gave_up(self, exc: Exception) -> Exception:
+        """The one-line error ending the stream after too many failures in a row."""
+        return RuntimeError(f"{self.failures} server or connection errors in a row, the last: {exc}")
+
+    def answered(self) -> None:
+        """A good response: failures and the connection budget start again."""
+        self.failures = 0
+        self.unreachable.reset()

@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter, serialize_jsonl
-from singer_sdk.singerlib.messages import Message, StateMessage
+from singer_sdk.singerlib.messages import Message, RecordMessage, StateMessage
 
 from tap_common.settings import parse_moment
 
@@ -69,8 +70,12 @@ class CleaningWriter(MsgSpecWriter):
     #: Set by the tap: the state keys holding bookmarks, and the moment its sync started.
     bookmark_keys: frozenset[str] = frozenset({"replication_key_value"})
     bookmarks_until: datetime | None = None
+    #: Told the stream of each RECORD written (the run ledger counts them).
+    on_record: Callable[[str], None] | None = None
 
     def serialize_message(self, message: Message) -> bytearray:
+        if isinstance(message, RecordMessage) and self.on_record is not None:
+            self.on_record(message.stream)
         body = message.to_dict()
         if isinstance(message, StateMessage) and self.bookmarks_until is not None:
             body = bound_bookmarks(body, self.bookmark_keys, self.bookmarks_until)

@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,6 +37,7 @@ import msgspec
 import requests
 from singer_sdk import typing as th
 from tap_common import settings
+from tap_common.progress import duration
 from tap_common.settings import Parser
 
 from tap_shopify.client import ShopifyError, ShopifyStream, parse_time
@@ -236,6 +238,10 @@ class BulkStream(ShopifyStream):
     #: Set once this stream's sync has begun, so no other stream starts an operation for it.
     bulk_handled = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._bulk_choices: dict[str, bool] = {}
+
     def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self.bulk_handled = True
         if not self.use_bulk(context):
@@ -274,25 +280,47 @@ class BulkStream(ShopifyStream):
 
     # -- choosing ------------------------------------------------------------------
 
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        if self.parent_stream is None and self.use_bulk(context):
+            self.run.mode = "bulk"
+
     def use_bulk(self, context: Context | None) -> bool:
+        """Whether to read through a bulk operation; decided once per sync (a count may be asked)."""
+        key = json.dumps(context or {}, sort_keys=True, default=str)
+        if key not in self._bulk_choices:
+            self._bulk_choices[key] = self._choose_bulk(context)
+        return self._bulk_choices[key]
+
+    def count_to_read(self, context: Context | None, limit: int | None) -> tuple[int, bool]:
+        """Records the window holds by Shopify's count (at most `limit`; None asks for no limit), and
+        whether that is exact; an exact count becomes the stream's expected records."""
+        assert self.bulk_count_query_name
+        payload = self.post_request_json(
+            self.bulk_count_query_name, {"query": self.search_filter(context), "limit": limit}
+        )
+        counted = next(iter((payload.get("data") or {}).values()), None) or {}
+        count, exact = int(counted.get("count") or 0), counted.get("precision") != "AT_LEAST"
+        if exact:
+            self.run.expected_records = count
+        return count, exact
+
+    def _choose_bulk(self, context: Context | None) -> bool:
         mode = self.config.get("bulk_mode", "auto")
-        if mode == "never":
-            return False
         if mode == "always" or STATE_KEY in self.get_context_state(context):
             return True
         if not self.bulk_count_query_name:
             return False
+        if mode == "never":
+            self.count_to_read(context, None)  # for the start line and the progress lines only
+            return False
         threshold = int(self.config.get("bulk_threshold", DEFAULT_BULK_THRESHOLD))
-        payload = self.post_request_json(
-            self.bulk_count_query_name, {"query": self.search_filter(context), "limit": threshold + 1}
-        )
-        counted = next(iter((payload.get("data") or {}).values()), None) or {}
-        count = int(counted.get("count") or 0)
+        count, exact = self.count_to_read(context, threshold + 1)
         chosen = count > threshold
-        self.logger.info(
+        self.logger.debug(
             "%s: %s%d records to read, bulk_threshold %d: %s",
             self.name,
-            "at least " if counted.get("precision") == "AT_LEAST" else "",
+            "" if exact else "at least ",
             count,
             threshold,
             "bulk operation" if chosen else "paged reads",
@@ -414,16 +442,27 @@ class BulkStream(ShopifyStream):
             op = BulkOperationStatus.from_node(node)
             if op.status in DONE:
                 return op
-            # A long operation is polled less often: never more than a tenth of the time already waited.
+            self.progress.tick(partial(self.bulk_progress, op))
+            # A long operation is polled less often: never more than a tenth of the time already waited,
+            # but again when its next progress line is due, so the log says how it goes every 30 s.
             waited = self.throttle.clock() - began
-            self.throttle.sleep(max(self.poll_interval(attempt), POLL_WAITED_SHARE * waited))
+            self.throttle.sleep(
+                min(self.progress.due_in(), max(self.poll_interval(attempt), POLL_WAITED_SHARE * waited))
+            )
             attempt += 1
+
+    def bulk_progress(self, op: BulkOperationStatus, elapsed: float) -> str:
+        return (
+            f"{self.name}: bulk operation {op.id} {op.status}, {op.object_count} objects so far, "
+            f"{duration(elapsed)} since the stream started"
+        )
 
     def download_into(self, store: NodeStore, op: BulkOperationStatus) -> None:
         """Stream the result into `store`. The URL is pre-signed: no Shopify credentials go with it."""
         assert op.url
         try:
             with requests.get(op.url, stream=True, timeout=DOWNLOAD_TIMEOUT_S) as response:
+                self.count_call()  # not through the stream's session: the signed URL takes no token
                 # Storage answers an expired signed URL 400 ExpiredToken, a refused one 403.
                 if response.status_code in (401, 403, 404, 410) or (
                     response.status_code == 400 and "ExpiredToken" in response.text

@@ -14,6 +14,7 @@ from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import GraphQLStream
+from tap_common.measured import MeasuredAPIStream
 from tap_common.retry import ConnectionBudget, ReachableStream
 
 from tap_shopify.pagination import ConnectionPaginator, dig
@@ -64,7 +65,7 @@ def money(bag: dict[str, Any] | None) -> Decimal | None:
     return to_decimal(dig(bag or {}, ("shopMoney", "amount")))
 
 
-class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
+class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None]):
     """One resource read through the Admin GraphQL API."""
 
     query_name: ClassVar[str]
@@ -151,6 +152,12 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
             self._repeats = (state.get("replication_key_value"), frozenset(state.get(IDS_AT_BOOKMARK) or ()))
         return self._windows[key]
 
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        if self.replication_key and self.parent_stream is None:
+            window = self.window(context)
+            self.run.window_start, self.run.window_end = window.start, window.end
+
     def lookback_days(self) -> int:
         """Days before the bookmark each sync reads again."""
         return int(self.config.get("lookback_window_days") or 0)
@@ -231,7 +238,20 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
         if page.next_page_token is not None:
             # The previous page and its children are fully emitted: a safe point to resume from.
             self._write_state_message()
+            self.paging_progress(self.rate_limit_time_left())
         return super().get_http_request(page=page)
+
+    def progress_clock(self) -> Callable[[], float]:
+        return self.throttle.clock
+
+    def rate_limit_time_left(self) -> float | None:
+        """Seconds the cost bucket's restore rate alone needs for the records still expected,
+        at the cost per record charged so far."""
+        run, rate = self.run, self.throttle.restore_rate
+        if run.expected_records is None or not run.records or run.api_cost is None or not rate:
+            return None
+        remaining = max(0, run.expected_records - run.records)
+        return float(run.api_cost) / run.records * remaining / rate
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:  # noqa: ARG002
         """GraphQL variables of the next request."""
@@ -315,6 +335,7 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
             raise ShopifyError(f"Shopify refused the {self.query_name} query (HTTP {status}): {response.text[:200]}")
         payload = self.payload(response)
         cost = dig(payload, ("extensions", "cost"))
+        self.count_cost((cost or {}).get("actualQueryCost"))
         errors = payload.get("errors")
         if not errors:
             self.throttle.observe(cost)
@@ -353,8 +374,8 @@ class ShopifyStream(ReachableStream, GraphQLStream[str | None]):
 
     def log_sync_costs(self) -> None:
         costs = dict(self._sync_costs)
-        if costs:
-            self.log(
+        if costs:  # the stream's end line says what was charged; this says how it was paced
+            self.logger.debug(
                 "Shopify query cost of %s: requested %d, actual %d points; waited %.1f s for the bucket; "
                 "throttled %d times",
                 self.name,

@@ -167,7 +167,10 @@ class TapShopify(GuardedTap):
     def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
         return check_config(config, complete=complete, now=self.started_at)
 
-    def discover_streams(self) -> list[Stream]:
+    def run_accounts(self) -> list[str]:
+        return [str(self.config.get("shop") or "").lower()]
+
+    def data_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
     @property

@@ -20,6 +20,7 @@ from tap_shopify.queries import load_query
 from tap_shopify.streams import OrdersStream
 from tap_shopify.tap import TapShopify
 
+from sandbox.faults import Fault
 from sandbox.shopify.data import render_order
 
 from .conftest import SHOP, tap_config
@@ -170,9 +171,9 @@ def test_auto_mode_uses_bulk_only_above_the_threshold(shop):
     assert by_id(small.records["order_line_items"]) == by_id(large.records["order_line_items"])
 
 
-@pytest.mark.parametrize("fault", ["FAILED:INTERNAL_SERVER_ERROR", "FAILED:TIMEOUT", "CANCELED", "EXPIRED"])
+@pytest.mark.parametrize("fault", ["bulk_failed", "bulk_timeout", "bulk_canceled", "bulk_expired"])
 def test_a_failed_canceled_or_expired_operation_is_run_again(sandbox_factory, fault):
-    sandbox, url = sandbox_factory(shopify_orders=ORDERS, time_scale=500, bulk_faults=(fault,))
+    sandbox, url = sandbox_factory(shopify_orders=ORDERS, time_scale=500, faults=(Fault(fault, "shopify"),))
     runner = sync(tap_config(url, bulk_mode="always"))
     assert len(calls(sandbox, "bulkOperationRunQuery")) == 2
     assert not calls(sandbox, "orders")
@@ -183,7 +184,9 @@ def test_a_failed_canceled_or_expired_operation_is_run_again(sandbox_factory, fa
 
 def test_repeated_failures_fall_back_to_paged_reads(sandbox_factory):
     sandbox, url = sandbox_factory(
-        shopify_orders=ORDERS, time_scale=500, bulk_faults=("FAILED:TIMEOUT", "FAILED:INTERNAL_SERVER_ERROR")
+        shopify_orders=ORDERS,
+        time_scale=500,
+        faults=(Fault("bulk_timeout", "shopify"), Fault("bulk_failed", "shopify")),
     )
     runner = sync(tap_config(url, bulk_mode="always"))
     assert len(calls(sandbox, "bulkOperationRunQuery")) == 2
@@ -193,7 +196,7 @@ def test_repeated_failures_fall_back_to_paged_reads(sandbox_factory):
 
 
 def test_access_denied_stops_with_one_line(sandbox_factory):
-    _, url = sandbox_factory(shopify_orders=20, time_scale=500, bulk_faults=("FAILED:ACCESS_DENIED",))
+    _, url = sandbox_factory(shopify_orders=20, time_scale=500, faults=(Fault("bulk_access_denied", "shopify"),))
     with pytest.raises(ShopifyError, match=r"^access denied reading orders .* \(grant the app that access scope\)$"):
         sync(tap_config(url, bulk_mode="always"))
 

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, urlparse
 import requests
 from singer_sdk import typing as th
 from singer_sdk.pagination import JSONPathPaginator
+from tap_common.values import dig
 
 from tap_amazon_spapi.client import SPAPIStream
 from tap_amazon_spapi.flatfile import UnreadableValue, api_int, parse_date
 from tap_amazon_spapi.issues import set_aside_record
 from tap_amazon_spapi.schemas import IDENTITY
-from tap_amazon_spapi.streams.orders import dig
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -19,6 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import typing as th
+from tap_common.values import dig
 
 from tap_amazon_spapi.client import CompanionStream
 from tap_amazon_spapi.flatfile import (
@@ -72,14 +73,6 @@ def channel(text: str | None) -> str | None:
     """`Amazon`/`AFN`/`AMAZON` -> `AMAZON`; `Merchant`/`MFN`/`MERCHANT` -> `MERCHANT`."""
     value = (text or "").strip().upper()
     return {"AFN": "AMAZON", "MFN": "MERCHANT"}.get(value, value or None)
-
-
-def dig(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def amount(money: Any) -> Decimal | None:

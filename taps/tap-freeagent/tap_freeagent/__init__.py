@@ -1,0 +1,1 @@
+"""tap-freeagent: a Singer tap for the FreeAgent API v2."""

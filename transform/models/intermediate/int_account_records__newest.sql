@@ -1,0 +1,16 @@
+-- The newest order each account has in the raw data (its updated_at, as the API gave it) and
+-- when the loader last wrote one (_sdc_batched_at): how fresh the data itself is, whatever
+-- the run history says.
+with orders as (
+    select 'shopify' as source, account_id, updated_at, _loaded_at from {{ ref('stg_shopify__orders') }}
+    union all
+    select 'amazon' as source, account_id, updated_at, _loaded_at from {{ ref('stg_amazon__orders') }}
+)
+
+select
+    source,
+    account_id,
+    max(updated_at)                                 as newest_record_at,
+    max(_loaded_at) at time zone 'UTC'              as last_loaded_at
+from orders
+group by source, account_id

@@ -1,0 +1,42 @@
+with source as (
+    {{ latest_rows(raw_source('shipbob', 'shipments'), ['account_id', 'id']) }}
+)
+
+select
+    account_id,
+    id                                              as shipment_id,
+    order_id,
+    channel_id,
+    reference_id,
+    status,
+    status_details,
+    {{ to_utc('created_date') }}                    as created_at,
+    {{ to_utc('last_update_at') }}                  as last_update_at,
+    {{ to_utc('last_tracking_update_at') }}         as last_tracking_update_at,
+    {{ to_utc('actual_fulfillment_date') }}         as fulfilled_at,
+    {{ to_utc('estimated_fulfillment_date') }}      as estimated_fulfillment_at,
+    estimated_fulfillment_date_status,
+    {{ to_utc('delivery_date') }}                   as delivered_at,
+    location_id,
+    location_name,
+    carrier,
+    carrier_service,
+    tracking_number,
+    tracking_url,
+    {{ to_utc('shipping_date') }}                   as shipped_at,
+    bol,
+    pro_number,
+    scac,
+    ship_option,
+    is_tracking_uploaded,
+    require_signature,
+    {{ money('invoice_amount') }}                   as invoice_amount,
+    invoice_currency_code,
+    {{ money('insurance_value') }}                  as insurance_value,
+    package_material_type,
+    {{ money('depth_in') }}                         as depth_in,
+    {{ money('length_in') }}                        as length_in,
+    {{ money('width_in') }}                         as width_in,
+    {{ money('total_weight_oz') }}                  as total_weight_oz,
+    _sdc_batched_at                                 as _loaded_at
+from source

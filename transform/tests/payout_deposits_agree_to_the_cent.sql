@@ -1,0 +1,18 @@
+-- Reconciliation: every payout matched to a bank deposit agrees with it to the cent (a deposit a
+-- few pence off is matched as near_amount so that this fails and names it), and no payout of the
+-- warehouse is left out of payout_deposits or counted twice.
+select
+    'differs' as problem, source, account_id, settlement_id, difference
+from {{ ref('payout_deposits') }}
+where row_type = 'payout' and status = 'matched' and difference <> 0
+
+union all
+
+select
+    'not reconciled', settlements.source, settlements.account_id, settlements.settlement_id, null
+from {{ ref('settlements') }} as settlements
+left join {{ ref('payout_deposits') }} as rows
+    on rows.row_type = 'payout' and rows.source = settlements.source
+    and rows.account_id = settlements.account_id and rows.settlement_id = settlements.settlement_id
+group by settlements.source, settlements.account_id, settlements.settlement_id
+having count(rows.settlement_id) <> 1
