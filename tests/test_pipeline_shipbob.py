@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -170,3 +171,61 @@ def test_freshness_and_summary_name_the_shipbob_account(loaded, meltano_env, war
         warehouse, "select stream, records from warehouse.sync_streams where run_id = %s", (run_id,)
     ):
         assert re.search(rf"^{stream}\s+{USER}\s+{stream_records}\s", printed, re.M), stream
+
+
+def test_fulfillment_costs_link_each_fee_line_to_its_shipment_and_channel_order(loaded, warehouse):
+    # Built by the whole-project build above.
+    [(lines, raw_lines)] = query(
+        warehouse,
+        "select (select count(*) from warehouse.fulfillment_costs), (select count(*) from raw_shipbob.invoice_transactions)",
+    )
+    assert lines == raw_lines > 0
+    unlinked = query(
+        warehouse,
+        "select c.transaction_id from warehouse.fulfillment_costs c"
+        " left join raw_shipbob.shipments s on s.account_id = c.account_id and s.id = c.shipment_id"
+        " left join raw_shipbob.orders o on o.account_id = s.account_id and o.id = s.order_id"
+        " left join raw_shipbob.channels ch on ch.account_id = o.account_id and ch.id = o.channel_id"
+        " where c.reference_type = 'Shipment'"
+        "   and (s.id is null or c.order_source <> 'shopify' or c.order_account_id <> ch.name"
+        "        or c.order_id <> o.reference_id or c.order_key is null)",
+    )
+    assert unlinked == []
+    [(shipment_lines, with_sku)] = query(
+        warehouse,
+        "select count(*), count(sku) from warehouse.fulfillment_costs where reference_type = 'Shipment'",
+    )
+    assert shipment_lines > with_sku > 0  # a shipment of one SKU names it; of several, none
+
+
+def test_an_invoice_a_cent_off_fails_the_reconciliation(loaded, sandbox, meltano_env, warehouse):
+    reconcile = (
+        "invoke",
+        "dbt-postgres",
+        "build",
+        "--select",
+        "fulfillment_costs",
+        "shipbob_invoice_equals_transactions",
+    )
+    meltano(meltano_env, *reconcile)  # balanced as served
+    world, url = sandbox
+    request = urllib.request.Request(
+        f"{url}/_sandbox/faults",
+        data=json.dumps({"api": "shipbob", "kind": "unbalanced_invoices", "count": 1}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request).close()
+    meltano(meltano_env, "run", "--full-refresh", "tap-shipbob", "target-postgres")
+    failed = meltano(meltano_env, *reconcile, check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert re.search(r"Failure in test shipbob_invoice_equals_transactions", output), output[-3000:]
+    off = query(
+        warehouse,
+        "select i.invoice_id, i.amount - sum(t.amount) from raw_shipbob.invoices i"
+        " join raw_shipbob.invoice_transactions t on t.account_id = i.account_id and t.invoice_id = i.invoice_id"
+        " group by i.invoice_id, i.amount having i.amount <> sum(t.amount)",
+    )
+    assert [(invoice, str(diff)) for invoice, diff in off] == [
+        (invoice, "0.01") for invoice in world.shipbob.faults.status()["unbalanced_invoice_ids"]
+    ]
