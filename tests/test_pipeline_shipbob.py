@@ -92,7 +92,16 @@ def test_a_second_run_adds_no_duplicate(loaded, meltano_env, warehouse):
 
 
 def test_staging_models_build_and_their_key_tests_pass(loaded, meltano_env, warehouse):
-    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--select", "staging.shipbob")
+    meltano(
+        meltano_env,
+        "invoke",
+        "dbt-postgres",
+        "build",
+        "--select",
+        "staging.shipbob",
+        "--indirect-selection",
+        "cautious",
+    )
     for table in TABLES:
         [(raw,)] = query(warehouse, f"select count(*) from raw_shipbob.{table}")
         [(staged,)] = query(warehouse, f"select count(*) from staging.stg_shipbob__{table}")
@@ -196,6 +205,34 @@ def test_fulfillment_costs_link_each_fee_line_to_its_shipment_and_channel_order(
         "select count(*), count(sku) from warehouse.fulfillment_costs where reference_type = 'Shipment'",
     )
     assert shipment_lines > with_sku > 0  # a shipment of one SKU names it; of several, none
+
+
+def test_shipments_gain_shipbobs_shipped_items_linked_to_their_shopify_orders(loaded, warehouse):
+    # Built by the whole-project build above.
+    [(rows, raw)] = query(
+        warehouse,
+        "select (select count(*) from warehouse.shipments where source = 'shipbob'),"
+        " (select count(*) from raw_shipbob.shipment_products)",
+    )
+    assert rows == raw > 0
+    wrong = query(
+        warehouse,
+        "select m.shipment_id, m.shipment_item_id from warehouse.shipments m"
+        " join raw_shipbob.shipments s on s.account_id = m.account_id and cast(s.id as text) = m.shipment_id"
+        " join raw_shipbob.orders o on o.account_id = s.account_id and o.id = s.order_id"
+        " join raw_shipbob.channels ch on ch.account_id = o.account_id and ch.id = o.channel_id"
+        " where m.source = 'shipbob' and (m.order_source <> 'shopify' or m.order_account_id <> ch.name"
+        "   or m.order_id <> o.reference_id or m.carrier is distinct from s.carrier"
+        "   or m.tracking_number is distinct from s.tracking_number or m.fc is distinct from s.location_name"
+        "   or m.order_key <> md5('shopify|' || ch.name || '|' || o.reference_id))",
+    )
+    assert wrong == []
+    [(unjoined,)] = query(
+        warehouse,
+        "select count(*) from warehouse.shipments m where m.source = 'shipbob' and not exists ("
+        " select 1 from raw_shipbob.shipments s where s.account_id = m.account_id and cast(s.id as text) = m.shipment_id)",
+    )
+    assert unjoined == 0
 
 
 def test_an_invoice_a_cent_off_fails_the_reconciliation(loaded, sandbox, meltano_env, warehouse):
