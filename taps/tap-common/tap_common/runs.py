@@ -127,6 +127,15 @@ class Ledger:
             self.streams[key] = StreamRun(stream=stream, account_id=account, started_at=self.now())
         return self.streams[key]
 
+    def name_account(self, account_id: str) -> None:
+        """The run's one account, learnt during the run (ShipBob's user id, read from the API):
+        what was counted before it was known (under "") is that account's."""
+        self.accounts = [account_id]
+        for run in self.streams.values():
+            if run.account_id == "":
+                run.account_id = account_id
+        self.streams = {(run.stream, run.account_id): run for run in self.streams.values()}
+
     def call(self) -> None:
         """One HTTP call made on behalf of whichever stream is reading (a token exchange)."""
         if self.active:
@@ -216,7 +225,9 @@ SYNC_RUNS_SCHEMA = th.PropertiesList(
 SYNC_STREAMS_SCHEMA = th.PropertiesList(
     th.Property("run_id", th.StringType, required=True),
     th.Property("stream", th.StringType, required=True),
-    th.Property("account_id", th.StringType, required=True, description="Shopify shop domain, Amazon seller id"),
+    th.Property(
+        "account_id", th.StringType, required=True, description="Shopify shop domain, Amazon seller id, ShipBob user id"
+    ),
     th.Property("mode", th.StringType, description="full_table, incremental, bulk, report, ..."),
     _when("window_start", "Start of the window read, if the stream reads one"),
     _when("window_end", "End of the window read, if the stream reads one"),

@@ -5,6 +5,10 @@ with orders as (
     select 'shopify' as source, account_id, updated_at, _loaded_at from {{ ref('stg_shopify__orders') }}
     union all
     select 'amazon' as source, account_id, updated_at, _loaded_at from {{ ref('stg_amazon__orders') }}
+    union all
+    -- ShipBob's order carries no update time of its own: the latest of its creation and its
+    -- shipments' updates (the tap's last_update_at).
+    select 'shipbob' as source, account_id, last_update_at, _loaded_at from {{ ref('stg_shipbob__orders') }}
 )
 
 select

@@ -1,4 +1,7 @@
--- One row per shipped item: Shopify fulfillment line items and Amazon-fulfilled shipment items.
+-- One row per shipped item: Shopify fulfillment line items, Amazon-fulfilled shipment items and
+-- ShipBob's shipped items. Each names the channel order it ships (order_source,
+-- order_account_id, order_id): a ShipBob shipment fulfils a channel's order, whose id is ShipBob's
+-- order reference_id, unique only within its channel (a Shopify store named by its shop domain).
 with shopify as (
     select
         'shopify'                                                 as source,
@@ -14,6 +17,8 @@ with shopify as (
         fulfillments.location_id                                  as fc,
         fulfillments.created_at                                   as shipped_at,
         fulfillments.delivered_at,
+        'shopify'                                                 as order_source,
+        fulfillments.account_id                                   as order_account_id,
         fulfillments._loaded_at
     from {{ ref('stg_shopify__fulfillments') }} as fulfillments
     cross join lateral unnest(fulfillments.fulfillment_line_items) as item
@@ -38,10 +43,41 @@ amazon as (
         fulfillment_center_id,
         shipped_at,
         cast(null as timestamptz),
+        'amazon',
+        account_id,
         _loaded_at
     from {{ ref('stg_amazon__fba_shipments') }}
+),
+
+shipbob as (
+    select
+        'shipbob',
+        items.account_id,
+        cast(items.shipment_id as text),
+        concat_ws('/', items.product_id, items.inventory_id, items.occurrence),
+        orders.reference_id,
+        items.sku,
+        cast(items.quantity as integer),
+        shipments.status,
+        shipments.carrier,
+        shipments.tracking_number,
+        shipments.location_name,
+        shipments.shipped_at,
+        shipments.delivered_at,
+        case when channels.application_name = 'Shopify' then 'shopify' end,
+        case when channels.application_name = 'Shopify' then channels.name end,
+        items._loaded_at
+    from {{ ref('stg_shipbob__shipment_products') }} as items
+    inner join {{ ref('stg_shipbob__shipments') }} as shipments
+        on shipments.account_id = items.account_id and shipments.shipment_id = items.shipment_id
+    left join {{ ref('stg_shipbob__orders') }} as orders
+        on orders.account_id = shipments.account_id and orders.order_id = shipments.order_id
+    left join {{ ref('stg_shipbob__channels') }} as channels
+        on channels.account_id = orders.account_id and channels.channel_id = orders.channel_id
 )
 
 select * from shopify
 union all
 select * from amazon
+union all
+select * from shipbob

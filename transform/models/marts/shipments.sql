@@ -1,7 +1,10 @@
--- Shipped items of both channels: Shopify fulfillments and Amazon-fulfilled shipments.
+-- Shipped items: Shopify fulfillments, Amazon-fulfilled shipments and ShipBob's shipments, each
+-- linked to the channel order it ships (a ShipBob shipment to its Shopify order, through the channel).
 select
     {{ surrogate_key(['source', 'account_id', 'shipment_id', 'shipment_item_id']) }} as shipment_item_key,
-    {{ surrogate_key(['source', 'account_id', 'order_id']) }}     as order_key,
+    case when order_source is not null
+        then {{ surrogate_key(['order_source', 'order_account_id', 'order_id']) }}
+    end                                                           as order_key,
     source,
     account_id,
     shipment_id,
@@ -15,5 +18,7 @@ select
     fc,
     shipped_at,
     delivered_at,
+    order_source,
+    order_account_id,
     _loaded_at
 from {{ ref('int_shipment_items__unified') }}
