@@ -7,6 +7,8 @@ plus the calls still in the window. Before a call it waits, if the window is ful
 oldest call leaves it. A call is dated when its answer arrives (never earlier than the API
 counted it), so the wait is never short. Calls made by other clients of the same account show
 as fewer `remaining` than expected; the limiter then counts phantom calls in their place.
+The limit is learnt from the younger half of the window only, since the API's clock and ours
+disagree on when an old call leaves it.
 The clock and the sleep are passed in, so tests can drive time.
 """
 
@@ -67,9 +69,13 @@ class SlidingWindowLimiter:
                 left = None
             if left is None or left < 0:
                 return
-            implied = left + len(self.calls)
+            # The API dated our calls earlier than we did, so it may already have let out an old
+            # one we still hold: only calls from the younger half of the window (well clear of
+            # that skew) count towards the limit the answer implies, or it would be overstated.
+            young = sum(1 for moment in self.calls if moment > now - self.window_s / 2)
+            implied = left + young
             if self.limit is None or implied > self.limit:
                 self.limit = implied
             # Fewer left than our own calls explain: others use the account too; count theirs.
             for _ in range(self.limit - left - len(self.calls)):
-                self.calls.appendleft(now)
+                self.calls.append(now)  # dated now (later than they were made) keeps the order
