@@ -127,6 +127,15 @@ class Ledger:
             self.streams[key] = StreamRun(stream=stream, account_id=account, started_at=self.now())
         return self.streams[key]
 
+    def name_account(self, account_id: str) -> None:
+        """The run's one account, learnt during the run (ShipBob's user id, read from the API):
+        what was counted before it was known (under "") is that account's."""
+        self.accounts = [account_id]
+        for run in self.streams.values():
+            if run.account_id == "":
+                run.account_id = account_id
+        self.streams = {(run.stream, run.account_id): run for run in self.streams.values()}
+
     def call(self) -> None:
         """One HTTP call made on behalf of whichever stream is reading (a token exchange)."""
         if self.active:
