@@ -78,6 +78,24 @@ def test_every_stream_fills_its_raw_freeagent_table_tagged_with_the_company(buil
         assert companies == 1, table
 
 
+def test_credit_notes_staged_one_row_each_with_exact_values(built, sandbox, warehouse):
+    world = freeagent_world(sandbox)
+    expected = {
+        str(note.id): (note.reference, note.net_value, note.sales_tax_value, note.total_value)
+        for note in world.books.credit_notes
+    }
+    assert expected and all(total < 0 for *_, total in expected.values())
+    staged = {
+        row[0]: row[1:]
+        for row in query(
+            warehouse,
+            "select credit_note_id, reference, net_value, sales_tax_value, total_value"
+            " from staging.stg_freeagent__credit_notes",
+        )
+    }
+    assert staged == expected
+
+
 def expected_status(fate, feed_through):
     """What payout_deposits must say of a payout, from what the world did with it."""
     payout = fate.payout

@@ -138,11 +138,8 @@ def test_an_exhausted_burst_of_server_errors_still_writes_the_run_as_failed(monk
     monkeypatch.setattr(FreeAgentStream, "max_failures", 2)  # three in a row end the stream, in 1.5 s
     with running(Sandbox(standard_options())) as url:
         config = tap_config(url)
-        fail_after(
-            monkeypatch,
-            5,
-            lambda: post(url, "/_sandbox/faults", {"api": "freeagent", "kind": "http_error", "status": 503, "count": 3}),
-        )
+        burst = {"api": "freeagent", "kind": "http_error", "status": 503, "count": 3}
+        fail_after(monkeypatch, 5, lambda: post(url, "/_sandbox/faults", burst))
         out = sync(config, allow_failure=True)
         log = served(url)
     error = assert_failed_run_is_recorded(out, log, config, "bills")
