@@ -86,5 +86,7 @@ def test_a_second_run_adds_no_duplicate(loaded, meltano_env, warehouse):
 
 def test_discovery_lists_the_streams(meltano_env):
     result = meltano(meltano_env, "invoke", "tap-amazon-spapi", "--discover")
-    # load_issues too: empty while every value can be read (test_pipeline_amazon_load_issues).
-    assert {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]} == {*TABLES, "load_issues"}
+    # load_issues too: empty while every value can be read (test_pipeline_amazon_load_issues); and
+    # the run records (test_run_records).
+    streams = {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]}
+    assert streams == {*TABLES, "load_issues", "sync_runs", "sync_streams"}

@@ -52,7 +52,7 @@ def describe_end(run: StreamRun, seconds: float) -> str:
         figures.append(f"{run.api_cost} cost points")
     figures.append(f"{seconds:.1f} s")
     if run.warnings:
-        figures.append(f"{run.warnings} warnings")
+        figures.append(f"{run.warnings} warning" + ("" if run.warnings == 1 else "s"))
     if run.outcome == FAILED:
         return f"{run.stream}: failed after " + ", ".join(figures) + f": {run.error}"
     return f"{run.stream}: finished, " + ", ".join(figures)

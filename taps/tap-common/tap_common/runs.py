@@ -225,7 +225,9 @@ SYNC_RUNS_SCHEMA = th.PropertiesList(
 SYNC_STREAMS_SCHEMA = th.PropertiesList(
     th.Property("run_id", th.StringType, required=True),
     th.Property("stream", th.StringType, required=True),
-    th.Property("account_id", th.StringType, required=True, description="Shopify shop domain, Amazon seller id"),
+    th.Property(
+        "account_id", th.StringType, required=True, description="Shopify shop domain, Amazon seller id, ShipBob user id"
+    ),
     th.Property("mode", th.StringType, description="full_table, incremental, bulk, report, ..."),
     _when("window_start", "Start of the window read, if the stream reads one"),
     _when("window_end", "End of the window read, if the stream reads one"),

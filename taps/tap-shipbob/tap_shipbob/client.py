@@ -4,7 +4,7 @@ errors as one line, exact amounts, and the account every record carries."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +13,7 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
+from tap_common.measured import MeasuredAPIStream
 from tap_common.retry import ConnectionBudget, PacedRetries
 from tap_common.settings import parse_moment
 from tap_common.window import Window, sync_window
@@ -44,8 +45,9 @@ def error_message(response: requests.Response) -> str:
     return response.text[:200]
 
 
-class ShipBobStream(PacedRetries, RESTStream[Any]):
-    """One ShipBob resource; subclasses read it in `get_records` with `get` and the pagers below."""
+class ShipBobStream(MeasuredAPIStream, PacedRetries, RESTStream[Any]):
+    """One ShipBob resource; subclasses read it in `get_records` with `get` and the pagers below.
+    Its calls count in the run's ledger (`MeasuredAPIStream`), under the ShipBob user id."""
 
     #: The read scope the stream's endpoints need, named when ShipBob answers 403.
     scope: ClassVar[str]
@@ -79,9 +81,21 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
     def limiter(self) -> SlidingWindowLimiter:
         return self._tap.limiter  # type: ignore[attr-defined, no-any-return]
 
-    @property
-    def account_id(self) -> str:
-        return self._tap.user_account(self)  # type: ignore[attr-defined, no-any-return]
+    def progress_clock(self) -> Callable[[], float]:
+        return self.limiter.clock
+
+    def plan_sync(self, context: Context | None) -> None:
+        # The account every record and ledger row carries: known before the first record.
+        self._tap.user_account(self)  # type: ignore[attr-defined]
+        super().plan_sync(context)
+        if self.replication_key and self.parent_stream is None:
+            window = self.planned_window()
+            if window is not None:
+                self.run.window_start, self.run.window_end = window.start, window.end
+
+    def planned_window(self) -> Window | None:
+        """The window this run reads, for the start line and the run records (None: the whole)."""
+        return self.incremental_window()
 
     def incremental_window(self, saved: str | None = None) -> Window:
         """From `saved` (by default the state's `done_until`) less the lookback, or from `start_date`,
@@ -117,6 +131,7 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
             if not isinstance(items, list):
                 raise ShipBobError(f"{self.name}: expected a list from {path}, got {type(items).__name__}")
             yield items
+            self.paging_progress()
             if len(items) < limit:
                 return
             page += 1
@@ -130,6 +145,7 @@ class ShipBobStream(PacedRetries, RESTStream[Any]):
             if not isinstance(body, dict):
                 raise ShipBobError(f"{self.name}: expected a page with items from {path}, got {type(body).__name__}")
             yield list(body.get("items") or [])
+            self.paging_progress()
             target, query = body.get("next"), None
 
     def request_decorator(self, func: Any) -> Any:

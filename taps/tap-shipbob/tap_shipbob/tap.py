@@ -117,7 +117,6 @@ class TapShipBob(GuardedTap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limiter = SlidingWindowLimiter(window_s=float(self.config.get("rate_limit_window_seconds") or 60))
-        self._account_id: str | None = None
 
     def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
         return check_config(config, complete=complete, now=self.started_at)
@@ -131,24 +130,21 @@ class TapShipBob(GuardedTap):
 
     def user_account(self, stream: ShipBobStream) -> str:
         """The ShipBob user the token belongs to: the setting, else the user id of the account's
-        first inventory item (or product), asked once a run."""
-        if self._account_id is None:
-            configured = self.config.get("account_id")
-            if configured:
-                self._account_id = str(configured)
+        first inventory item (or product), asked once a run by the first stream read (its calls
+        count as that stream's). The run's ledger is then that account's."""
+        if not self.ledger.accounts:
+            for path in ("/inventory", "/product"):
+                body = stream.get(path, {"PageSize": 1})
+                items = body.get("items") if isinstance(body, dict) else None
+                if items and items[0].get("user_id") is not None:
+                    self.ledger.name_account(str(items[0]["user_id"]))
+                    break
             else:
-                for path in ("/inventory", "/product"):
-                    body = stream.get(path, {"PageSize": 1})
-                    items = body.get("items") if isinstance(body, dict) else None
-                    if items and items[0].get("user_id") is not None:
-                        self._account_id = str(items[0]["user_id"])
-                        break
-                else:
-                    raise ShipBobError(
-                        "account_id: the account has no inventory or product to read its user id from; "
-                        "set account_id to the ShipBob user id"
-                    )
-        return self._account_id
+                raise ShipBobError(
+                    "account_id: the account has no inventory or product to read its user id from; "
+                    "set account_id to the ShipBob user id"
+                )
+        return self.account_id
 
 
 def main() -> None:

@@ -6,9 +6,13 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import logging
 import re
 
+from singer_sdk.metrics import METRICS_LOGGER_NAME
 from tap_common.progress import Progress, duration, time_left
+from tap_common.quiet import QuietFilter
+from tap_common.runs import scrub
 from tap_common.testing import FakeClock
 from tap_shopify.throttle import CostThrottle
 
@@ -81,3 +85,24 @@ def test_a_paged_backfill_says_records_of_expected_and_time_left(sandbox_factory
         assert match, line
         done.append(int(match[1]))
     assert done == sorted(done) and done[-1] < expected
+
+
+def record(name: str, msg: str, level: int = logging.INFO) -> logging.LogRecord:
+    return logging.LogRecord(name, level, __file__, 1, msg, None, None)
+
+
+def test_the_default_log_drops_the_sdks_chatter_and_keeps_metrics_only_when_asked():
+    quiet, asked = QuietFilter(metrics=False), QuietFilter(metrics=True)
+    metric = record(METRICS_LOGGER_NAME, "METRIC: %s")
+    assert not quiet.filter(metric) and asked.filter(metric)
+    assert not quiet.filter(record("tap-shopify.orders", "Beginning sync of '%s' in %s mode with context keys: %s"))
+    assert quiet.filter(record("tap-shopify.orders", "orders: started, incremental"))
+    unsorted = "Stream is assumed to be unsorted, progress is not resumable if interrupted"
+    assert quiet.filter(record("singer_sdk", unsorted, logging.WARNING))
+    assert not quiet.filter(record("singer_sdk", unsorted, logging.WARNING))  # said once
+    assert quiet.filter(record("tap-shopify", "anything else", logging.WARNING))
+
+
+def test_an_error_line_never_carries_a_secret_value():
+    line = "stopped: HTTPError: 500 for https://x.test/?token=shpat_0123456789"
+    assert scrub(line, ["shpat_0123456789", ""]) == "stopped: HTTPError: 500 for https://x.test/?token=***"

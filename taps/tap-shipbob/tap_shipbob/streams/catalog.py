@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tap_common.values import dig
+from tap_common.window import Window
 
 from tap_shipbob.client import ShipBobStream
 from tap_shipbob.records import BOOL, DEC, IDS, INT, LIST, OBJ, TEXT, TIME, money, schema
@@ -46,9 +47,13 @@ class ProductsStream(PagedParent):
         ("variant_ids", IDS),
     )
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+    def planned_window(self) -> Window:
         window = self.incremental_window()
-        since = api_time(window.start) if self.stream_state.get("done_until") and window.start else None
+        return window if self.stream_state.get("done_until") else Window(start=None, end=window.end)
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
+        window = self.planned_window()
+        since = api_time(window.start) if window.start else None
         for page in self.linked("/product", {"PageSize": PAGE, "LastUpdatedTimestamp": since}):
             yield from self.page_records(page)
         self.stream_state["done_until"] = api_time(window.end)
