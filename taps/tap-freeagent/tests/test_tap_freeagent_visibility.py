@@ -145,3 +145,18 @@ def test_an_exhausted_burst_of_server_errors_still_writes_the_run_as_failed(monk
     error = assert_failed_run_is_recorded(out, log, config, "bills")
     assert "FreeAgent kept failing for bills (3 server or connection errors in a row" in error
     assert [e["status"] for e in log[-3:]] == [503, 503, 503]
+
+
+def test_a_run_refused_before_the_company_is_named_records_no_account():
+    with running(Sandbox(standard_options())) as url:
+        config = tap_config(url, refresh_token="not-the-company-s-token")
+        out = sync(config, allow_failure=True)
+        log = served(url)
+    run, streams = run_rows(out)
+    assert (run["outcome"], run["account_ids"], run["records"]) == ("failed", [], 0)
+    assert "refused the refresh-token exchange" in run["error"] and config["refresh_token"] not in run["error"]
+    # The one refused exchange is the run's only call, the first stream's, under no account yet.
+    assert run["api_calls"] == len(log) == 1
+    assert [(row["account_id"], row["api_calls"], row["outcome"]) for row in streams.values() if row["api_calls"]] == [
+        ("", 1, "failed")
+    ]
