@@ -78,7 +78,7 @@ def test_every_stream_fills_its_raw_freeagent_table_tagged_with_the_company(buil
         assert companies == 1, table
 
 
-def test_credit_notes_staged_one_row_each_with_exact_values(built, sandbox, warehouse):
+def test_credit_notes_and_their_lines_staged_with_exact_values(built, sandbox, warehouse):
     world = freeagent_world(sandbox)
     expected = {
         str(note.id): (note.reference, note.net_value, note.sales_tax_value, note.total_value)
@@ -94,6 +94,16 @@ def test_credit_notes_staged_one_row_each_with_exact_values(built, sandbox, ware
         )
     }
     assert staged == expected
+    # Their lines, unnested: each note's quantities and prices as the world wrote them.
+    lines = {}
+    for note_id, quantity, price in query(
+        warehouse,
+        "select credit_note_id, quantity, price from staging.stg_freeagent__credit_note_items order by position",
+    ):
+        lines.setdefault(note_id, []).append((quantity, price))
+    assert lines == {
+        str(note.id): [(item.quantity, item.price) for item in note.items] for note in world.books.credit_notes
+    }
 
 
 def expected_status(fate, feed_through):
