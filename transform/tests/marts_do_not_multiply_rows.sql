@@ -56,6 +56,11 @@ counts as (
         'shipments',
         (select count(*) from {{ ref('shipments') }}),
         (select count(*) from {{ ref('int_shipment_items__unified') }})
+    union all
+    select
+        'fulfillment_costs',
+        (select count(*) from {{ ref('fulfillment_costs') }}),
+        (select count(*) from (select distinct account_id, invoice_id, transaction_id from {{ ref('stg_shipbob__invoice_transactions') }}) as b)
 )
 
 select * from counts where mart_rows <> staging_keys

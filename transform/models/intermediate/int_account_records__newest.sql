@@ -8,6 +8,10 @@ with records as (
     select 'amazon' as source, account_id, updated_at, _loaded_at from {{ ref('stg_amazon__orders') }}
     union all
     select 'freeagent' as source, account_id, updated_at, _loaded_at from {{ ref('stg_freeagent__bank_transactions') }}
+    union all
+    -- ShipBob's order carries no update time of its own: the latest of its creation and its
+    -- shipments' updates (the tap's last_update_at).
+    select 'shipbob' as source, account_id, last_update_at, _loaded_at from {{ ref('stg_shipbob__orders') }}
 )
 
 select

@@ -7,6 +7,8 @@ with streams as (
     select * from {{ ref('stg_amazon__sync_streams') }}
     union all
     select * from {{ ref('stg_freeagent__sync_streams') }}
+    union all
+    select * from {{ ref('stg_shipbob__sync_streams') }}
 )
 
 select

@@ -1,0 +1,89 @@
+-- What fulfilment cost: one row per ShipBob invoice fee line (invoice transaction), linked to the
+-- shipment it charges for (a return's line to the shipment returned), to the channel order that
+-- shipment fulfils, and to the SKU when the shipment or return holds a single one.
+-- ShipBob's order `reference_id` is the channel's order id, unique only within its channel: the
+-- channel (a Shopify store, named by its shop domain) says whose order it is.
+with transactions as (
+    select * from {{ ref('stg_shipbob__invoice_transactions') }}
+),
+
+shipments as (
+    select account_id, shipment_id, order_id from {{ ref('stg_shipbob__shipments') }}
+),
+
+returns as (
+    select account_id, return_id, original_shipment_id from {{ ref('stg_shipbob__returns') }}
+),
+
+orders as (
+    select account_id, order_id, channel_id, reference_id from {{ ref('stg_shipbob__orders') }}
+),
+
+channels as (
+    select account_id, channel_id, name, application_name from {{ ref('stg_shipbob__channels') }}
+),
+
+single_skus as (
+    select account_id, 'Shipment' as reference_type, cast(shipment_id as text) as reference_id, min(sku) as sku
+    from {{ ref('stg_shipbob__shipment_products') }}
+    group by account_id, shipment_id
+    having count(distinct sku) = 1
+    union all
+    select account_id, 'Return', cast(return_id as text), min(sku)
+    from {{ ref('stg_shipbob__return_items') }}
+    group by account_id, return_id
+    having count(distinct sku) = 1
+),
+
+linked as (
+    select
+        transactions.*,
+        coalesce(shipments.shipment_id, returns.original_shipment_id) as shipment_id
+    from transactions
+    left join shipments
+        on transactions.reference_type = 'Shipment'
+       and shipments.account_id = transactions.account_id
+       and cast(shipments.shipment_id as text) = transactions.reference_id
+    left join returns
+        on transactions.reference_type = 'Return'
+       and returns.account_id = transactions.account_id
+       and cast(returns.return_id as text) = transactions.reference_id
+)
+
+select
+    {{ surrogate_key(['linked.account_id', 'linked.invoice_id', 'linked.transaction_id']) }} as fulfillment_cost_key,
+    'shipbob'                                       as source,
+    linked.account_id,
+    linked.invoice_id,
+    linked.transaction_id,
+    linked.invoice_date,
+    linked.invoice_type,
+    linked.charge_date,
+    linked.transaction_fee                          as fee,
+    linked.transaction_type,
+    linked.reference_type,
+    linked.reference_id,
+    linked.amount,
+    linked.currency_code,
+    linked.fulfillment_center,
+    linked.shipment_id,
+    shipments.order_id                              as shipbob_order_id,
+    case when channels.application_name = 'Shopify' then 'shopify' end as order_source,
+    case when channels.application_name = 'Shopify' then channels.name end as order_account_id,
+    case when channels.application_name = 'Shopify' then orders.reference_id end as order_id,
+    case when channels.application_name = 'Shopify'
+        then {{ surrogate_key(["'shopify'", 'channels.name', 'orders.reference_id']) }}
+    end                                             as order_key,
+    single_skus.sku,
+    linked._loaded_at
+from linked
+left join shipments
+    on shipments.account_id = linked.account_id and shipments.shipment_id = linked.shipment_id
+left join orders
+    on orders.account_id = shipments.account_id and orders.order_id = shipments.order_id
+left join channels
+    on channels.account_id = orders.account_id and channels.channel_id = orders.channel_id
+left join single_skus
+    on single_skus.account_id = linked.account_id
+   and single_skus.reference_type = linked.reference_type
+   and single_skus.reference_id = linked.reference_id
