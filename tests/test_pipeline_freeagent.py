@@ -25,6 +25,7 @@ STREAMS = {
     "credit_notes",
     "bills",
 }
+RUN_RECORDS = {"sync_runs", "sync_streams"}
 EVERY_TAP = (
     "run",
     "tap-shopify",
@@ -65,7 +66,7 @@ def freeagent_world(sandbox):
 
 def test_discovery_lists_the_streams(meltano_env):
     result = meltano(meltano_env, "invoke", "tap-freeagent", "--discover")
-    assert {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]} == STREAMS
+    assert {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]} == STREAMS | RUN_RECORDS
 
 
 def test_every_stream_fills_its_raw_freeagent_table_tagged_with_the_company(built, warehouse):
@@ -75,6 +76,34 @@ def test_every_stream_fills_its_raw_freeagent_table_tagged_with_the_company(buil
         )
         assert rows > 0, table
         assert companies == 1, table
+
+
+def test_credit_notes_and_their_lines_staged_with_exact_values(built, sandbox, warehouse):
+    world = freeagent_world(sandbox)
+    expected = {
+        str(note.id): (note.reference, note.net_value, note.sales_tax_value, note.total_value)
+        for note in world.books.credit_notes
+    }
+    assert expected and all(total < 0 for *_, total in expected.values())
+    staged = {
+        row[0]: row[1:]
+        for row in query(
+            warehouse,
+            "select credit_note_id, reference, net_value, sales_tax_value, total_value"
+            " from staging.stg_freeagent__credit_notes",
+        )
+    }
+    assert staged == expected
+    # Their lines, unnested: each note's quantities and prices as the world wrote them.
+    lines = {}
+    for note_id, quantity, price in query(
+        warehouse,
+        "select credit_note_id, quantity, price from staging.stg_freeagent__credit_note_items order by position",
+    ):
+        lines.setdefault(note_id, []).append((quantity, price))
+    assert lines == {
+        str(note.id): [(item.quantity, item.price) for item in note.items] for note in world.books.credit_notes
+    }
 
 
 def expected_status(fate, feed_through):

@@ -199,7 +199,8 @@ def scrape(url):
             time.sleep(0.5)
 
 
-def test_metrics_endpoint_serves_history_and_freshness(pipeline, meltano_env, warehouse):
+def metrics_samples(meltano_env):
+    """One scrape of `stratus-metrics serve`: {(name, sorted labels): value}."""
     port = free_port()
     env = {**meltano_env, "STRATUS_METRICS_LISTEN_PORT": str(port)}
     server = subprocess.Popen(
@@ -210,11 +211,15 @@ def test_metrics_endpoint_serves_history_and_freshness(pipeline, meltano_env, wa
     finally:
         server.terminate()
         server.wait(timeout=60)
-    samples = {
+    return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
         for family in text_string_to_metric_families(text)
         for s in family.samples
     }
+
+
+def test_metrics_endpoint_serves_history_and_freshness(pipeline, meltano_env, warehouse):
+    samples = metrics_samples(meltano_env)
     assert samples[("stratus_up", ())] == 1
     for stream, records, calls in query(
         warehouse, "select stream, records, api_calls from warehouse.sync_streams where plugin = 'tap-shopify'"
@@ -312,3 +317,66 @@ def test_amazon_run_counts_for_each_marketplace_account(meltano_env, warehouse):
     assert {row[1:] for row in freshness} == {("succeeded", finished)}
     printed = meltano(meltano_env, "invoke", "stratus-metrics", "summary").stdout
     assert f"tap-amazon-spapi ({seller}): succeeded" in printed
+
+
+def test_freeagent_run_recorded_under_its_company(sandbox, meltano_env, warehouse):
+    """FreeAgent never ran before: its first run shows in the run history under the company's id
+    (learnt from the API during the run), with every call the sandbox served and the rows loaded,
+    and the company's freshness dates its data by its newest bank transaction."""
+    world, _ = sandbox
+    assert not query(warehouse, "select 1 from warehouse.source_freshness where source = 'freeagent'")
+    world.clear_log()
+    meltano(meltano_env, "run", "tap-freeagent", "target-postgres", "dbt-postgres:run")
+    served = [r for r in world.requests() if r.get("api") == "freeagent"]
+    runs = query(
+        warehouse,
+        "select run_id, plugin, account_ids, outcome, error, records, api_calls, api_cost, finished_at"
+        " from warehouse.sync_runs where source = 'freeagent'",
+    )
+    assert len(runs) == 1
+    run_id, plugin, accounts, outcome, error, records, calls, cost, finished = runs[0]
+    [(company,)] = query(warehouse, "select distinct company_id from raw_freeagent.company")
+    assert (plugin, accounts, outcome, error, cost) == ("tap-freeagent", [company], "succeeded", None, None)
+    assert calls == len(served) > 0
+    streams = {
+        stream: (stream_records, stream_calls, account)
+        for stream, stream_records, stream_calls, account in query(
+            warehouse,
+            "select stream, records, api_calls, account_id from warehouse.sync_streams where run_id = %s",
+            (run_id,),
+        )
+    }
+    assert len(streams) == 9
+    for stream, (stream_records, _calls, account) in streams.items():
+        assert account == company, stream
+        (raw,) = query(warehouse, f'select count(*) from raw_freeagent."{stream}"')[0]
+        assert stream_records == raw, stream
+    assert records == sum(s[0] for s in streams.values())
+    assert calls == sum(s[1] for s in streams.values())
+    freshness = query(
+        warehouse,
+        "select account_id, last_run_outcome, last_success_at, newest_record_at, last_loaded_at"
+        " from warehouse.source_freshness where source = 'freeagent'",
+    )
+    assert freshness == [
+        (
+            company,
+            "succeeded",
+            finished,
+            *query(
+                warehouse,
+                "select max(updated_at) at time zone 'UTC', max(_sdc_batched_at) at time zone 'UTC'"
+                " from raw_freeagent.bank_transactions",
+            )[0],
+        )
+    ]
+    printed = meltano(meltano_env, "invoke", "stratus-metrics", "summary").stdout
+    assert f"tap-freeagent ({company}): succeeded" in printed
+    assert f"{records} records, {calls} calls" in printed
+    samples = metrics_samples(meltano_env)
+    for stream, (stream_records, stream_calls, _) in streams.items():
+        labels = (("account_id", company), ("plugin", "tap-freeagent"), ("source", "freeagent"), ("stream", stream))
+        assert samples[("stratus_sync_records_total", labels)] == stream_records
+        assert samples[("stratus_sync_api_calls_total", labels)] == stream_calls
+    account = (("account_id", company), ("source", "freeagent"))
+    assert samples[("stratus_source_last_success_timestamp_seconds", account)] == finished.timestamp()

@@ -128,7 +128,7 @@ class Ledger:
         return self.streams[key]
 
     def name_account(self, account_id: str) -> None:
-        """The run's one account, learnt during the run (ShipBob's user id, read from the API):
+        """The run's one account, learnt during the run (ShipBob's user id, FreeAgent's company id):
         what was counted before it was known (under "") is that account's."""
         self.accounts = [account_id]
         for run in self.streams.values():
@@ -226,7 +226,10 @@ SYNC_STREAMS_SCHEMA = th.PropertiesList(
     th.Property("run_id", th.StringType, required=True),
     th.Property("stream", th.StringType, required=True),
     th.Property(
-        "account_id", th.StringType, required=True, description="Shopify shop domain, Amazon seller id, ShipBob user id"
+        "account_id",
+        th.StringType,
+        required=True,
+        description="Shopify shop domain, Amazon seller id, ShipBob user id, FreeAgent company id",
     ),
     th.Property("mode", th.StringType, description="full_table, incremental, bulk, report, ..."),
     _when("window_start", "Start of the window read, if the stream reads one"),

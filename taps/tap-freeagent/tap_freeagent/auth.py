@@ -16,6 +16,7 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,8 @@ class FreeAgentAuthenticator(OAuthAuthenticator):
         saved = read_token_file(token_file) if token_file is not None else None
         self.refresh_token = saved or refresh_token
         self.refreshes = 0
+        #: Told of each answer from the token endpoint (a 429 too): the run counts it as an API call.
+        self.on_response: Callable[[], None] = lambda: None
 
     @property
     def oauth_request_body(self) -> dict[str, Any]:
@@ -97,6 +100,7 @@ class FreeAgentAuthenticator(OAuthAuthenticator):
         for _ in range(REFRESH_TRIES):
             requested_at = utc_now()
             response = self._post()
+            self.on_response()
             if response.status_code == 429:
                 time.sleep(min(RETRY_CAP_S, float(response.headers.get("Retry-After") or 1)))
                 continue

@@ -14,6 +14,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.pagination import HeaderLinkPaginator
 from singer_sdk.streams import RESTStream
+from tap_common.measured import MeasuredAPIStream
 from tap_common.retry import ConnectionBudget, PacedRetries
 
 from tap_freeagent.errors import FreeAgentError
@@ -39,8 +40,11 @@ def error_message(response: requests.Response) -> str:
         return response.text[:200]
 
 
-class FreeAgentStream(PacedRetries, RESTStream[Any]):
-    """One FreeAgent list endpoint; every record carries `company_id` and ids beside its URL references."""
+class FreeAgentStream(MeasuredAPIStream, PacedRetries, RESTStream[Any]):
+    """One FreeAgent list endpoint; every record carries `company_id` and ids beside its URL references.
+
+    Its records, calls (token refreshes included) and window go to the run's ledger, under the
+    company's id once the API has named it."""
 
     #: The key of the list in the response body (`{"invoices": [...]}`).
     collection: ClassVar[str]
@@ -93,6 +97,17 @@ class FreeAgentStream(PacedRetries, RESTStream[Any]):
             params["updated_since"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
         return params
 
+    def plan_sync(self, context: Context | None) -> None:
+        super().plan_sync(context)
+        if not self.updated_since:
+            return
+        # A bank account's lists keep a bookmark per account: no one window to say for them.
+        self.run.mode = "incremental"
+        if self.parent_stream is None:
+            # The SDK writes the starting value just after this hook; the window needs it now.
+            self._write_starting_replication_value(context)
+            self.run.window_start = self.window_start(context)
+
     def context_params(self, context: Context | None) -> dict[str, Any]:  # noqa: ARG002 - for subclasses
         return {}
 
@@ -112,6 +127,7 @@ class FreeAgentStream(PacedRetries, RESTStream[Any]):
     # -- records -------------------------------------------------------------------
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
+        self.paging_progress()
         yield from extract_jsonpath(self.records_jsonpath, input=self.json_of(response))
 
     def post_process(self, row: dict[str, Any], context: Context | None = None) -> dict[str, Any] | None:  # noqa: ARG002
@@ -128,6 +144,9 @@ class FreeAgentStream(PacedRetries, RESTStream[Any]):
         ident = company.get("id") or company.get("subdomain")
         if ident is None:
             raise FreeAgentError("FreeAgent's company answer names no id or subdomain; cannot tag records")
+        if not self.ledger.accounts:
+            # What was counted before the company was named (its token exchange, this call) is its.
+            self.ledger.name_account(str(ident))
         return str(ident)
 
     def call(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -133,6 +133,7 @@ class TapFreeAgent(GuardedTap):
             refresh_token=str(self.config.get("refresh_token") or ""),
             token_file=Path(str(token_file)) if token_file else None,
         )
+        self.oauth.on_response = self.ledger.call
 
     def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
         return check_config(config, complete=complete, now=self.started_at)
@@ -141,7 +142,7 @@ class TapFreeAgent(GuardedTap):
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
 
     def run_accounts(self) -> list[str]:
-        return []  # the company is known once the API has named it
+        return []  # the company is known once the API has named it: `FreeAgentStream.company_id`
 
 
 def main() -> None:

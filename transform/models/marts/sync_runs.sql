@@ -8,6 +8,8 @@ with extract_runs as (
     union all
     select * from {{ ref('stg_amazon__sync_runs') }}
     union all
+    select * from {{ ref('stg_freeagent__sync_runs') }}
+    union all
     select * from {{ ref('stg_shipbob__sync_runs') }}
 ),
 

@@ -6,6 +6,8 @@ with streams as (
     union all
     select * from {{ ref('stg_amazon__sync_streams') }}
     union all
+    select * from {{ ref('stg_freeagent__sync_streams') }}
+    union all
     select * from {{ ref('stg_shipbob__sync_streams') }}
 )
 

@@ -1,0 +1,1 @@
+{{ staged_sync_streams('freeagent') }}
