@@ -151,7 +151,10 @@ def test_settlements_match_the_sandbox_ledgers_to_the_cent(built, sandbox, wareh
 
 
 def test_sources_are_fresh_and_docs_generate(built, meltano_env):
-    freshness = meltano(meltano_env, "invoke", "dbt-postgres", "source", "freshness")
+    # The sources this warehouse loaded: dbt's freshness errors on a source never loaded (ShipBob here).
+    freshness = meltano(
+        meltano_env, "invoke", "dbt-postgres", "source", "freshness", "--select", "source:shopify", "source:amazon"
+    )
     for table in ("freshness of amazon.orders", "freshness of amazon.settlements", "freshness of shopify.payouts"):
         assert any(table in line and "PASS" in line for line in freshness.stdout.splitlines()), table
     meltano(meltano_env, "invoke", "dbt-postgres", "docs", "generate")
