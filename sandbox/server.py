@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -41,6 +41,13 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 _FAULT_PATH = "/_sandbox/faults"
 _SHOPIFY_PATH = re.compile(r"^(?:/shops/(?P<shop>[^/]+))?/admin/api/(?P<version>[^/]+)/graphql\.json$")
+
+
+def present_anchor() -> datetime:
+    """An anchor at this second. The default anchor (today 00:00 UTC) ends a world's history at
+    midnight, so late in the day its last day of changes is nearly empty; a test that needs those
+    changes anchors here and sees the same world at any hour."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import meltano, pipeline_env, query
 from sandbox.amazon.data import OrderShapes, render
-from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.server import Sandbox, SandboxOptions, present_anchor, running
 
 pytestmark = pytest.mark.pipeline
 
@@ -39,6 +39,7 @@ def sandbox():
             time_scale=TIME_SCALE,
             amazon_live_orders_per_day=2.0,
             amazon_shapes=OrderShapes(split_lines=0.5),
+            anchor=present_anchor(),  # both paths hold same-SKU orders at any hour
         )
     )
     with running(world) as url:

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import meltano, pipeline_env, query
 from sandbox.amazon.data import OrderShapes, render
-from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.server import Sandbox, SandboxOptions, present_anchor, running
 
 pytestmark = pytest.mark.pipeline
 
@@ -33,7 +33,9 @@ def sandbox():
         zero_value=0.1,
         slow_payments=0.2,
     )
-    world = Sandbox(SandboxOptions(amazon_orders=150, days=10, time_scale=600, amazon_shapes=shapes))
+    world = Sandbox(
+        SandboxOptions(amazon_orders=150, days=10, time_scale=600, amazon_shapes=shapes, anchor=present_anchor())
+    )
     with running(world) as url:
         yield world, url
 

@@ -11,7 +11,7 @@ from tap_amazon_spapi.tap import TapAmazonSPAPI
 from tap_common import testing
 
 from sandbox.amazon.data import OrderShapes
-from sandbox.server import Sandbox, SandboxOptions, running
+from sandbox.server import Sandbox, SandboxOptions, present_anchor, running
 
 SELLER = "A2STRATUSDEMO01"
 MARKETPLACES = ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"]
@@ -30,6 +30,7 @@ def standard_options(**overrides: Any) -> SandboxOptions:
         "days": DAYS,
         "time_scale": 600,
         "amazon_shapes": OrderShapes(split_lines=0.1),
+        "anchor": present_anchor(),  # the last day's changes (read through searchOrders) at any hour
     }
     return SandboxOptions(**{**options, **overrides})
 

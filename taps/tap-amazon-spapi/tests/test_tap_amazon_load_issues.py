@@ -11,6 +11,7 @@ from spapi_sandbox import MARKETPLACES, SELLER, sync, tap_config
 
 from sandbox.amazon.documents import SETTLEMENT
 from sandbox.faults import Fault, post_faults
+from sandbox.server import present_anchor
 
 RETURNS = "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
 ORDERS_BY_UPDATE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
@@ -84,7 +85,7 @@ def test_an_orders_row_with_an_unknown_date_is_set_aside_and_its_order_still_loa
 
 
 def test_a_search_orders_order_with_an_unknown_date_is_set_aside_with_its_items(sandbox_factory, caplog):
-    _, url = sandbox_factory(amazon_orders=300, days=30, time_scale=600)
+    _, url = sandbox_factory(amazon_orders=300, days=30, time_scale=600, anchor=present_anchor())
     post_faults(url, Fault("unreadable_order_dates", "amazon"))
     with caplog.at_level(logging.WARNING):
         out = sync(tap_config(url), streams={"orders", "order_items", "load_issues"})

@@ -6,12 +6,14 @@ from spapi_sandbox import calls, sync, tap_config
 from tap_amazon_spapi.streams.fulfillment import FbaShipmentsStream
 from tap_amazon_spapi.streams.orders import ORDER_PERSONAL
 
+from sandbox.server import present_anchor
+
 STREAMS = {"orders", "order_items", "fba_shipments"}
 SHIPMENT_PERSONAL = {name.replace("-", "_") for name in FbaShipmentsStream.PERSONAL}
 
 
 def test_without_pii_no_personal_column_is_declared_or_emitted(sandbox_factory):
-    sandbox, url = sandbox_factory(amazon_orders=80, days=30, time_scale=600)
+    sandbox, url = sandbox_factory(amazon_orders=80, days=30, time_scale=600, anchor=present_anchor())
     out = sync(tap_config(url), streams=STREAMS)
     assert out.records["fba_shipments"] and out.records["orders"]
     for stream, personal in (("fba_shipments", SHIPMENT_PERSONAL), ("orders", set(ORDER_PERSONAL))):
@@ -22,7 +24,7 @@ def test_without_pii_no_personal_column_is_declared_or_emitted(sandbox_factory):
 
 
 def test_with_pii_personal_columns_arrive_through_restricted_tokens(sandbox_factory):
-    sandbox, url = sandbox_factory(amazon_orders=80, days=30, time_scale=600)
+    sandbox, url = sandbox_factory(amazon_orders=80, days=30, time_scale=600, anchor=present_anchor())
     out = sync(tap_config(url, pii=True), streams=STREAMS)
     shipments = out.records["fba_shipments"]
     assert all(s["buyer_email"] and s["ship_city"] for s in shipments)
