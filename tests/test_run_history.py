@@ -326,17 +326,25 @@ def test_freeagent_run_recorded_under_its_company(sandbox, meltano_env, warehous
     world, _ = sandbox
     assert not query(warehouse, "select 1 from warehouse.source_freshness where source = 'freeagent'")
     world.clear_log()
-    meltano(meltano_env, "run", "tap-freeagent", "target-postgres", "dbt-postgres:run")
+    # As the scheduler runs it: the schedule names its job to the tap (meltano.yml `env`).
+    meltano(meltano_env, "schedule", "run", "freeagent-hourly")
     served = [r for r in world.requests() if r.get("api") == "freeagent"]
     runs = query(
         warehouse,
-        "select run_id, plugin, account_ids, outcome, error, records, api_calls, api_cost, finished_at"
+        "select run_id, job, plugin, account_ids, outcome, error, records, api_calls, api_cost, finished_at"
         " from warehouse.sync_runs where source = 'freeagent'",
     )
     assert len(runs) == 1
-    run_id, plugin, accounts, outcome, error, records, calls, cost, finished = runs[0]
+    run_id, job, plugin, accounts, outcome, error, records, calls, cost, finished = runs[0]
     [(company,)] = query(warehouse, "select distinct company_id from raw_freeagent.company")
-    assert (plugin, accounts, outcome, error, cost) == ("tap-freeagent", [company], "succeeded", None, None)
+    assert (job, plugin, accounts, outcome, error, cost) == (
+        "freeagent-to-warehouse",
+        "tap-freeagent",
+        [company],
+        "succeeded",
+        None,
+        None,
+    )
     assert calls == len(served) > 0
     streams = {
         stream: (stream_records, stream_calls, account)
