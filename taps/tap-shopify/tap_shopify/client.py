@@ -100,6 +100,8 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
         self._windows: dict[str, Window] = {}
         # Records emitted by an interrupted run at the bookmark's timestamp: (timestamp, ids).
         self._repeats: tuple[str | None, frozenset[str]] = (None, frozenset())
+        #: Set while records older than the window are read again (a payout whose status moved).
+        self.out_of_order = False
 
     # -- endpoint and auth -------------------------------------------------
 
@@ -208,25 +210,26 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
             after = info.get("endCursor")
 
     def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
-        # A deleted row carries its deletion time, not a place in the window: it must not
-        # move the bookmark (the window's end covers it once the sync completes).
-        if latest_record.get("_sdc_deleted_at"):
-            return
-        if not self.replication_key:
-            super()._increment_stream_state(latest_record, context=context)
+        # A deleted row carries its deletion time, and a row read again its old time, not a place
+        # in the window: neither moves the bookmark (the window's end covers them once the sync completes).
+        if latest_record.get("_sdc_deleted_at") or self.out_of_order:
             return
         state = self.get_context_state(context)
         previous = state.get("replication_key_value")
         super()._increment_stream_state(latest_record, context=context)
-        current = state.get("replication_key_value")
-        ids = list(state.get(IDS_AT_BOOKMARK) or []) if current == previous else []
-        ids.append(latest_record["id"])
-        state[IDS_AT_BOOKMARK] = ids
+        if self.replication_key and self.is_sorted:  # an unsorted read resumes from its old bookmark
+            current = state.get("replication_key_value")
+            ids = (state.get(IDS_AT_BOOKMARK) or []) if current == previous else []
+            state[IDS_AT_BOOKMARK] = [*ids, latest_record["id"]]
 
     def close_window(self, context: Context | None) -> None:
-        """The window was read to its end: the next sync starts there."""
+        """The window was read to its end: the next sync starts there, whatever the records' times.
+
+        An unsorted stream's progress markers (the newest record read) would otherwise become its
+        bookmark and that record be read again by every sync."""
         state = self.get_context_state(context)
         end = shopify_time(self.window(context).end)
+        state.pop("progress_markers", None)
         if str(state.get("replication_key_value") or "") < end:
             state["replication_key"] = self.replication_key
             state["replication_key_value"] = end
