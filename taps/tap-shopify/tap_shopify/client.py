@@ -167,7 +167,7 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
     def is_repeat(self, node: dict[str, Any]) -> bool:
         """Whether an interrupted run already emitted this very version of the record."""
         at, ids = self._repeats
-        return bool(ids) and node.get("id") in ids and _normal_time(node.get(self.node_field)) == at
+        return bool(ids) and node.get("id") in ids and normal_time(node.get(self.node_field)) == at
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         if self.replication_key:
@@ -436,6 +436,6 @@ def parse_time(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _normal_time(value: Any) -> str | None:
+def normal_time(value: Any) -> str | None:
     """A timestamp as the state stores it, for exact comparison."""
     return None if value is None else shopify_time(parse_time(value))
