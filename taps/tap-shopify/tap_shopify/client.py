@@ -156,7 +156,8 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
 
     def plan_sync(self, context: Context | None) -> None:
         super().plan_sync(context)
-        if self.replication_key and self.parent_stream is None:
+        # One window for the whole stream; a stream read per partition (location) has one each.
+        if self.replication_key and self.parent_stream is None and not self.state_partitioning_keys:
             window = self.window(context)
             self.run.window_start, self.run.window_end = window.start, window.end
 
