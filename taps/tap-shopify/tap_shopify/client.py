@@ -191,24 +191,16 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
             # An earlier or interrupted run already read deletions up to there.
             window = Window(start=parse_time(read_to), end=window.end)
         query = f"action:destroy AND subject_type:{self.deletion_subject} AND " + window.search("created_at")
-        after = None
-        while True:
-            payload = self.post_request_json("deletion_events", {"first": EVENTS_PAGE, "after": after, "query": query})
-            events = dig(payload, ("data", "events")) or {}
-            for event in events.get("nodes") or []:
-                if event.get("subjectType") == self.deletion_subject and event.get("subjectId"):
-                    deleted_at = event["createdAt"]
-                    yield {
-                        "shop": self.shop,
-                        "id": event["subjectId"],
-                        self.replication_key: deleted_at,
-                        "_sdc_deleted_at": deleted_at,
-                    }
-            info = events.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                state[DELETIONS_READ_TO] = shopify_time(window.end)
-                return
-            after = info.get("endCursor")
+        for event in self.all_pages("deletion_events", {"first": EVENTS_PAGE, "query": query}, ("events",)):
+            if event.get("subjectType") == self.deletion_subject and event.get("subjectId"):
+                deleted_at = event["createdAt"]
+                yield {
+                    "shop": self.shop,
+                    "id": event["subjectId"],
+                    self.replication_key: deleted_at,
+                    "_sdc_deleted_at": deleted_at,
+                }
+        state[DELETIONS_READ_TO] = shopify_time(window.end)
 
     def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
         # A deleted row carries its deletion time, and a row read again its old time, not a place
@@ -431,6 +423,17 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
         if requested is not None:
             self.expected_costs[name] = float(requested)
         return payload
+
+    def all_pages(self, name: str, variables: dict[str, Any], path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+        """Every node of the connection at `data.<path>` of the query `name`, page after page."""
+        after = None
+        while True:
+            found = dig(self.post_request_json(name, {**variables, "after": after}), ("data", *path)) or {}
+            yield from found.get("nodes") or []
+            info = found.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
 
 
 def parse_time(value: Any) -> datetime:

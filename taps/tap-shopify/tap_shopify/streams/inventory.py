@@ -56,15 +56,9 @@ class LocationsStream(ShopifyStream):
     def location_ids(self) -> list[str]:
         """Every location's id: from this sync's read of the locations, or read now."""
         if self._ids is None:
-            ids, after = [], None
-            while True:
-                found = dig(self.post_request_json(self.query_name, self.variables(None, after)), ("data", "locations"))
-                ids += [node["id"] for node in (found or {}).get("nodes") or []]
-                info = (found or {}).get("pageInfo") or {}
-                if not info.get("hasNextPage"):
-                    break
-                after = info.get("endCursor")
-            self._ids = ids
+            self._ids = [
+                node["id"] for node in self.all_pages(self.query_name, self.variables(None, None), self.result_path)
+            ]
         return self._ids
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:

@@ -93,17 +93,9 @@ class MovedPayoutsStream(UpdatedAtStream):
 
     def payout_statuses(self, issued: Window) -> dict[str, str]:
         """Status of each payout issued in the window, by legacy id."""
-        statuses: dict[str, str] = {}
-        after = None
-        while True:
-            variables = {"first": STATUS_PAGE, "after": after, "query": issued.search("issued_at")}
-            payouts = dig(self.post_request_json("payout_statuses", variables), ("data", *PayoutsStream.result_path))
-            for node in (payouts or {}).get("nodes") or []:
-                statuses[str(node["legacyResourceId"])] = str(node["status"])
-            info = (payouts or {}).get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                return statuses
-            after = info.get("endCursor")
+        variables = {"first": STATUS_PAGE, "query": issued.search("issued_at")}
+        payouts = self.all_pages("payout_statuses", variables, PayoutsStream.result_path)
+        return {str(node["legacyResourceId"]): str(node["status"]) for node in payouts}
 
 
 class PayoutsStream(MovedPayoutsStream):
@@ -196,19 +188,8 @@ class BalanceTransactionsStream(MovedPayoutsStream):
     def reread(self, payout_legacy_ids: list[str]) -> Iterator[dict[str, Any]]:
         """Every transaction of these payouts, again: their status or payout changed."""
         for payout_legacy_id in payout_legacy_ids:
-            after = None
-            while True:
-                variables = {
-                    "first": self.page_size,
-                    "after": after,
-                    "query": f"payments_transfer_id:{payout_legacy_id}",
-                }
-                found = dig(self.post_request_json(self.query_name, variables), ("data", *self.result_path)) or {}
-                yield from (self.record(node) for node in found.get("nodes") or [])
-                info = found.get("pageInfo") or {}
-                if not info.get("hasNextPage"):
-                    break
-                after = info.get("endCursor")
+            variables = {"first": self.page_size, "query": f"payments_transfer_id:{payout_legacy_id}"}
+            yield from map(self.record, self.all_pages(self.query_name, variables, self.result_path))
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         return map(self.record, self.nodes(response))
