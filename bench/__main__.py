@@ -386,12 +386,21 @@ class Bench:
             procs.run([*tap, "--state", str(state)], ["tee", str(sync_file)], target)
             state.write_text(json.dumps(_last_state(sync_file) or json.loads(state.read_text())))
             calls = _calls_by_operation(stage.world.requests())
+            points: dict[str, int] = {}
+            for entry in stage.world.requests():
+                name = str(entry.get("operation") or entry.get("api"))
+                points[name] = points.get(name, 0) + (entry.get("actual_cost") or 0)
             # What the hourly jobs run (meltano.yml).
             stage.meltano("run", "dbt-postgres:hourly")
         busiest = max(calls, key=lambda name: calls[name])
         self.results["api_time"]["shopify_incremental_calls"] = calls[busiest]
         self.results["api_time"]["shopify_incremental_busiest"] = busiest
         self.results["api_time"]["shopify_incremental_calls_by_query"] = calls
+        # The whole sync's points (the changed orders' data and the fixed calls) over the orders changed.
+        self.results["api_time"]["shopify_incremental_points_by_query"] = points
+        self.results["api_time"]["shopify_incremental_points_per_changed_order"] = round(
+            sum(points.values()) / CHANGED_PER_HOUR, 1
+        )
         self.results["dbt"]["incremental_s_10x"] = round(_dbt_seconds(), 1)
         self.results["dbt"]["incremental_models_node_s_10x"] = round(_dbt_node_seconds("model"), 1)
         self.results["dbt"]["incremental_tests_node_s_10x"] = round(_dbt_node_seconds("test"), 1)

@@ -102,6 +102,22 @@ class Catalog:
     product_times: dict[int, tuple[datetime, datetime]]  # product index -> (created, updated)
     #: Titles set on purpose (product index -> title), e.g. text a warehouse cannot store as is.
     titles: dict[int, str] = field(default_factory=dict)
+    #: Locations edited since they were set up (location index -> when).
+    location_edits: dict[int, datetime] = field(default_factory=dict)
+
+    def edit_location(self, location: Location, at: datetime) -> None:
+        """The merchant edits a location (its name, its address): its `updatedAt` moves."""
+        self.location_edits[location.index] = at.replace(microsecond=0)
+
+    def set_available(self, item: CatalogItem, location: Location, available: int, at: datetime) -> Level:
+        """A stock change of one item at one location: its level's quantities and `updatedAt` move,
+        not its item's or its location's."""
+        index = next(i for i, lv in enumerate(self.levels) if lv.item.sku == item.sku and lv.location == location)
+        old = self.levels[index]
+        quantities = {**old.quantities, "available": available}
+        quantities["on_hand"] = available + sum(quantities[n] for n in UNAVAILABLE)
+        self.levels[index] = Level(item, location, quantities, old.created_at, at.replace(microsecond=0))
+        return self.levels[index]
 
     def items_of(self, product_index: int) -> list[CatalogItem]:
         return [i for i in CATALOG if i.product_index == product_index]
@@ -142,7 +158,7 @@ class Catalog:
                 ],
             },
             "createdAt": iso(created),
-            "updatedAt": iso(created),
+            "updatedAt": iso(self.location_edits.get(location.index, created)),
         }
 
     def level_object(self, level: Level) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from sandbox.shopify.catalog_data import (
 from sandbox.shopify.connection import ConnectionArgumentError, page_args, paginate, paginate_sorted
 from sandbox.shopify.data import LEGACY_ID_BASE, OrderFact, ShopData, gid, iso
 from sandbox.shopify.fulfillment_orders import fulfillment_order
-from sandbox.shopify.ledger import Ledger, build_ledger, customer_object
+from sandbox.shopify.ledger import PAYOUT_ID_BASE, Ledger, build_ledger, customer_object
 from sandbox.shopify.order_activity import render_order_activity
 from sandbox.shopify.search import matches, parse_query
 
@@ -394,12 +394,21 @@ class ShopEntities:
         variant = None if item is None else self.variant(item)
         return None if variant is None or {variant["id"], variant["product"]["id"]} & self.data.deleted_ids else variant
 
+    def payout(self, object_gid: str) -> dict[str, Any] | None:
+        """A payout issued by now, by global id."""
+        number = _number(object_gid, "ShopifyPaymentsPayout")
+        ledger, now = self.ledger, self.now()
+        found = next((p for p in ledger.issued(now) if number == PAYOUT_ID_BASE + p.number), None)
+        return None if found is None else ledger.payout_object(found, self.data.currency, now)
+
     def node(self, object_gid: str) -> dict[str, Any] | None:
-        """An order, its refund, fulfillment or fulfillment order, or a variant, by global id."""
+        """An order, its refund, fulfillment or fulfillment order, a variant or a payout, by global id."""
         if object_gid.startswith("gid://shopify/FulfillmentOrder/"):
             return self.fulfillment_order(object_gid)
         if object_gid.startswith("gid://shopify/ProductVariant/"):
             return self.product_variant(object_gid)
+        if object_gid.startswith("gid://shopify/ShopifyPaymentsPayout/"):
+            return self.payout(object_gid)
         if object_gid.startswith("gid://shopify/Refund/"):
             return self._child_of_order(object_gid, "Refund", "refunds")
         if object_gid.startswith("gid://shopify/Fulfillment/"):

@@ -100,6 +100,8 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
         self._windows: dict[str, Window] = {}
         # Records emitted by an interrupted run at the bookmark's timestamp: (timestamp, ids).
         self._repeats: tuple[str | None, frozenset[str]] = (None, frozenset())
+        #: Set while records older than the window are read again (a payout whose status moved).
+        self.out_of_order = False
 
     # -- endpoint and auth -------------------------------------------------
 
@@ -154,7 +156,8 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
 
     def plan_sync(self, context: Context | None) -> None:
         super().plan_sync(context)
-        if self.replication_key and self.parent_stream is None:
+        # One window for the whole stream; a stream read per partition (location) has one each.
+        if self.replication_key and self.parent_stream is None and not self.state_partitioning_keys:
             window = self.window(context)
             self.run.window_start, self.run.window_end = window.start, window.end
 
@@ -165,7 +168,7 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
     def is_repeat(self, node: dict[str, Any]) -> bool:
         """Whether an interrupted run already emitted this very version of the record."""
         at, ids = self._repeats
-        return bool(ids) and node.get("id") in ids and _normal_time(node.get(self.node_field)) == at
+        return bool(ids) and node.get("id") in ids and normal_time(node.get(self.node_field)) == at
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         if self.replication_key:
@@ -188,45 +191,38 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
             # An earlier or interrupted run already read deletions up to there.
             window = Window(start=parse_time(read_to), end=window.end)
         query = f"action:destroy AND subject_type:{self.deletion_subject} AND " + window.search("created_at")
-        after = None
-        while True:
-            payload = self.post_request_json("deletion_events", {"first": EVENTS_PAGE, "after": after, "query": query})
-            events = dig(payload, ("data", "events")) or {}
-            for event in events.get("nodes") or []:
-                if event.get("subjectType") == self.deletion_subject and event.get("subjectId"):
-                    deleted_at = event["createdAt"]
-                    yield {
-                        "shop": self.shop,
-                        "id": event["subjectId"],
-                        self.replication_key: deleted_at,
-                        "_sdc_deleted_at": deleted_at,
-                    }
-            info = events.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                state[DELETIONS_READ_TO] = shopify_time(window.end)
-                return
-            after = info.get("endCursor")
+        for event in self.all_pages("deletion_events", {"first": EVENTS_PAGE, "query": query}, ("events",)):
+            if event.get("subjectType") == self.deletion_subject and event.get("subjectId"):
+                deleted_at = event["createdAt"]
+                yield {
+                    "shop": self.shop,
+                    "id": event["subjectId"],
+                    self.replication_key: deleted_at,
+                    "_sdc_deleted_at": deleted_at,
+                }
+        state[DELETIONS_READ_TO] = shopify_time(window.end)
 
     def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
-        # A deleted row carries its deletion time, not a place in the window: it must not
-        # move the bookmark (the window's end covers it once the sync completes).
-        if latest_record.get("_sdc_deleted_at"):
-            return
-        if not self.replication_key:
-            super()._increment_stream_state(latest_record, context=context)
+        # A deleted row carries its deletion time, and a row read again its old time, not a place
+        # in the window: neither moves the bookmark (the window's end covers them once the sync completes).
+        if latest_record.get("_sdc_deleted_at") or self.out_of_order:
             return
         state = self.get_context_state(context)
         previous = state.get("replication_key_value")
         super()._increment_stream_state(latest_record, context=context)
-        current = state.get("replication_key_value")
-        ids = list(state.get(IDS_AT_BOOKMARK) or []) if current == previous else []
-        ids.append(latest_record["id"])
-        state[IDS_AT_BOOKMARK] = ids
+        if self.replication_key and self.is_sorted:  # an unsorted read resumes from its old bookmark
+            current = state.get("replication_key_value")
+            ids = (state.get(IDS_AT_BOOKMARK) or []) if current == previous else []
+            state[IDS_AT_BOOKMARK] = [*ids, latest_record["id"]]
 
     def close_window(self, context: Context | None) -> None:
-        """The window was read to its end: the next sync starts there."""
+        """The window was read to its end: the next sync starts there, whatever the records' times.
+
+        An unsorted stream's progress markers (the newest record read) would otherwise become its
+        bookmark and that record be read again by every sync."""
         state = self.get_context_state(context)
         end = shopify_time(self.window(context).end)
+        state.pop("progress_markers", None)
         if str(state.get("replication_key_value") or "") < end:
             state["replication_key"] = self.replication_key
             state["replication_key_value"] = end
@@ -428,11 +424,22 @@ class ShopifyStream(MeasuredAPIStream, ReachableStream, GraphQLStream[str | None
             self.expected_costs[name] = float(requested)
         return payload
 
+    def all_pages(self, name: str, variables: dict[str, Any], path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+        """Every node of the connection at `data.<path>` of the query `name`, page after page."""
+        after = None
+        while True:
+            found = dig(self.post_request_json(name, {**variables, "after": after}), ("data", *path)) or {}
+            yield from found.get("nodes") or []
+            info = found.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
+
 
 def parse_time(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _normal_time(value: Any) -> str | None:
+def normal_time(value: Any) -> str | None:
     """A timestamp as the state stores it, for exact comparison."""
     return None if value is None else shopify_time(parse_time(value))

@@ -143,8 +143,9 @@ class TapShopify(GuardedTap):
             th.IntegerType,
             default=PAYOUT_SETTLE_DAYS,
             title="Payout settle window (days)",
-            description="Days before the bookmark whose payouts may still change: their payouts are read again, "
-            "and the balance transactions of any whose status moved; raise it for weekly or monthly payouts",
+            description="Days before the bookmark whose payouts may still change: their statuses are read again, "
+            "and any payout whose status moved is read again with its balance transactions; raise it for weekly "
+            "or monthly payouts",
         ),
         th.Property(
             "api_url",

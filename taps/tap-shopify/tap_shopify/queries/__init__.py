@@ -20,6 +20,7 @@ _FRAGMENT_FILES = {
     "FulfillmentFields": "fulfillment_fields",
     "FulfillmentLineItemFields": "fulfillment_line_item_fields",
     "VariantFields": "variant_fields",
+    "PayoutFields": "payout_fields",
 }
 
 

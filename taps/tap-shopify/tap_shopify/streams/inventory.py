@@ -4,6 +4,10 @@ Inventory levels are read per location (`location.inventoryLevels`, filtered on
 `updated_at`), because a stock change moves the level's `updatedAt` but not its item's:
 reading levels through their items would miss them. Neither connection can sort on
 UPDATED_AT, so their bookmarks are kept until each stream (or location) is done.
+
+`locations` takes no `updated_at` search term: every sync reads the few locations in one
+call (it needs their ids for the levels anyway) and emits only those changed since the
+bookmark.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.client import ShopifyStream, legacy_id, to_decimal
+from tap_shopify.client import ShopifyStream, legacy_id, normal_time, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.incremental import UpdatedAtStream
 from tap_shopify.streams.order_activity import MONEY
+from tap_shopify.window import shopify_time
 
 # Shopify's named inventory states; on_hand = available + committed + reserved + damaged
 # + safety_stock + quality_control. `incoming` is on its way, not on hand.
@@ -35,13 +40,39 @@ QUANTITY_NAMES = (
 
 
 class LocationsStream(ShopifyStream):
-    """Every location, active or not (a few per shop: read in full each run)."""
+    """Every location, active or not: all read, those changed in the window emitted."""
 
     name = "locations"
     query_name = "locations"
     result_path = ("locations",)
     primary_keys = ("shop", "id")
-    replication_key = None
+    replication_key = "updated_at"
+    is_sorted = False  # LocationSortKeys has no UPDATED_AT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ids: list[str] | None = None  # every location's id, once read in this sync
+
+    def location_ids(self) -> list[str]:
+        """Every location's id: from this sync's read of the locations, or read now."""
+        if self._ids is None:
+            self._ids = [
+                node["id"] for node in self.all_pages(self.query_name, self.variables(None, None), self.result_path)
+            ]
+        return self._ids
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        ids: list[str] = []
+        for record in super().get_records(context):
+            ids.append(record["id"])
+            if self.changed(record, context):
+                yield record
+        self._ids = ids
+
+    def changed(self, record: dict[str, Any], context: Context | None) -> bool:
+        """Whether the location changed in this sync's window (the search cannot tell)."""
+        start, updated = self.window(context).start, normal_time(record.get("updated_at"))
+        return start is None or updated is None or updated >= shopify_time(start)
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -86,9 +117,6 @@ class LocationsStream(ShopifyStream):
                 "updated_at": node.get("updatedAt"),
             }
 
-    def get_child_context(self, record: dict[str, Any], context: Context | None) -> Context:  # noqa: ARG002
-        return {"location_id": record["id"]}
-
 
 class InventoryLevelsStream(UpdatedAtStream):
     """Stock of each inventory item at one location, one column per quantity name."""
@@ -96,7 +124,6 @@ class InventoryLevelsStream(UpdatedAtStream):
     name = "inventory_levels"
     query_name = "inventory_levels"
     result_path = ("location", "inventoryLevels")
-    parent_stream_type = LocationsStream
     state_partitioning_keys: ClassVar[list[str]] = ["location_id"]
     primary_keys = ("shop", "id")
     is_sorted = False
@@ -111,6 +138,13 @@ class InventoryLevelsStream(UpdatedAtStream):
         th.Property("created_at", th.DateTimeType),
         th.Property("updated_at", th.DateTimeType, required=True),
     ).to_dict()
+
+    @property
+    def partitions(self) -> list[dict[str, Any]]:
+        # Every location, changed or not: a level changes without its location.
+        locations = self._tap.streams[LocationsStream.name]
+        assert isinstance(locations, LocationsStream)
+        return [{"location_id": location_id} for location_id in locations.location_ids()]
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:
         assert context is not None

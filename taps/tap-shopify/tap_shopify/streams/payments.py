@@ -2,14 +2,11 @@
 
 Neither has an `updated_at`, and both change after creation: a transaction is PENDING
 until a payout takes it (SCHEDULED), and the payout is PAID when the bank has it. Each is
-bookmarked on the time it happened (payouts `issued_at`, transactions `processed_at`):
-
-- payouts are few (about one a business day), so every sync simply reads the last
-  `payout_settle_days` before the bookmark again;
-- transactions are many (about one per payment), and all of a payout's change together, so
-  a sync reads those processed since the bookmark, then the statuses of the payouts issued
-  in the settle window, and reads again only the transactions of a payout that is new or
-  whose status moved since the statuses kept in state.
+bookmarked on the time it happened (payouts `issued_at`, transactions `processed_at`), and
+a sync reads those since the bookmark; then the statuses of the payouts issued in the
+`payout_settle_days` before it (one cheap call), and reads again only what belongs to a
+payout that is new or whose status moved since the statuses kept in state: the payout
+itself by id, and its transactions. Nothing unchanged is read twice.
 
 A shop without Shopify Payments has no account: no records.
 """
@@ -36,9 +33,12 @@ if TYPE_CHECKING:
 #: processed (daily schedule, by country) and banks take 1-3 business days more; over a weekend
 #: or holiday that is up to about 10 calendar days until PAID.
 PAYOUT_SETTLE_DAYS = 10
-#: State key of the balance transactions: the status of each payout in the settle window, as last read.
+#: State key of both streams: the status of each payout in the settle window, as last read.
 PAYOUT_STATUSES = "payout_statuses"
 STATUS_PAGE = 250
+#: Payouts read again per `nodes(ids:)` request: about 15 points each, well within a query's limit.
+PAYOUT_NODES_PAGE = 50
+PAYOUT_GID = "gid://shopify/ShopifyPaymentsPayout/{}"
 
 SUMMARY_PARTS = {
     "charges_gross": "chargesGross",
@@ -65,8 +65,41 @@ def settle_days(config: Any) -> int:
     return PAYOUT_SETTLE_DAYS if settle is None else int(settle)
 
 
-class PayoutsStream(UpdatedAtStream):
-    """Bookmarked on `issued_at`; each sync reads the settle window before the bookmark again."""
+class MovedPayoutsStream(UpdatedAtStream):
+    """Reads its window, then again what belongs to the payouts whose status moved (`reread`)."""
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        state = self.get_context_state(context)
+        first_run = not state.get("replication_key_value")
+        window = self.window(context)
+        # Statuses first: a record read after them is at least as new as they are. They cover
+        # the settle window before the bookmark (a first run: before its end, where the next starts).
+        since = window.end if first_run or window.start is None else window.start
+        statuses = self.payout_statuses(Window(since - timedelta(days=settle_days(self.config)), window.end))
+        yield from super().get_records(context)  # since the bookmark
+        if not first_run:  # a first run has just read everything
+            seen = state.get(PAYOUT_STATUSES) or {}
+            moved = [legacy_id for legacy_id, status in statuses.items() if seen.get(legacy_id) != status]
+            self.out_of_order = True  # older than the window: they do not move the bookmark
+            try:
+                yield from self.reread(moved)
+            finally:
+                self.out_of_order = False
+        state[PAYOUT_STATUSES] = statuses
+
+    def reread(self, payout_legacy_ids: list[str]) -> Iterator[dict[str, Any]]:
+        """What belongs to these payouts, read again."""
+        raise NotImplementedError
+
+    def payout_statuses(self, issued: Window) -> dict[str, str]:
+        """Status of each payout issued in the window, by legacy id."""
+        variables = {"first": STATUS_PAGE, "query": issued.search("issued_at")}
+        payouts = self.all_pages("payout_statuses", variables, PayoutsStream.result_path)
+        return {str(node["legacyResourceId"]): str(node["status"]) for node in payouts}
+
+
+class PayoutsStream(MovedPayoutsStream):
+    """Bookmarked on `issued_at`; payouts whose status moved are read again by id."""
 
     name = "payouts"
     query_name = "payouts"
@@ -77,8 +110,9 @@ class PayoutsStream(UpdatedAtStream):
     node_field = "issuedAt"
     is_sorted = True
 
-    def lookback_days(self) -> int:
-        return max(super().lookback_days(), settle_days(self.config))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read: set[str] = set()  # legacy ids read in this sync's window
 
     schema = th.PropertiesList(
         th.Property("shop", th.StringType, required=True, description="The myshopify domain"),
@@ -95,21 +129,31 @@ class PayoutsStream(UpdatedAtStream):
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         for node in self.nodes(response):
-            yield {
-                "shop": self.shop,
-                "id": node["id"],
-                "legacy_resource_id": legacy_id(node),
-                "issued_at": node["issuedAt"],
-                "status": node.get("status"),
-                "transaction_type": node.get("transactionType"),
-                "external_trace_id": node.get("externalTraceId"),
-                "net": _amount(node, "net"),
-                "currency_code": dig(node, ("net", "currencyCode")),
-                **{column: _amount(node, "summary", field) for column, field in SUMMARY_PARTS.items()},
-            }
+            self._read.add(str(node["legacyResourceId"]))
+            yield self.record(node)
+
+    def reread(self, payout_legacy_ids: list[str]) -> Iterator[dict[str, Any]]:
+        unread = [PAYOUT_GID.format(i) for i in payout_legacy_ids if i not in self._read]
+        for start in range(0, len(unread), PAYOUT_NODES_PAGE):
+            payload = self.post_request_json("payout_nodes", {"ids": unread[start : start + PAYOUT_NODES_PAGE]})
+            yield from (self.record(node) for node in dig(payload, ("data", "nodes")) or [] if node)
+
+    def record(self, node: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "shop": self.shop,
+            "id": node["id"],
+            "legacy_resource_id": legacy_id(node),
+            "issued_at": node["issuedAt"],
+            "status": node.get("status"),
+            "transaction_type": node.get("transactionType"),
+            "external_trace_id": node.get("externalTraceId"),
+            "net": _amount(node, "net"),
+            "currency_code": dig(node, ("net", "currencyCode")),
+            **{column: _amount(node, "summary", field) for column, field in SUMMARY_PARTS.items()},
+        }
 
 
-class BalanceTransactionsStream(UpdatedAtStream):
+class BalanceTransactionsStream(MovedPayoutsStream):
     """Bookmarked on `processed_at`; re-reads the transactions of the payouts that moved."""
 
     name = "balance_transactions"
@@ -141,59 +185,11 @@ class BalanceTransactionsStream(UpdatedAtStream):
         th.Property("payout_status", th.StringType, description="PENDING until a payout takes it, then its payout's"),
     ).to_dict()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._rereading = False
-
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        state = self.get_context_state(context)
-        first_run = not state.get("replication_key_value")
-        window = self.window(context)
-        # Statuses first: a transaction read after them is at least as new as they are. They cover
-        # the settle window before the bookmark (a first run: before its end, where the next starts).
-        since = window.end if first_run or window.start is None else window.start
-        statuses = self.payout_statuses(Window(since - timedelta(days=settle_days(self.config)), window.end))
-        yield from super().get_records(context)  # processed since the bookmark
-        if not first_run:  # a first run has just read every transaction
-            seen = state.get(PAYOUT_STATUSES) or {}
-            for legacy_id, status in statuses.items():
-                if seen.get(legacy_id) != status:
-                    yield from self.transactions_of(legacy_id)
-        state[PAYOUT_STATUSES] = statuses
-
-    def payout_statuses(self, issued: Window) -> dict[str, str]:
-        """Status of each payout issued in the window, by legacy id."""
-        statuses: dict[str, str] = {}
-        after = None
-        while True:
-            variables = {"first": STATUS_PAGE, "after": after, "query": issued.search("issued_at")}
-            payouts = dig(self.post_request_json("payout_statuses", variables), ("data", *PayoutsStream.result_path))
-            for node in (payouts or {}).get("nodes") or []:
-                statuses[str(node["legacyResourceId"])] = str(node["status"])
-            info = (payouts or {}).get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                return statuses
-            after = info.get("endCursor")
-
-    def transactions_of(self, payout_legacy_id: str) -> Iterator[dict[str, Any]]:
-        """Every transaction of one payout, again: its status or payout changed."""
-        after = None
-        while True:
-            variables = {"first": self.page_size, "after": after, "query": f"payments_transfer_id:{payout_legacy_id}"}
-            found = dig(self.post_request_json(self.query_name, variables), ("data", *self.result_path)) or {}
-            self._rereading = True  # out of processed_at order: they do not move the bookmark
-            try:
-                yield from (self.record(node) for node in found.get("nodes") or [])
-            finally:
-                self._rereading = False
-            info = found.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                return
-            after = info.get("endCursor")
-
-    def _increment_stream_state(self, latest_record: dict[str, Any], *, context: Context | None = None) -> None:
-        if not self._rereading:
-            super()._increment_stream_state(latest_record, context=context)
+    def reread(self, payout_legacy_ids: list[str]) -> Iterator[dict[str, Any]]:
+        """Every transaction of these payouts, again: their status or payout changed."""
+        for payout_legacy_id in payout_legacy_ids:
+            variables = {"first": self.page_size, "query": f"payments_transfer_id:{payout_legacy_id}"}
+            yield from map(self.record, self.all_pages(self.query_name, variables, self.result_path))
 
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         return map(self.record, self.nodes(response))
