@@ -1,4 +1,4 @@
--- Rows the Amazon tap set aside because a value could not be read. An issue is resolved once
+-- Rows the Amazon and ShipBob taps set aside because a value could not be read. An issue is resolved once
 -- the record it was meant to become is in its staging table: read again by a tap that can
 -- read it (a fixed parser, a corrected document), it loads under its usual key. An API
 -- record's issue is keyed by its content, so it is matched by what names the record instead
@@ -87,3 +87,64 @@ select
     end                                             as is_resolved,
     issues._loaded_at
 from issues
+
+union all
+
+-- ShipBob: records of its listings (an invoice's fee lines, invoices, orders, returns, products,
+-- receiving orders), keyed by their content like Amazon's API records, so resolved the same way:
+-- once a record of the same identity (its id) was loaded after the issue was last seen.
+select
+    issues.issue_id,
+    'shipbob',
+    issues.account_id,
+    issues.stream,
+    issues.operation,
+    cast(null as text),
+    cast(null as text),
+    cast(null as text),
+    issues.row_number,
+    issues.column_name,
+    issues.raw_value,
+    issues.reason,
+    issues.raw_row,
+    cast(null as text),
+    nullif(case issues.stream
+        when 'orders' then issues.raw_row ->> 'reference_id'
+        when 'returns' then issues.raw_row ->> 'store_order_id'
+    end, ''),
+    issues.seen_at,
+    case issues.stream
+        when 'invoice_transactions' then exists (
+            select 1 from {{ ref('stg_shipbob__invoice_transactions') }} as t
+            where t.account_id = issues.account_id and t.transaction_id = issues.raw_row ->> 'transaction_id'
+              and {{ to_utc('t._loaded_at') }} > issues.seen_at
+        )
+        when 'invoices' then exists (
+            select 1 from {{ ref('stg_shipbob__invoices') }} as i
+            where i.account_id = issues.account_id and cast(i.invoice_id as text) = issues.raw_row ->> 'invoice_id'
+              and {{ to_utc('i._loaded_at') }} > issues.seen_at
+        )
+        when 'orders' then exists (
+            select 1 from {{ ref('stg_shipbob__orders') }} as o
+            where o.account_id = issues.account_id and cast(o.order_id as text) = issues.raw_row ->> 'id'
+              and {{ to_utc('o._loaded_at') }} > issues.seen_at
+        )
+        when 'returns' then exists (
+            select 1 from {{ ref('stg_shipbob__returns') }} as r
+            where r.account_id = issues.account_id and cast(r.return_id as text) = issues.raw_row ->> 'id'
+              and {{ to_utc('r._loaded_at') }} > issues.seen_at
+        )
+        when 'products' then exists (
+            select 1 from {{ ref('stg_shipbob__products') }} as p
+            where p.account_id = issues.account_id and cast(p.product_id as text) = issues.raw_row ->> 'id'
+              and {{ to_utc('p._loaded_at') }} > issues.seen_at
+        )
+        when 'receiving_orders' then exists (
+            select 1 from {{ ref('stg_shipbob__receiving_orders') }} as w
+            where w.account_id = issues.account_id and cast(w.receiving_order_id as text) = issues.raw_row ->> 'id'
+              and {{ to_utc('w._loaded_at') }} > issues.seen_at
+        )
+        else false
+    end,
+    issues._loaded_at
+from {{ ref('stg_shipbob__load_issues') }} as issues
