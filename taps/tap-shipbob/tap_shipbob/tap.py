@@ -125,7 +125,11 @@ class TapShipBob(GuardedTap):
         return check_config(config, complete=complete, now=self.started_at)
 
     def data_streams(self) -> list[Stream]:
-        return [*(stream_class(tap=self) for stream_class in STREAM_TYPES), LoadIssuesStream(tap=self)]
+        return [stream_class(tap=self) for stream_class in STREAM_TYPES]
+
+    def discover_streams(self) -> list[Stream]:
+        """The API's streams, the run records, and the records set aside (written by the others)."""
+        return [*super().discover_streams(), LoadIssuesStream(tap=self)]
 
     def run_accounts(self) -> list[str]:
         configured = self.config.get("account_id")
