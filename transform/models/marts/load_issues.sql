@@ -113,37 +113,24 @@ select
         when 'returns' then issues.raw_row ->> 'store_order_id'
     end, ''),
     issues.seen_at,
+    {#- Per stream: its staging model, the record's id there, and the key naming it in raw_row. -#}
+    {%- set shipbob_ids = [
+        ('invoice_transactions', 'stg_shipbob__invoice_transactions', 'transaction_id', 'transaction_id'),
+        ('invoices', 'stg_shipbob__invoices', 'invoice_id', 'invoice_id'),
+        ('orders', 'stg_shipbob__orders', 'order_id', 'id'),
+        ('returns', 'stg_shipbob__returns', 'return_id', 'id'),
+        ('products', 'stg_shipbob__products', 'product_id', 'id'),
+        ('receiving_orders', 'stg_shipbob__receiving_orders', 'receiving_order_id', 'id'),
+    ] %}
     case issues.stream
-        when 'invoice_transactions' then exists (
-            select 1 from {{ ref('stg_shipbob__invoice_transactions') }} as t
-            where t.account_id = issues.account_id and t.transaction_id = issues.raw_row ->> 'transaction_id'
-              and {{ to_utc('t._loaded_at') }} > issues.seen_at
+    {%- for stream, model, id_column, raw_key in shipbob_ids %}
+        when '{{ stream }}' then exists (
+            select 1 from {{ ref(model) }} as loaded
+            where loaded.account_id = issues.account_id
+              and cast(loaded.{{ id_column }} as text) = issues.raw_row ->> '{{ raw_key }}'
+              and {{ to_utc('loaded._loaded_at') }} > issues.seen_at
         )
-        when 'invoices' then exists (
-            select 1 from {{ ref('stg_shipbob__invoices') }} as i
-            where i.account_id = issues.account_id and cast(i.invoice_id as text) = issues.raw_row ->> 'invoice_id'
-              and {{ to_utc('i._loaded_at') }} > issues.seen_at
-        )
-        when 'orders' then exists (
-            select 1 from {{ ref('stg_shipbob__orders') }} as o
-            where o.account_id = issues.account_id and cast(o.order_id as text) = issues.raw_row ->> 'id'
-              and {{ to_utc('o._loaded_at') }} > issues.seen_at
-        )
-        when 'returns' then exists (
-            select 1 from {{ ref('stg_shipbob__returns') }} as r
-            where r.account_id = issues.account_id and cast(r.return_id as text) = issues.raw_row ->> 'id'
-              and {{ to_utc('r._loaded_at') }} > issues.seen_at
-        )
-        when 'products' then exists (
-            select 1 from {{ ref('stg_shipbob__products') }} as p
-            where p.account_id = issues.account_id and cast(p.product_id as text) = issues.raw_row ->> 'id'
-              and {{ to_utc('p._loaded_at') }} > issues.seen_at
-        )
-        when 'receiving_orders' then exists (
-            select 1 from {{ ref('stg_shipbob__receiving_orders') }} as w
-            where w.account_id = issues.account_id and cast(w.receiving_order_id as text) = issues.raw_row ->> 'id'
-              and {{ to_utc('w._loaded_at') }} > issues.seen_at
-        )
+    {%- endfor %}
         else false
     end,
     issues._loaded_at

@@ -74,8 +74,8 @@ shipbob as (
         returns.fulfillment_center_name,
         cast(null as numeric),
         cast(null as text),
-        case when channels.application_name = 'Shopify' then 'shopify' end,
-        case when channels.application_name = 'Shopify' then channels.name end,
+        channels.order_source,
+        channels.order_account_id,
         items._loaded_at
     from {{ ref('stg_shipbob__return_items') }} as items
     inner join {{ ref('stg_shipbob__returns') }} as returns
