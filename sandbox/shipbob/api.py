@@ -177,7 +177,7 @@ class ShipBobAPI:
 
     def declare_faults(self, plan: FaultPlan) -> None:
         """ShipBob's own kinds in the sandbox's fault registry."""
-        plan.declare(FAULTS, {"unbalanced_invoices": self.faults.unbalance})
+        plan.declare(FAULTS, {"unbalanced_invoices": self.faults.unbalance, "unreadable_amounts": self.faults.garble})
 
     def injected_error(self, kind: str, status: int, method: str, target: str) -> Response:
         """An error armed through the sandbox-wide faults, in this API's shape."""

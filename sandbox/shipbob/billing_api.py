@@ -86,12 +86,11 @@ class BillingAPI:
             charges.reverse()
         return linked_page(charges, offset, size, link, lambda c: self.transaction_json(c, invoice))
 
-    @staticmethod
-    def transaction_json(charge: Charge, invoice: Invoice) -> dict[str, Any]:
+    def transaction_json(self, charge: Charge, invoice: Invoice) -> dict[str, Any]:
         details = {} if charge.order_id is None else {"OrderId": str(charge.order_id)}
         return {
             "transaction_id": charge.transaction_id,
-            "amount": charge.amount,
+            "amount": self.faults.charge_amount(charge),
             "currency_code": CURRENCY,
             "charge_date": _day(charge.charged),
             "invoice_id": invoice.id,

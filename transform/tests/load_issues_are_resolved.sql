@@ -1,4 +1,4 @@
--- Warns while rows set aside by the Amazon tap (values it could not read) have not loaded:
+-- Warns while rows set aside by the Amazon and ShipBob taps (values it could not read) have not loaded:
 -- their money and dates are missing from the marts until they do. See warehouse.load_issues.
 {{ config(severity='warn') }}
 

@@ -40,6 +40,7 @@ counts as (
         (select count(*) from {{ ref('inventory') }}),
         (select count(*) from (select distinct account_id, inventory_level_gid from {{ ref('stg_shopify__inventory_levels') }}) as s)
             + (select count(*) from (select distinct account_id, sku from {{ ref('stg_amazon__fba_inventory') }}) as a)
+            + (select count(*) from (select distinct account_id, location_id, sku from {{ ref('stg_shipbob__inventory_levels') }}) as b)
     union all
     select
         'customers',
@@ -51,6 +52,7 @@ counts as (
         (select count(*) from {{ ref('accounts') }}),
         (select count(*) from {{ ref('stg_shopify__shop') }}) + (select count(*) from {{ ref('stg_amazon__marketplace_participations') }})
             + (select count(distinct account_id) from {{ ref('stg_amazon__orders') }} where marketplace_id is null)
+            + (select count(distinct account_id) from {{ ref('stg_shipbob__channels') }})
     union all
     select
         'shipments',

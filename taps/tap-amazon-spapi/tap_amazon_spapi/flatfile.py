@@ -12,6 +12,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tap_common.issues import UnreadableValue
+
+__all__ = ["UnreadableValue"]  # a cell whose text is no value of the type expected (the taps share it)
+
 CHUNK = 64 * 1024
 _CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
 _ZONE = r"(?:\s*(?P<zone>UTC|GMT|Z|[A-Z]{2,4}|[+-]\d{2}(?::?\d{2})?))?"
@@ -31,15 +35,6 @@ ZONES = {
 #: Americas and Europe, Shift_JIS as Windows-31J for Japan).
 LEGACY_CHARSETS = {"A1VC38T7YXB528": "cp932"}
 DEFAULT_LEGACY_CHARSET = "cp1252"
-
-
-class UnreadableValue(ValueError):  # noqa: N818 - a value, like UnicodeDecodeError names its subject
-    """A cell whose text is no value of the type expected; names the text and why."""
-
-    def __init__(self, value: str | None, reason: str) -> None:
-        super().__init__(reason)
-        self.value = value
-        self.reason = reason
 
 
 class TruncatedDocument(Exception):  # noqa: N818 - says what happened, like EOFError

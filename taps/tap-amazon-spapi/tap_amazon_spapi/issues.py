@@ -10,18 +10,16 @@ stay two issues.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import typing as th
+from tap_common import issues
+from tap_common.issues import UnreadableValue, issue_key
 
 from tap_amazon_spapi.client import SPAPIStream
-from tap_amazon_spapi.flatfile import UnreadableValue
 from tap_amazon_spapi.schemas import IDENTITY
 
 if TYPE_CHECKING:
@@ -67,20 +65,11 @@ def set_aside_record(
     stream._tap.issues.set_aside(stream, row, error, marketplace_id)  # type: ignore[attr-defined]  # noqa: SLF001
 
 
-def issue_key(selling_partner_id: str, stream: str, raw_row: dict[str, Any], occurrence: int) -> str:
-    text = json.dumps(
-        [selling_partner_id, stream, raw_row, occurrence], sort_keys=True, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-class IssueLog:
+class IssueLog(issues.IssueLog):
     """The rows set aside during one run; emitted to `load_issues` as they happen."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self._occurrences: Counter[tuple[str | None, str]] = Counter()
-        self._schema_written = False
+        super().__init__(WHERE)
 
     def set_aside(
         self, stream: SPAPIStream, row: DocumentRow, error: UnreadableValue, marketplace_id: str | None
@@ -93,12 +82,10 @@ class IssueLog:
             (k for k, v in row.items() if isinstance(v, str) and error.value is not None and v == error.value.strip()),
             None,
         )
-        seen = json.dumps(kept, sort_keys=True, default=str)  # API records carry exact Decimals
-        self._occurrences[(row.document.document_id, seen)] += 1
         document = row.document
         record = {
             "issue_id": issue_key(
-                stream.selling_partner_id, document.stream, kept, self._occurrences[(document.document_id, seen)]
+                stream.selling_partner_id, document.stream, kept, self.occurrence(document.document_id, kept)
             ),
             "selling_partner_id": stream.selling_partner_id,
             "marketplace_id": marketplace_id,
@@ -114,15 +101,8 @@ class IssueLog:
             "raw_row": kept,
             "seen_at": datetime.now(UTC).isoformat(),
         }
-        self.counts[document.stream] += 1
-        target = stream._tap.streams.get(LoadIssuesStream.name)  # noqa: SLF001 - the tap's own streams
-        if target is None or not target.selected:
-            stream.logger.warning("row set aside (load_issues is not selected, so it is kept only here): %s", record)
+        if not self.write(stream, record):
             return
-        if not self._schema_written:
-            target._write_schema_message()  # noqa: SLF001 - records of one stream written from another
-            self._schema_written = True
-        target._write_record_message(record)  # noqa: SLF001
         stream.logger.warning(
             "%s row %s of %s set aside: %s",
             document.stream,
@@ -130,15 +110,6 @@ class IssueLog:
             document.document_id or document.operation,
             error.reason,
         )
-
-    def summary(self) -> str | None:
-        """The run's one line on rows set aside; None when there were none."""
-        total = sum(self.counts.values())
-        if not total:
-            return None
-        per_stream = ", ".join(f"{name}: {count}" for name, count in sorted(self.counts.items()))
-        noun = "row" if total == 1 else "rows"
-        return f"{total} {noun} set aside with values that could not be read ({per_stream}): {WHERE}"
 
 
 class LoadIssuesStream(SPAPIStream):

@@ -4,6 +4,7 @@ errors as one line, exact amounts, and the account every record carries."""
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -57,6 +58,7 @@ class ShipBobStream(MeasuredAPIStream, PacedRetries, RESTStream[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unreachable = ConnectionBudget(hint="api_url")
+        self.listed: Counter[str] = Counter()  # records listed this run per path: a set-aside one's position
         self._body: Any = None  # the parsed body of the response just validated
 
     # -- endpoint, auth, identity -----------------------------------------------------

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from singer_sdk import typing as th
+from tap_common.issues import UnreadableValue
 
 ACCOUNT = th.Property(
     "account_id", th.StringType, required=True, description="The ShipBob account (user id) the record came from"
 )
 
 
-def money(value: Any) -> Decimal | None:
-    """An amount as an exact decimal (bodies are parsed with Decimal, never float)."""
+def money(value: Any, column: str | None = None) -> Decimal | None:
+    """An amount as an exact decimal (bodies are parsed with Decimal, never float). Raises
+    UnreadableValue (naming `column`) for one no decimal reads: text like `12,34` (a decimal
+    comma or a thousands separator, which could be read two ways), NaN or infinity, a list."""
     if value is None or isinstance(value, bool):
         return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    if isinstance(value, Decimal | int | float | str):
+        try:
+            amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except InvalidOperation:
+            amount = None
+        if amount is not None and amount.is_finite():
+            return amount
+    text = value if isinstance(value, str) else str(value)
+    raise UnreadableValue(text, f"{column or 'amount'}: {text!r} is not a decimal number", column)
 
 
 class Occurrences:

@@ -10,12 +10,14 @@ from singer_sdk import Stream
 from singer_sdk import typing as th
 from tap_common import settings
 from tap_common.cli import run
+from tap_common.issues import IssueLog
 from tap_common.settings import Checked, Parser
 from tap_common.sliding_window import SlidingWindowLimiter
 from tap_common.tap import GuardedTap
 
 from tap_shipbob.client import DEFAULT_VERSION, PRODUCTION_URL, SANDBOX_URL, ShipBobStream
 from tap_shipbob.errors import ShipBobError
+from tap_shipbob.issues import WHERE, LoadIssuesStream
 from tap_shipbob.streams import STREAM_TYPES
 
 VERSION = re.compile(r"^\d{4}-\d{2}$")
@@ -117,12 +119,17 @@ class TapShipBob(GuardedTap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limiter = SlidingWindowLimiter(window_s=float(self.config.get("rate_limit_window_seconds") or 60))
+        self.issues = IssueLog(WHERE)
 
     def checked_config(self, config: dict[str, Any], *, complete: bool) -> Checked:
         return check_config(config, complete=complete, now=self.started_at)
 
     def data_streams(self) -> list[Stream]:
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
+
+    def discover_streams(self) -> list[Stream]:
+        """The API's streams, the run records, and the records set aside (written by the others)."""
+        return [*super().discover_streams(), LoadIssuesStream(tap=self)]
 
     def run_accounts(self) -> list[str]:
         configured = self.config.get("account_id")

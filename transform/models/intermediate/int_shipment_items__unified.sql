@@ -64,8 +64,8 @@ shipbob as (
         shipments.location_name,
         shipments.shipped_at,
         shipments.delivered_at,
-        case when channels.application_name = 'Shopify' then 'shopify' end,
-        case when channels.application_name = 'Shopify' then channels.name end,
+        channels.order_source,
+        channels.order_account_id,
         items._loaded_at
     from {{ ref('stg_shipbob__shipment_products') }} as items
     inner join {{ ref('stg_shipbob__shipments') }} as shipments

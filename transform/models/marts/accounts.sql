@@ -1,4 +1,4 @@
--- One row per Shopify shop and per Amazon seller-marketplace.
+-- One row per Shopify shop, per Amazon seller-marketplace and per ShipBob account (user).
 select
     {{ surrogate_key(["'shopify'", 'account_id']) }}              as account_key,
     'shopify'                                                     as source,
@@ -43,3 +43,23 @@ select
 from {{ ref('stg_amazon__orders') }}
 where marketplace_id is null
 group by account_id, selling_partner_id
+
+union all
+
+-- One row per ShipBob account (user): it sells through the channels it fulfils for, so it has
+-- no shop name of its own; its currency is the one it is invoiced in (XXX when none or several),
+-- and the API speaks UTC.
+select
+    {{ surrogate_key(["'shipbob'", 'channels.account_id']) }},
+    'shipbob',
+    channels.account_id,
+    'ShipBob user ' || channels.account_id,
+    cast(null as text),
+    cast(null as text),
+    case when count(distinct invoices.currency_code) = 1 then min(invoices.currency_code) else 'XXX' end,
+    'UTC',
+    max(channels._loaded_at)
+from {{ ref('stg_shipbob__channels') }} as channels
+left join {{ ref('stg_shipbob__invoices') }} as invoices
+    on invoices.account_id = channels.account_id
+group by channels.account_id

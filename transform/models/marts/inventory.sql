@@ -1,5 +1,6 @@
--- Current stock per SKU and location: Shopify inventory levels per location, and Amazon FBA
--- stock per marketplace (the inventory summaries do not break stock down by centre).
+-- Current stock per SKU and location: Shopify inventory levels per location, Amazon FBA stock
+-- per marketplace (the inventory summaries do not break stock down by centre), and ShipBob stock
+-- per fulfillment centre.
 select
     {{ surrogate_key(["'shopify'", 'levels.account_id', 'levels.location_id', 'levels.inventory_item_id']) }} as inventory_key,
     'shopify'                                                     as source,
@@ -42,3 +43,30 @@ select
     coalesce(unfulfillable_quantity, 0),
     updated_at
 from {{ ref('stg_amazon__fba_inventory') }}
+
+union all
+
+-- ShipBob: one row per SKU and centre. The centre's figures already span the item's lots (the
+-- per-lot levels break the same stock down, so adding them would count it twice). Summed per
+-- SKU: the grain is (account, centre, SKU) by construction, whatever items share a SKU.
+select
+    {{ surrogate_key(["'shipbob'", 'account_id', 'location_id', 'sku']) }},
+    'shipbob',
+    account_id,
+    cast(location_id as text),
+    min(location_name),
+    sku,
+    cast(null as text),
+    cast(null as text),
+    sum(on_hand_quantity),
+    sum(fulfillable_quantity),
+    sum(coalesce(committed_quantity, 0)),
+    sum(coalesce(awaiting_quantity, 0)),
+    -- Present but neither committed nor fulfillable: exception stock (damaged, lost, under
+    -- investigation, expired lots), which the per-centre levels do not name.
+    sum(greatest(
+        coalesce(on_hand_quantity, 0) - coalesce(committed_quantity, 0) - coalesce(fulfillable_quantity, 0), 0
+    )),
+    cast(null as timestamptz)
+from {{ ref('stg_shipbob__inventory_levels') }}
+group by account_id, location_id, sku

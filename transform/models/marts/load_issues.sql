@@ -1,4 +1,4 @@
--- Rows the Amazon tap set aside because a value could not be read. An issue is resolved once
+-- Rows the Amazon and ShipBob taps set aside because a value could not be read. An issue is resolved once
 -- the record it was meant to become is in its staging table: read again by a tap that can
 -- read it (a fixed parser, a corrected document), it loads under its usual key. An API
 -- record's issue is keyed by its content, so it is matched by what names the record instead
@@ -87,3 +87,51 @@ select
     end                                             as is_resolved,
     issues._loaded_at
 from issues
+
+union all
+
+-- ShipBob: records of its listings (an invoice's fee lines, invoices, orders, returns, products,
+-- receiving orders), keyed by their content like Amazon's API records, so resolved the same way:
+-- once a record of the same identity (its id) was loaded after the issue was last seen.
+select
+    issues.issue_id,
+    'shipbob',
+    issues.account_id,
+    issues.stream,
+    issues.operation,
+    cast(null as text),
+    cast(null as text),
+    cast(null as text),
+    issues.row_number,
+    issues.column_name,
+    issues.raw_value,
+    issues.reason,
+    issues.raw_row,
+    cast(null as text),
+    nullif(case issues.stream
+        when 'orders' then issues.raw_row ->> 'reference_id'
+        when 'returns' then issues.raw_row ->> 'store_order_id'
+    end, ''),
+    issues.seen_at,
+    {#- Per stream: its staging model, the record's id there, and the key naming it in raw_row. -#}
+    {%- set shipbob_ids = [
+        ('invoice_transactions', 'stg_shipbob__invoice_transactions', 'transaction_id', 'transaction_id'),
+        ('invoices', 'stg_shipbob__invoices', 'invoice_id', 'invoice_id'),
+        ('orders', 'stg_shipbob__orders', 'order_id', 'id'),
+        ('returns', 'stg_shipbob__returns', 'return_id', 'id'),
+        ('products', 'stg_shipbob__products', 'product_id', 'id'),
+        ('receiving_orders', 'stg_shipbob__receiving_orders', 'receiving_order_id', 'id'),
+    ] %}
+    case issues.stream
+    {%- for stream, model, id_column, raw_key in shipbob_ids %}
+        when '{{ stream }}' then exists (
+            select 1 from {{ ref(model) }} as loaded
+            where loaded.account_id = issues.account_id
+              and cast(loaded.{{ id_column }} as text) = issues.raw_row ->> '{{ raw_key }}'
+              and {{ to_utc('loaded._loaded_at') }} > issues.seen_at
+        )
+    {%- endfor %}
+        else false
+    end,
+    issues._loaded_at
+from {{ ref('stg_shipbob__load_issues') }} as issues

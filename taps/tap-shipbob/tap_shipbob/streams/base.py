@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tap_common.children import BufferedChildStream, PageBuffers
 
 from tap_shipbob.client import ShipBobStream
+from tap_shipbob.issues import readable
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -27,12 +28,13 @@ class PagedParent(ShipBobStream):
         self._page_done = False
         self._page_number = 0
 
-    def page_records(self, page: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """The page's records, the last one marked so its children are handed over after it."""
-        for index, item in enumerate(page):
-            record = self.record_of(item)
+    def page_records(self, page: list[dict[str, Any]], path: str) -> Iterator[dict[str, Any]]:
+        """The records of a page listed at `path` (one that cannot be read set aside, its children
+        with it), the last one marked so the page's children are handed over after it."""
+        kept = list(readable(self, page, lambda item: (item, self.record_of(item)), path))
+        for index, (item, record) in enumerate(kept):
             self.buffer_children(item, record)
-            self._page_done = index == len(page) - 1
+            self._page_done = index == len(kept) - 1
             yield record
 
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tap_shipbob.client import ShipBobStream
+from tap_shipbob.issues import readable
 from tap_shipbob.records import BOOL, DATE, DEC, INT, LIST, OBJ, TEXT, money, schema
 from tap_shipbob.streams.base import api_time
 
@@ -46,17 +47,19 @@ class InvoicesStream(ShipBobStream):
             "SortOrder": "Ascending",
         }
         for page in self.linked("/invoices", params):
-            for i in page:
-                yield {
-                    "account_id": self.account_id,
-                    "invoice_id": i["invoice_id"],
-                    "invoice_date": i.get("invoice_date"),
-                    "invoice_type": i.get("invoice_type"),
-                    "amount": money(i.get("amount")),
-                    "currency_code": i.get("currency_code"),
-                    "running_balance": money(i.get("running_balance")),
-                }
+            yield from readable(self, page, self.record_of, "/invoices")
         state["done_until"] = api_time(window.end)
+
+    def record_of(self, i: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "invoice_id": i["invoice_id"],
+            "invoice_date": i.get("invoice_date"),
+            "invoice_type": i.get("invoice_type"),
+            "amount": money(i.get("amount"), "amount"),
+            "currency_code": i.get("currency_code"),
+            "running_balance": money(i.get("running_balance"), "running_balance"),
+        }
 
     def generate_child_contexts(
         self,
@@ -101,11 +104,15 @@ class InvoiceTransactionsStream(ShipBobStream):
         if not context:
             return
         invoice = context["invoice_id"]
-        for page in self.linked(f"/invoices/{invoice}/transactions", {"PageSize": PAGE, "SortOrder": "Ascending"}):
-            for t in page:
-                yield {
-                    "account_id": self.account_id,
-                    "invoice_id": t.get("invoice_id") or invoice,
-                    "amount": money(t.get("amount")),
-                    **{k: t.get(k) for k in self.columns},
-                }
+        path = f"/invoices/{invoice}/transactions"
+
+        def record_of(t: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "account_id": self.account_id,
+                "invoice_id": t.get("invoice_id") or invoice,
+                "amount": money(t.get("amount"), "amount"),
+                **{k: t.get(k) for k in self.columns},
+            }
+
+        for page in self.linked(path, {"PageSize": PAGE, "SortOrder": "Ascending"}):
+            yield from readable(self, page, record_of, path)

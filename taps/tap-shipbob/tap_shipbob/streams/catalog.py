@@ -55,7 +55,7 @@ class ProductsStream(PagedParent):
         window = self.planned_window()
         since = api_time(window.start) if window.start else None
         for page in self.linked("/product", {"PageSize": PAGE, "LastUpdatedTimestamp": since}):
-            yield from self.page_records(page)
+            yield from self.page_records(page, "/product")
         self.stream_state["done_until"] = api_time(window.end)
 
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:

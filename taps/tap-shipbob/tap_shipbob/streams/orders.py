@@ -66,7 +66,7 @@ class OrdersStream(PagedParent):
                 "SortOrder": "Oldest",
             }
             for page in self.pages("/order", params, PAGE):
-                yield from self.page_records(page)
+                yield from self.page_records(page, "/order")
             state["done_until"] = api_time(step.end)
             self._write_state_message()
 
@@ -88,7 +88,7 @@ class OrdersStream(PagedParent):
             "purchase_date": item.get("purchase_date"),
             "last_update_at": max((c for c in changes if c), key=parse_moment, default=None),
             "shipping_method": item.get("shipping_method"),
-            "total_price": money(dig(item, "financials", "total_price")),
+            "total_price": money(dig(item, "financials", "total_price"), "financials.total_price"),
             "currency": None,  # the API states no currency for orders: the channel order has it
             "gift_message": item.get("gift_message"),
             "tags": item.get("tags"),

@@ -50,7 +50,7 @@ class ReceivingOrdersStream(PagedParent):
         window = self.incremental_window(saved)
         self._boxes_since = window.start if saved else None
         for page in self.pages("/receiving", {}, PAGE):
-            yield from self.page_records(page)
+            yield from self.page_records(page, "/receiving")
         self.stream_state["boxes_until"] = api_time(window.end)
 
     _boxes_since: datetime | None = None

@@ -49,7 +49,7 @@ class ReturnsStream(PagedParent):
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         for page in self.linked("/return", {"Limit": PAGE}):
-            yield from self.page_records(page)
+            yield from self.page_records(page, "/return")
 
     def record_of(self, item: dict[str, Any]) -> dict[str, Any]:
         keys = ("reference_id", "store_order_id", "original_shipment_id", "shipment_tracking_number", "tracking_number")
@@ -61,7 +61,7 @@ class ReturnsStream(PagedParent):
             "channel_name": dig(item, "channel", "name"),
             "fulfillment_center_id": dig(item, "fulfillment_center", "id"),
             "fulfillment_center_name": dig(item, "fulfillment_center", "name"),
-            "invoice_amount": money(dig(item, "invoice", "amount")),
+            "invoice_amount": money(dig(item, "invoice", "amount"), "invoice.amount"),
             "invoice_currency_code": dig(item, "invoice", "currency_code"),
             "transactions": item.get("transactions"),
         }
