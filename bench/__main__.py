@@ -481,7 +481,8 @@ class Bench:
         return cycle
 
     def record_hourly(self, scale: str, measured: list[HourlyCycle]) -> None:
-        """The median measured cycle's figures (every cycle's wall time beside them)."""
+        """The median measured cycle's figures (the lower middle one of an even count), with every
+        measured cycle's wall time beside them."""
         ordered = sorted(measured, key=lambda cycle: cycle.wall_s)
         cycle = ordered[(len(ordered) - 1) // 2]
         self.results.setdefault("hourly", {}).update(
