@@ -16,7 +16,8 @@ import socket
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from subprocess import PIPE
@@ -60,6 +61,23 @@ WATCH = ("tap-shopify", "tap-amazon-spapi", LOADER)
 AMAZON_LIVE_ORDERS_PER_DAY = 48.0
 # Longer than the marts' incremental lookback (lookback_hours in transform/dbt_project.yml).
 BACKFILL_AGE = timedelta(days=4)
+# The hourly cycle's worlds: every source over the sandbox's default 90 days; Amazon holds a tenth
+# as many orders as Shopify at each scale, so both histories grow tenfold from 1× to 10×.
+HOURLY_DAYS = 90
+HOURLY_AMAZON_SHARE = 10
+# What the four hourly jobs extract and load (meltano.yml), in one run; then dbt-postgres:hourly.
+RAW_SCHEMAS = {
+    "tap-shopify": "raw_shopify",
+    "tap-amazon-spapi": "raw_amazon",
+    "tap-shipbob": "raw_shipbob",
+    "tap-freeagent": "raw_freeagent",
+}
+EXTRACT_LOAD = tuple(arg for tap in RAW_SCHEMAS for arg in (tap, "target-postgres"))
+# Measured hourly cycles at each scale by default (after one that moves the marts past the
+# backfill); the median is reported.
+HOURLY_ROUNDS = 3
+# The slowest nodes of the hourly dbt run kept in the results, with their execution times.
+SLOWEST_NODES = 15
 
 
 @dataclass
@@ -75,11 +93,12 @@ class Stage:
     def meltano(self, *args: str) -> procs.Run:
         return procs.run([str(BIN / "meltano"), *args], env=self.env, cwd=ROOT, watch=WATCH)
 
-    def streams(self) -> list[str]:
+    def streams(self, schema: str | None = None) -> list[str]:
         """The tables the loader made: one per stream the tap emitted."""
         with psycopg.connect(self.warehouse.url()) as conn:
             found = conn.execute(
-                "select table_name from information_schema.tables where table_schema = %s order by 1", (self.schema,)
+                "select table_name from information_schema.tables where table_schema = %s order by 1",
+                (schema or self.schema,),
             ).fetchall()
         return [name for (name,) in found]
 
@@ -96,19 +115,48 @@ class Stage:
         with psycopg.connect(self.warehouse.url(), autocommit=True) as conn:
             conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(self.schema)))
 
-    def age_loaded_rows(self, age: timedelta) -> None:
-        streams = self.streams()
+    def age_loaded_rows(self, age: timedelta, schema: str | None = None) -> None:
+        schema = schema or self.schema
+        streams = self.streams(schema)
         with psycopg.connect(self.warehouse.url(), autocommit=True) as conn:
             for stream in streams:
                 conn.execute(
                     sql.SQL("update {} set _sdc_batched_at = _sdc_batched_at - %s").format(
-                        sql.Identifier(self.schema, stream)
+                        sql.Identifier(schema, stream)
                     ),
                     (age,),
                 )
+                # As a table loaded days ago would be: without the update's dead row versions.
+                conn.execute(sql.SQL("vacuum analyze {}").format(sql.Identifier(schema, stream)))
+
+
+@dataclass
+class HourlyCycle:
+    """What one hourly cycle took: each source's sync and load, and the hourly dbt run."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, dict[str, int]] = field(default_factory=dict)
+    points: dict[str, dict[str, int]] = field(default_factory=dict)  # actual cost, where the API prices calls
+    dbt_wall_s: float = 0.0
+    dbt_results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def wall_s(self) -> float:
+        return sum(self.seconds.values()) + self.dbt_wall_s
+
+
+@dataclass
+class HourlyWorld:
+    """A stage the hourly cycles run on, when its last sync started, and its measured cycles."""
+
+    stage: Stage
+    synced: datetime
+    measured: list[HourlyCycle] = field(default_factory=list)
 
 
 def _env(url: str, warehouse: Warehouse, scratch: Path) -> dict[str, str]:
+    # Every source reads from before the sandbox's first day.
+    start = (datetime.now(UTC) - timedelta(days=HOURLY_DAYS + 5)).strftime("%Y-%m-%dT00:00:00Z")
     env = dict(os.environ)
     env.update(
         {
@@ -116,6 +164,12 @@ def _env(url: str, warehouse: Warehouse, scratch: Path) -> dict[str, str]:
             "MELTANO_DATABASE_URI": f"sqlite:///{scratch / 'meltano.db'}",
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
             "TAP_SHOPIFY_API_URL": f"{url}/shops/{{shop}}",
+            "TAP_AMAZON_SPAPI_API_URL": f"{url}/sp-api",
+            "TAP_AMAZON_SPAPI_LWA_TOKEN_URL": f"{url}/lwa/auth/o2/token",
+            "TAP_AMAZON_SPAPI_START_DATE": start,
+            "TAP_SHIPBOB_API_URL": f"{url}/shipbob",
+            "TAP_SHIPBOB_START_DATE": start,
+            "TAP_FREEAGENT_API_URL": f"{url}/v2",
             "TARGET_POSTGRES_PORT": str(warehouse.port),
             "DBT_POSTGRES_PORT": str(warehouse.port),
         }
@@ -181,6 +235,15 @@ def _calls_by_operation(log: list[dict[str, Any]]) -> dict[str, int]:
     return calls
 
 
+def _points_by_operation(log: list[dict[str, Any]]) -> dict[str, int]:
+    """The actual cost points of each operation in a request log."""
+    points: dict[str, int] = {}
+    for entry in log:
+        name = str(entry.get("operation") or entry.get("api"))
+        points[name] = points.get(name, 0) + (entry.get("actual_cost") or 0)
+    return points
+
+
 def _last_state(singer_file: Path) -> dict[str, Any]:
     state: dict[str, Any] = {}
     with singer_file.open("rb") as fh:
@@ -214,8 +277,9 @@ def _dbt_node_seconds(resource_type: str) -> float:
 
 
 class Bench:
-    def __init__(self, orders_1x: int, amazon_orders: int, scratch: Path) -> None:
+    def __init__(self, orders_1x: int, amazon_orders: int, scratch: Path, hourly_rounds: int = HOURLY_ROUNDS) -> None:
         self.orders_1x = orders_1x
+        self.hourly_rounds = hourly_rounds
         self.amazon_orders = amazon_orders
         self.scratch = scratch
         self.results: dict[str, Any] = {
@@ -353,57 +417,130 @@ class Bench:
                 shopify["target_only_records_per_s"] / shopify["copy_ceiling_records_per_s"], 3
             )
 
-            # As if the backfill had been loaded days ago, beyond the marts' incremental lookback.
-            stage.age_loaded_rows(BACKFILL_AGE)
-            self.log("10×: dbt build (full)")
-            stage.meltano("run", "dbt-postgres:build")
-            self.results["dbt"]["full_build_s_10x"] = round(_dbt_seconds(), 1)
+    def hourly(self) -> None:
+        """The hourly cycle at 1× and 10× the history, each on its own world and warehouse: every
+        source backfilled through Meltano and a full dbt build, then hourly cycles taken in turns
+        (1×, 10×, 1×, ...) so that the machine's changing load weighs on both alike."""
+        with ExitStack() as stack:
+            cycles: dict[str, HourlyWorld] = {}
+            for scale, orders in (("1x", self.orders_1x), ("10x", 10 * self.orders_1x)):
+                amazon_orders = max(1, orders // HOURLY_AMAZON_SHARE)
+                stage = stack.enter_context(self.stage(f"hourly-{scale}", self._hourly_world(orders, amazon_orders)))
+                # The sandbox's search index never trails its writes: a sync reads up to its start.
+                stage.env["TAP_SHOPIFY_SAFETY_LAG_MINUTES"] = "0"
+                # ShipBob's rate-limit minute on the sandbox's clock (the tap paces itself in real time).
+                stage.env["TAP_SHIPBOB_RATE_LIMIT_WINDOW_SECONDS"] = str(60 / UNPACED_TIME_SCALE)
+                self.log(
+                    f"hourly {scale}: backfill of every source ({orders:,} Shopify orders, "
+                    f"{amazon_orders:,} Amazon orders, ShipBob and FreeAgent over {HOURLY_DAYS} days)"
+                )
+                cycles[scale] = HourlyWorld(stage, datetime.now(UTC))
+                for tap in RAW_SCHEMAS:
+                    stage.meltano("run", tap, "target-postgres")
+                # As if the backfill had been loaded days ago, beyond the marts' incremental lookback.
+                for schema in RAW_SCHEMAS.values():
+                    stage.age_loaded_rows(BACKFILL_AGE, schema)
+                self.log(f"hourly {scale}: dbt build (full)")
+                stage.meltano("run", "dbt-postgres:build")
+                self.results["dbt"][f"full_build_s_{scale}"] = round(_dbt_seconds(), 1)
+            # The first cycle moves the marts past the backfill, as every run after it does in
+            # production; the rounds after it are measured.
+            for hour in range(self.hourly_rounds + 1):
+                for scale, world in cycles.items():
+                    self.log(
+                        f"hourly {scale}: hour {hour}: {CHANGED_PER_HOUR} orders change; every source syncs, then dbt"
+                    )
+                    cycle = self.hourly_cycle(world, hour)
+                    if hour:
+                        world.measured.append(cycle)
+        for scale, world in cycles.items():
+            self.record_hourly(scale, world.measured)
 
-            self.hourly_cycles(stage, tap, target, singer_file)
-
-    def hourly_cycles(self, stage: Stage, tap: list[str], target: list[str], singer_file: Path) -> None:
-        """An hour's changes, synced incrementally and built by dbt: the calls and the dbt time."""
-        # Two hourly cycles: the first moves the marts past the backfill (as every run after it
-        # does in production); the second is the steady state that is measured.
-        state = self.scratch / "10x" / "state.json"
-        state.write_text(json.dumps(_last_state(singer_file)))
-        data = stage.world.shopify.shops[SHOP].data
-        lag = timedelta(minutes=float(json.loads(Path(tap[-1]).read_text()).get("safety_lag_minutes", 5)))
-        for hour in (1, 2):
-            self.log(f"10×: hour {hour}: {CHANGED_PER_HOUR} orders change; incremental sync, then dbt build")
-            # Spread between the bookmark and the end of this sync's window (now less the tap's
-            # safety lag), as real changes are: later ones would wait for the next sync.
-            bookmark = datetime.fromisoformat(
-                json.loads(state.read_text())["bookmarks"]["orders"]["replication_key_value"]
-            )
-            end = datetime.now(UTC) - lag - timedelta(seconds=1)
-            step = (end - bookmark) / (CHANGED_PER_HOUR + 1)
-            first = ORDER_NUMBER_BASE + 1 + hour * CHANGED_PER_HOUR
-            for index, number in enumerate(range(first, first + CHANGED_PER_HOUR)):
-                data.update_orders([number], bookmark + step * (index + 1))
-            stage.world.clear_log()
-            sync_file = self.scratch / "10x" / f"sync-{hour}.singer.jsonl"
-            procs.run([*tap, "--state", str(state)], ["tee", str(sync_file)], target)
-            state.write_text(json.dumps(_last_state(sync_file) or json.loads(state.read_text())))
-            calls = _calls_by_operation(stage.world.requests())
-            points: dict[str, int] = {}
-            for entry in stage.world.requests():
-                name = str(entry.get("operation") or entry.get("api"))
-                points[name] = points.get(name, 0) + (entry.get("actual_cost") or 0)
-            # What the hourly jobs run (meltano.yml).
-            stage.meltano("run", "dbt-postgres:hourly")
-        busiest = max(calls, key=lambda name: calls[name])
-        self.results["api_time"]["shopify_incremental_calls"] = calls[busiest]
-        self.results["api_time"]["shopify_incremental_busiest"] = busiest
-        self.results["api_time"]["shopify_incremental_calls_by_query"] = calls
-        # The whole sync's points (the changed orders' data and the fixed calls) over the orders changed.
-        self.results["api_time"]["shopify_incremental_points_by_query"] = points
-        self.results["api_time"]["shopify_incremental_points_per_changed_order"] = round(
-            sum(points.values()) / CHANGED_PER_HOUR, 1
+    def _hourly_world(self, orders: int, amazon_orders: int) -> SandboxOptions:
+        return SandboxOptions(
+            shopify_orders=orders,
+            amazon_orders=amazon_orders,
+            days=HOURLY_DAYS,
+            time_scale=UNPACED_TIME_SCALE,
+            shops=(SHOP,),
+            amazon_live_orders_per_day=AMAZON_LIVE_ORDERS_PER_DAY,
         )
-        self.results["dbt"]["incremental_s_10x"] = round(_dbt_seconds(), 1)
-        self.results["dbt"]["incremental_models_node_s_10x"] = round(_dbt_node_seconds("model"), 1)
-        self.results["dbt"]["incremental_tests_node_s_10x"] = round(_dbt_node_seconds("test"), 1)
+
+    def hourly_cycle(self, world: HourlyWorld, hour: int) -> HourlyCycle:
+        """One hour: 100 Shopify orders change, every source's job syncs and loads from its last
+        state (as the four hourly jobs do), then one hourly dbt run."""
+        stage = world.stage
+        data = stage.world.shopify.shops[SHOP].data
+        # Spread between the last sync's start and now, as real changes are.
+        end = datetime.now(UTC) - timedelta(seconds=1)
+        step = (end - world.synced) / (CHANGED_PER_HOUR + 1)
+        # Other orders each hour (from the oldest on, round again in a small world).
+        count = len(data.orders)
+        for index in range(CHANGED_PER_HOUR):
+            number = ORDER_NUMBER_BASE + 1 + ((hour + 1) * CHANGED_PER_HOUR + index) % count
+            data.update_orders([number], world.synced + step * (index + 1))
+        world.synced = datetime.now(UTC)
+        cycle = HourlyCycle()
+        for tap in RAW_SCHEMAS:
+            stage.world.clear_log()
+            cycle.seconds[tap] = stage.meltano("run", tap, "target-postgres").seconds
+            cycle.calls[tap] = _calls_by_operation(stage.world.requests())
+            cycle.points[tap] = _points_by_operation(stage.world.requests())
+        # What each hourly job runs after its load (meltano.yml); the cycle runs it once.
+        cycle.dbt_wall_s = stage.meltano("run", "dbt-postgres:hourly").seconds
+        cycle.dbt_results = _dbt_run_results()
+        return cycle
+
+    def record_hourly(self, scale: str, measured: list[HourlyCycle]) -> None:
+        """The median measured cycle's figures (the lower middle one of an even count), with every
+        measured cycle's wall time beside them."""
+        ordered = sorted(measured, key=lambda cycle: cycle.wall_s)
+        cycle = ordered[(len(ordered) - 1) // 2]
+        self.results.setdefault("hourly", {}).update(
+            {
+                f"wall_s_{scale}": round(cycle.wall_s, 1),
+                f"wall_s_each_cycle_{scale}": [round(c.wall_s, 1) for c in measured],
+                f"extract_load_s_{scale}": round(sum(cycle.seconds.values()), 1),
+                f"extract_load_s_by_source_{scale}": {tap: round(s, 1) for tap, s in cycle.seconds.items()},
+                f"dbt_run_wall_s_{scale}": round(cycle.dbt_wall_s, 1),
+                f"calls_{scale}": cycle.calls,
+            }
+        )
+        nodes = cycle.dbt_results["results"]
+        slowest = sorted(nodes, key=lambda node: -float(node["execution_time"]))[:SLOWEST_NODES]
+
+        def summed(kind: str) -> float:
+            return round(sum(float(n["execution_time"]) for n in nodes if n["unique_id"].startswith(f"{kind}.")), 1)
+
+        dbt = self.results["dbt"]
+        dbt.update(
+            {
+                f"hourly_s_{scale}": round(float(cycle.dbt_results["elapsed_time"]), 1),
+                f"hourly_models_node_s_{scale}": summed("model"),
+                f"hourly_tests_node_s_{scale}": summed("test"),
+                f"hourly_nodes_{scale}": len(nodes),
+                f"hourly_slowest_nodes_{scale}": {
+                    node["unique_id"].split(".", 2)[-1]: round(float(node["execution_time"]), 2) for node in slowest
+                },
+            }
+        )
+        if scale == "10x":
+            shopify = cycle.calls["tap-shopify"]
+            busiest = max(shopify, key=lambda name: shopify[name])
+            api = self.results["api_time"]
+            api.update(
+                shopify_incremental_calls=shopify[busiest],
+                shopify_incremental_busiest=busiest,
+                shopify_incremental_calls_by_query=shopify,
+                # The whole sync's points (the changed orders' data and the fixed calls) over the orders changed.
+                shopify_incremental_points_by_query=cycle.points["tap-shopify"],
+                shopify_incremental_points_per_changed_order=round(
+                    sum(cycle.points["tap-shopify"].values()) / CHANGED_PER_HOUR, 1
+                ),
+            )
+            dbt["incremental_s_10x"] = dbt["hourly_s_10x"]
+            dbt["incremental_models_node_s_10x"] = dbt["hourly_models_node_s_10x"]
+            dbt["incremental_tests_node_s_10x"] = dbt["hourly_tests_node_s_10x"]
 
     def backfill_api_time(self, log: list[dict[str, Any]], orders: int, real_s: float) -> None:
         """The Shopify backfill's simulated API time and calls, and what the rate limit alone imposes.
@@ -538,7 +675,7 @@ class Bench:
         api["amazon_incremental_api_s"] = round(span)
 
 
-STAGES = ("one_x", "ten_x", "amazon")
+STAGES = ("one_x", "ten_x", "amazon", "hourly")
 
 
 def main() -> None:
@@ -547,8 +684,14 @@ def main() -> None:
     parser.add_argument("--amazon-orders", type=int, default=10_000, help="Amazon orders of the two-year backfill")
     parser.add_argument(
         "--stages",
-        default="one_x,ten_x,amazon",
-        help="comma-separated stages to run (one_x, ten_x, amazon); keys of skipped stages stay empty",
+        default=",".join(STAGES),
+        help=f"comma-separated stages to run ({', '.join(STAGES)}); keys of skipped stages stay empty",
+    )
+    parser.add_argument(
+        "--hourly-rounds",
+        type=int,
+        default=HOURLY_ROUNDS,
+        help="measured hourly cycles at each scale (median reported)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where latest.{json,md} go")
     args = parser.parse_args()
@@ -556,10 +699,12 @@ def main() -> None:
     for name in stages:
         if name not in STAGES:
             parser.error(f"--stages: unknown stage {name!r} (choose from {', '.join(STAGES)})")
+    if args.hourly_rounds < 1:
+        parser.error(f"--hourly-rounds: must be at least 1, got {args.hourly_rounds}")
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="stratus-bench-"))
     try:
-        bench = Bench(args.orders, args.amazon_orders, scratch)
+        bench = Bench(args.orders, args.amazon_orders, scratch, args.hourly_rounds)
         for name in stages:
             getattr(bench, name)()
     finally:

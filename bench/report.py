@@ -129,6 +129,20 @@ TARGETS = [
         "api_time.amazon_incremental_busiest",
     ),
     Target(
+        "hourly.wall_s_10x",
+        "Hourly cycle at 10× the history (every source's sync and load, then the hourly dbt run), wall s",
+        "≤ 1.2 × at 1×",
+        _ratio_at_most("hourly.wall_s_10x", "hourly.wall_s_1x", 1.2),
+    ),
+    Target("hourly.wall_s_1x", "Hourly cycle at 1× the history, wall s", "(context)", lambda _r: None),
+    Target(
+        "dbt.hourly_s_10x",
+        "Hourly dbt run at 10× the history, s (dbt's elapsed time)",
+        "(context: ≤ 1.2 × at 1× would cost what changed)",
+        lambda _r: None,
+    ),
+    Target("dbt.hourly_s_1x", "Hourly dbt run at 1× the history, s", "(context)", lambda _r: None),
+    Target(
         "dbt.incremental_s_10x",
         "dbt incremental run at 10×, s",
         "≤ full build ÷ 5",

@@ -40,3 +40,12 @@ def test_the_amazon_backfill_sits_beside_the_naive_path_and_a_missing_figure_giv
     line = row(report.markdown(results()), "Amazon two-year backfill of 10,000 orders, simulated s")
     assert "getOrders + getOrderItems: 19,940 s ≈ 5.5 h" in line
     assert line.endswith("| reduced scale: 300 orders took 700 simulated s |")
+
+
+def test_the_hourly_cycle_at_ten_times_the_history_is_judged_against_one_times() -> None:
+    label = "Hourly cycle at 10× the history (every source's sync and load, then the hourly dbt run), wall s"
+    within = {**results(), "hourly": {"wall_s_1x": 40.0, "wall_s_10x": 47.9}}
+    assert row(report.markdown(within), label).endswith("| 48 | ≤ 1.2 × at 1× | met |")
+    beyond = {**results(), "hourly": {"wall_s_1x": 40.0, "wall_s_10x": 48.1}}
+    assert row(report.markdown(beyond), label).endswith("| 48 | ≤ 1.2 × at 1× | **missed** |")
+    assert row(report.markdown(results()), label).endswith("| — | ≤ 1.2 × at 1× | not measured |")

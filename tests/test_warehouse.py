@@ -282,3 +282,32 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
 
     meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
     assert fingerprints(warehouse, REBUILT_MARTS) == hourly
+
+
+def bad_order_row(warehouse, loaded_at: str) -> None:
+    """A row in the orders mart with no order id, loaded at `loaded_at` (SQL)."""
+    query(
+        warehouse,
+        "create temp table bad as select * from warehouse.orders limit 1;"
+        f" update bad set order_key = 'bad-row', order_id = null, _loaded_at = {loaded_at};"
+        " insert into warehouse.orders select * from bad",
+    )
+
+
+def test_the_hourly_run_tests_the_rows_of_its_window_and_the_daily_build_every_row(built, meltano_env, warehouse):
+    """The hourly run's tests of an incremental mart read the rows loaded within its lookback
+    window: a bad row there fails it; the same row loaded days before is left to the daily build."""
+    failure = "Failure in test not_null_orders_order_id"
+    try:
+        bad_order_row(warehouse, "now()")
+        hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+        assert hourly.returncode != 0 and failure in hourly.stdout + hourly.stderr
+
+        query(warehouse, "delete from warehouse.orders where order_key = 'bad-row'")
+        bad_order_row(warehouse, "now() - interval '10 days'")
+        hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+        assert failure not in hourly.stdout + hourly.stderr
+        daily = meltano(meltano_env, "invoke", "dbt-postgres:build", check=False)
+        assert daily.returncode != 0 and failure in daily.stdout + daily.stderr
+    finally:
+        query(warehouse, "delete from warehouse.orders where order_key = 'bad-row'")

@@ -1,13 +1,42 @@
--- Sales per day (UTC purchase date), channel, account and currency, from the orders mart
--- (cancelled, test and replacement orders left out); each order counts on the day it was placed,
--- refunds included.
+{#- Sales per day (UTC purchase date), channel, account and currency, from the orders mart
+    (cancelled, test and replacement orders left out); each order counts on the day it was placed,
+    refunds included. An incremental run recomputes the days sku_daily does (sales_days_recomputed)
+    and the post-hook removes those days' rows that no longer exist, as a full build would. -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='daily_sales_key',
+        incremental_strategy='merge',
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "{{ index_incremental_mart('daily_sales_key') }}",
+            "delete from {{ this }} as mart
+            where {{ sales_days_recomputed('mart.sales_date') }}
+              and not exists (
+                select 1 from {{ ref('orders') }} as orders
+                where not orders.is_cancelled and not orders.is_test and not orders.is_replacement
+                  and cast(orders.purchase_date at time zone 'UTC' as date) = mart.sales_date
+                  and orders.source = mart.source and orders.account_id = mart.account_id
+                  and orders.currency is not distinct from mart.currency
+            )",
+        ],
+    )
+}}
+-- depends_on: {{ ref('stg_shopify__order_deletions') }}
 with orders as (
-    select * from {{ ref('orders') }} where not is_cancelled and not is_test and not is_replacement
+    select * from {{ ref('orders') }}
+    where not is_cancelled and not is_test and not is_replacement
+    {%- if is_incremental() %}
+      and {{ sales_days_recomputed("cast(purchase_date at time zone 'UTC' as date)") }}
+    {%- endif %}
 ),
 
 units as (
     select order_key, sum(qty) as units
     from {{ ref('order_items') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from orders)
+    {%- endif %}
     group by order_key
 )
 
@@ -25,7 +54,8 @@ from (
         sum(orders.subtotal)                                      as gross,
         sum(orders.discounts)                                     as discounts,
         sum(orders.refunded)                                      as refunds,
-        sum(orders.net_sales)                                     as net
+        sum(orders.net_sales)                                     as net,
+        max(orders._loaded_at)                                    as _loaded_at
     from orders
     left join units on units.order_key = orders.order_key
     group by 1, 2, 3, 4

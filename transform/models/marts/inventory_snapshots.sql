@@ -6,6 +6,7 @@
         unique_key='snapshot_key',
         incremental_strategy='merge',
         full_refresh=false,
+        post_hook="{{ index_incremental_mart('snapshot_key', loaded_at=false) }}",
     )
 }}
 

@@ -4,7 +4,8 @@
         unique_key='order_item_key',
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
-        post_hook="{{ drop_deleted_orders() }}",
+        meta={'hourly_test_window': '_loaded_at'},
+        post_hook=["{{ index_incremental_mart('order_item_key', also=[['account_id', 'order_id'], ['order_key']]) }}", "{{ drop_deleted_orders() }}"],
     )
 }}
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}

@@ -1,0 +1,59 @@
+{#- An index on `columns` of a table, unless one already leads with those columns (in any name:
+    a full build swaps in a new table while the old one, and its index names, still exist). The
+    hourly run reads recent rows by load time (the marts' lookback window, the changed orders,
+    the hourly tests) and merges a few rows by key; without indexes each of those reads scans
+    the whole table, and the run costs what is stored rather than what changed. -#}
+{% macro ensure_index(relation, columns, unique=false) -%}
+    {%- set name = relation.include(database=false) -%}
+    do $$
+    begin
+        if not exists (
+            select 1
+            from pg_catalog.pg_index as ix
+            where ix.indrelid = '{{ name }}'::regclass
+              and (ix.indisunique or not {{ unique }})
+              and (
+                  select array_agg(att.attname::text order by key.position)
+                  from unnest(ix.indkey) with ordinality as key (attnum, position)
+                  join pg_catalog.pg_attribute as att on att.attrelid = ix.indrelid and att.attnum = key.attnum
+                  where key.position <= {{ columns | length }}
+              ) = array[{% for column in columns %}'{{ column }}'{{ ', ' if not loop.last }}{% endfor %}]
+        ) then
+            create {{ 'unique' if unique }} index on {{ name }} ({{ columns | join(', ') }});
+        end if;
+    end
+    $$
+{%- endmacro %}
+
+{#- Post-hook of the incremental marts: their unique key (the merge probes it), `_loaded_at`
+    (the lookback window) and the columns in `also` (each a list), those the hourly run looks
+    rows up by (the order marts: the order, by which deleted orders are removed). -#}
+{% macro index_incremental_mart(unique_key, loaded_at=true, also=[]) -%}
+    {{ ensure_index(this, [unique_key], unique=true) }}
+    {%- if loaded_at %};
+    {{ ensure_index(this, ['_loaded_at']) }}
+    {%- endif %}
+    {%- for columns in also %};
+    {{ ensure_index(this, columns) }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- Run-start hook of `dbt run` and `dbt build`: the load time of the raw tables the incremental
+    marts read by load time (each staging view passes its `_loaded_at` filter down to them),
+    those already loaded. Creating one takes a scan of its table, once. -#}
+{% macro index_raw_load_times() -%}
+    {%- if execute and flags.WHICH in ('run', 'build') -%}
+        {%- for source_name, table_name in [
+            ('shopify', 'orders'), ('shopify', 'order_line_items'), ('shopify', 'refunds'),
+            ('shopify', 'balance_transactions'), ('amazon', 'orders'), ('amazon', 'order_items'),
+            ('amazon', 'financial_events'), ('amazon', 'settlement_lines'),
+        ] -%}
+            {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+                                                  | selectattr('name', 'equalto', table_name) | first -%}
+            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier) -%}
+            {%- if raw_loaded(relation) %}
+    {{ ensure_index(relation, ['_sdc_batched_at']) }};
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
