@@ -20,8 +20,9 @@ that none is ever later than the moment it is reported. Simulated time runs fast
 time, so stamping simulated seconds onto the wall clock would put them in the future.
 
 Faults (`FAULT_KINDS`, armed in the sandbox's fault registry) apply to the next operations
-created: failures with an error code (a partial file, as Shopify's `partialDataUrl`, unless
-ACCESS_DENIED), cancellation and expiry.
+created (or the next whose top-level field is in `where: {"root": [...]}`): failures with an
+error code (a partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED), cancellation
+and expiry.
 """
 
 from __future__ import annotations
@@ -382,7 +383,8 @@ class BulkOperations:
                     "Please try again later.",
                     "LIMIT_REACHED",
                 )
-            armed = self.faults.take("shopify", FAULT_KINDS, shop=shop)
+            # `root` lets a fault aim at one of several operations running at once (where: {"root": [...]}).
+            armed = self.faults.take("shopify", FAULT_KINDS, shop=shop, root=root.ast.name.value)
             fault = armed.kind if armed else None
             # CREATED lasts startup_s simulated seconds, and startup_real_s real ones at today's scale.
             startup = max(self.startup_s, self.startup_real_s * self.clock.time_scale)
@@ -460,6 +462,10 @@ class BulkOperations:
         kind, _, number = gid.removeprefix("gid://shopify/").partition("/")
         op = self._ops.get(int(number)) if kind == "BulkOperation" and number.isdigit() else None
         return op if op is not None and op.shop == shop else None
+
+    def operations(self, shop: str) -> list[BulkOperation]:
+        """The shop's operations, oldest first."""
+        return [o for o in self._ops.values() if o.shop == shop]
 
     def current(self, shop: str) -> BulkOperation | None:
         mine = [o for o in self._ops.values() if o.shop == shop]
