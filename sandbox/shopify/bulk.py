@@ -341,6 +341,12 @@ class BulkOperations:
             return "FAILED"
         return "EXPIRED" if now > ends + self._ttl(op) else "COMPLETED"
 
+    def ends(self, op: BulkOperation) -> tuple[float, float] | None:
+        """When the operation completed (simulated seconds), and when it would have at `objects_per_second`
+        alone: later when the sandbox's own work of building the result took longer. None while it runs."""
+        ends = self._ends_at(op)
+        return None if ends is None else (ends, op.starts_at + op.written / self.objects_per_second)
+
     def _ends_at(self, op: BulkOperation) -> float | None:
         if op.finished_at is None:
             return None
