@@ -1,21 +1,23 @@
-"""Which lines each fulfillment shipped, from a bulk read of fulfillment orders.
+"""Which lines an order's fulfillment shipped, from a bulk read of fulfillment orders.
 
 A bulk query cannot reach a fulfillment's own line items (a connection in the order's list of
 fulfillments), so a bulk sync used to ask for them afterwards, a few fulfillments a request. A
-fulfillment order (the lines an order ships from one location) can be read in bulk with its lines
-and its fulfillments; where it has exactly one fulfillment, that fulfillment shipped, of each of its
-lines, the quantity no longer remaining: `totalQuantity - remainingQuantity`.
+fulfillment order (the lines an order ships from one location) can be read in bulk with its lines:
+of each, `totalQuantity - remainingQuantity` has been fulfilled. Where the order has one
+fulfillment in all, that fulfillment shipped every such unit, from all the order's fulfillment
+orders together.
 
-That is only exact under conditions, checked per fulfillment of each order read:
+That is only exact under conditions, checked per order read:
 
-- the fulfillment belongs to one fulfillment order, of the same order, and that fulfillment order
-  has no other fulfillment (with two or more, nothing says which lines went with which);
-- both reads saw it succeed (a cancelled fulfillment gives its quantities back to the order);
-- the quantities shipped add up to the fulfillment's `totalQuantity` in both reads.
+- the order lists exactly one fulfillment (a cancelled one counts: its units went back to remaining),
+  and it succeeded;
+- the units fulfilled across the order's fulfillment orders that were read add up to that
+  fulfillment's `totalQuantity` (a fulfillment order not read, one changed between the two reads,
+  or units held by anything else would break the sum).
 
-A fulfillment failing any of them keeps the follow-up read of its own line items. Lines come out as
-the follow-up reads them (line item id, sku, quantity); a fulfillment's own line item ids are not
-on this path, so the shipped line's key is (fulfillment, line item): see the README.
+An order failing them keeps the follow-up read of its fulfillments' own line items. Lines come out
+as the follow-up reads them (line item id, sku, quantity); a fulfillment's own line item ids are
+not on this path, so the shipped line's key is (fulfillment, line item): see the README.
 """
 
 from __future__ import annotations
@@ -29,67 +31,50 @@ from tap_shopify.pagination import dig
 
 COMPANION_KEY = "fulfillment_orders"
 QUERY_NAME = "fulfillment_orders_bulk"
-CHILDREN = {"FulfillmentOrder": {"FulfillmentOrderLineItem": "lineItems", "Fulfillment": "fulfillments"}}
+CHILDREN = {"FulfillmentOrder": {"FulfillmentOrderLineItem": "lineItems"}}
 SUCCESS = "SUCCESS"
 
 
 class ShippedLines:
-    """Per fulfillment id: its order, status, total quantity and shipped lines, where one fulfillment
-    order holds it alone; None where the fulfillment orders leave its lines ambiguous."""
+    """Per order id: the units its fulfillment orders no longer have remaining, as fulfillment line nodes."""
 
     def __init__(self) -> None:
-        self._found: dict[str, bytes | None] = {}
+        self._found: dict[str, bytes] = {}
 
     def __len__(self) -> int:
         return len(self._found)
 
     def load(self, fulfillment_orders: Iterable[dict[str, Any]]) -> None:
         for held in fulfillment_orders:
-            fulfillments = dig(held, ("fulfillments", "nodes")) or []
-            for fulfillment in fulfillments:
-                known = fulfillment["id"] in self._found
-                if known or len(fulfillments) != 1:
-                    self._found[fulfillment["id"]] = None  # in two fulfillment orders, or sharing one
-                    continue
-                lines = [
-                    {"quantity": shipped, "lineItem": li.get("lineItem")}
-                    for li in dig(held, ("lineItems", "nodes")) or []
-                    if (shipped := int(li.get("totalQuantity") or 0) - int(li.get("remainingQuantity") or 0)) > 0
-                ]
-                self._found[fulfillment["id"]] = msgspec.json.encode(
-                    {
-                        "order": held.get("orderId"),
-                        "status": fulfillment.get("status"),
-                        "total": fulfillment.get("totalQuantity"),
-                        "lines": lines,
-                    }
-                )
+            order_id = held.get("orderId")
+            if not order_id:
+                continue
+            lines = [
+                {"quantity": fulfilled, "lineItem": li.get("lineItem")}
+                for li in dig(held, ("lineItems", "nodes")) or []
+                if (fulfilled := int(li.get("totalQuantity") or 0) - int(li.get("remainingQuantity") or 0)) > 0
+            ]
+            earlier = msgspec.json.decode(self._found[order_id]) if order_id in self._found else []
+            self._found[order_id] = msgspec.json.encode(earlier + lines)
 
-    def lines_of(self, fulfillment: dict[str, Any], order_id: str) -> list[dict[str, Any]] | None:
-        """The fulfillment's shipped lines (as its `fulfillmentLineItems` nodes), or None unless exact."""
-        body = self._found.get(fulfillment["id"])
-        if body is None:
+    def lines_of(self, order: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The lines of the order's one fulfillment (as its `fulfillmentLineItems` nodes), or None unless exact."""
+        fulfillments = order.get("fulfillments") or []
+        if len(fulfillments) != 1 or order["id"] not in self._found:
             return None
-        seen: dict[str, Any] = msgspec.json.decode(body)
-        total = fulfillment.get("totalQuantity")
-        lines: list[dict[str, Any]] = seen["lines"]
-        if (
-            seen["order"] != order_id
-            or seen["status"] != SUCCESS
-            or fulfillment.get("status") != SUCCESS
-            or total is None
-            or seen["total"] != total
-            or sum(line["quantity"] for line in lines) != total
-        ):
+        only = fulfillments[0]
+        lines: list[dict[str, Any]] = msgspec.json.decode(self._found[order["id"]])
+        total = only.get("totalQuantity")
+        if only.get("status") != SUCCESS or total is None or sum(line["quantity"] for line in lines) != total:
             return None
         return lines
 
     def fill(self, orders: Iterable[dict[str, Any]]) -> None:
-        """Give each order's fulfillments the lines this read makes exact; the rest stay unread."""
+        """Give each order's fulfillment the lines this read makes exact; the rest stay unread."""
         for order in orders:
-            for fulfillment in order.get("fulfillments") or []:
-                if "fulfillmentLineItems" in fulfillment:
-                    continue
-                lines = self.lines_of(fulfillment, order["id"])
-                if lines is not None:
-                    fulfillment["fulfillmentLineItems"] = {"nodes": lines, "pageInfo": {"hasNextPage": False}}
+            fulfillments = order.get("fulfillments") or []
+            if len(fulfillments) != 1 or "fulfillmentLineItems" in fulfillments[0]:
+                continue
+            lines = self.lines_of(order)
+            if lines is not None:
+                fulfillments[0]["fulfillmentLineItems"] = {"nodes": lines, "pageInfo": {"hasNextPage": False}}

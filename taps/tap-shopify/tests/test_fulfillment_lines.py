@@ -16,23 +16,22 @@ from .test_bulk import ORDERS, UnlimitedRunner, by_id, operations
 ORDER = "gid://shopify/Order/1"
 
 
-def held(fulfillments, lines, order=ORDER, number=1):
-    """A fulfillment order as the bulk result rebuilds it."""
+def held(lines, order=ORDER, number=1):
+    """A fulfillment order as the bulk result rebuilds it: (totalQuantity, remainingQuantity) per line."""
     return {
         "id": f"gid://shopify/FulfillmentOrder/{number}",
         "orderId": order,
         "lineItems": {
             "nodes": [
                 {
-                    "id": f"gid://shopify/FulfillmentOrderLineItem/{n}",
+                    "id": f"gid://shopify/FulfillmentOrderLineItem/{number}{n}",
                     "totalQuantity": total,
                     "remainingQuantity": remaining,
-                    "lineItem": {"id": f"gid://shopify/LineItem/{n}", "sku": f"SKU-{n}"},
+                    "lineItem": {"id": f"gid://shopify/LineItem/{number}{n}", "sku": f"SKU-{number}{n}"},
                 }
                 for n, (total, remaining) in enumerate(lines, start=1)
             ]
         },
-        "fulfillments": {"nodes": [{"id": f, "status": "SUCCESS", "totalQuantity": None} for f in fulfillments]},
     }
 
 
@@ -40,47 +39,35 @@ def fulfillment(number, total, status="SUCCESS"):
     return {"id": f"gid://shopify/Fulfillment/{number}", "status": status, "totalQuantity": total}
 
 
-def shipped(fulfillment_orders, ours, order=ORDER):
+def shipped(fulfillment_orders, fulfillments, order=ORDER):
     lines = ShippedLines()
-    for fo in fulfillment_orders:
-        for f in fo["fulfillments"]["nodes"]:
-            f["totalQuantity"] = ours["totalQuantity"] if f["id"] == ours["id"] else f["totalQuantity"]
     lines.load(fulfillment_orders)
-    return lines.lines_of(ours, order)
+    return lines.lines_of({"id": order, "fulfillments": fulfillments})
 
 
-def test_a_fulfillment_alone_in_its_fulfillment_order_shipped_what_is_no_longer_remaining():
-    ours = fulfillment(10, 5)
-    lines = shipped([held([ours["id"]], [(3, 0), (4, 2), (1, 1)])], ours)
+def test_an_orders_only_fulfillment_shipped_what_its_fulfillment_orders_no_longer_have_remaining():
+    lines = shipped([held([(3, 0), (4, 2), (1, 1)]), held([(2, 0)], number=2)], [fulfillment(10, 7)])
     assert lines == [
-        {"quantity": 3, "lineItem": {"id": "gid://shopify/LineItem/1", "sku": "SKU-1"}},
-        {"quantity": 2, "lineItem": {"id": "gid://shopify/LineItem/2", "sku": "SKU-2"}},
+        {"quantity": 3, "lineItem": {"id": "gid://shopify/LineItem/11", "sku": "SKU-11"}},
+        {"quantity": 2, "lineItem": {"id": "gid://shopify/LineItem/12", "sku": "SKU-12"}},
+        {"quantity": 2, "lineItem": {"id": "gid://shopify/LineItem/21", "sku": "SKU-21"}},
     ]
 
 
 @pytest.mark.parametrize(
-    ("case", "fulfillment_orders", "ours", "order"),
+    ("case", "fulfillment_orders", "fulfillments", "order"),
     [
-        (
-            "two fulfillments share the order",
-            [held([fulfillment(10, 2)["id"], "gid://shopify/Fulfillment/11"], [(2, 0)])],
-            fulfillment(10, 2),
-            ORDER,
-        ),
-        (
-            "in two fulfillment orders",
-            [held([fulfillment(10, 2)["id"]], [(1, 0)]), held([fulfillment(10, 2)["id"]], [(1, 0)], number=2)],
-            fulfillment(10, 2),
-            ORDER,
-        ),
-        ("cancelled", [held([fulfillment(10, 2)["id"]], [(2, 0)])], fulfillment(10, 2, status="CANCELLED"), ORDER),
-        ("quantities disagree", [held([fulfillment(10, 3)["id"]], [(2, 0)])], fulfillment(10, 3), ORDER),
-        ("another order's", [held([fulfillment(10, 2)["id"]], [(2, 0)])], fulfillment(10, 2), "gid://shopify/Order/2"),
-        ("not read", [held([fulfillment(11, 2)["id"]], [(2, 0)])], fulfillment(10, 2), ORDER),
+        ("two fulfillments", [held([(2, 0), (1, 0)])], [fulfillment(10, 2), fulfillment(11, 1)], ORDER),
+        ("one of them cancelled", [held([(2, 0)])], [fulfillment(10, 2), fulfillment(11, 2, "CANCELLED")], ORDER),
+        ("cancelled", [held([(2, 2)])], [fulfillment(10, 2, status="CANCELLED")], ORDER),
+        ("a fulfillment order not read", [held([(2, 0)])], [fulfillment(10, 3)], ORDER),
+        ("more fulfilled than shipped", [held([(2, 0), (1, 0)])], [fulfillment(10, 2)], ORDER),
+        ("no total", [held([(2, 0)])], [fulfillment(10, None)], ORDER),
+        ("no fulfillment order", [held([(2, 0)], order="gid://shopify/Order/2")], [fulfillment(10, 2)], ORDER),
     ],
 )
-def test_anything_short_of_exact_is_left_to_the_follow_up(case, fulfillment_orders, ours, order):
-    assert shipped(fulfillment_orders, ours, order) is None, case
+def test_anything_short_of_exact_is_left_to_the_follow_up(case, fulfillment_orders, fulfillments, order):
+    assert shipped(fulfillment_orders, fulfillments, order) is None, case
 
 
 class SpyingTap(TapShopify):
@@ -110,14 +97,14 @@ def spied_sync(config):
 
 
 def several_fulfillments(records):
-    """Fulfillment ids of orders with two or more: their one fulfillment order says not which lines went with which."""
+    """Fulfillment ids of orders with two or more: their fulfillment orders say not which lines went with which."""
     per_order: dict[str, list[str]] = {}
     for record in records["fulfillments"]:
         per_order.setdefault(record["order_id"], []).append(record["id"])
     return {f for ids in per_order.values() if len(ids) > 1 for f in ids}
 
 
-def test_follow_ups_are_asked_exactly_for_orders_whose_fulfillment_order_has_several_fulfillments(shop):
+def test_follow_ups_are_asked_exactly_for_orders_with_several_fulfillments(shop):
     sandbox, url = shop
     bulk, asked = spied_sync(tap_config(url, bulk_mode="always"))
     assert len(operations(sandbox, "fulfillmentOrders")) == 1

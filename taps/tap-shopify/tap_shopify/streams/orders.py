@@ -128,9 +128,10 @@ class OrdersStream(BulkStream):
         yield from self.records_from_nodes(list(self.nodes(response)))
 
     def bulk_companions(self, context: Context | None) -> list[Companion]:
-        """Fulfillment orders beside the orders, for the lines their fulfillments shipped: where the API
-        version runs two bulk queries at once and fulfillments are selected. Those updated before the
-        window cannot be of an order changed in it, so the window's start bounds them."""
+        """Fulfillment orders beside the orders, for the lines of orders with a single fulfillment: where
+        the API version runs two bulk queries at once and fulfillments are selected. The window's start
+        bounds them (one updated before it that an order in the window needs is not read, and that
+        order keeps its follow-up)."""
         version = str(self.config.get("api_version") or "2026-10")
         if concurrency_limit(version) < 2 or not self.child_buffers.wants(FULFILLMENTS):
             return []
@@ -151,7 +152,7 @@ class OrdersStream(BulkStream):
         if store is not None:
             self._shipped = fulfillment_lines.ShippedLines()
             self._shipped.load(store.roots())
-            self.logger.info("%s: fulfillment orders give the lines of %d fulfillments", self.name, len(self._shipped))
+            self.logger.info("%s: fulfillment orders read for %d orders", self.name, len(self._shipped))
 
     def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Orders of one page (or bulk batch); their line items are buffered for the child stream."""
