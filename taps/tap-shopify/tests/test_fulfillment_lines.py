@@ -9,6 +9,7 @@ from tap_shopify.fulfillment_lines import ShippedLines
 from tap_shopify.tap import TapShopify
 
 from sandbox.faults import Fault
+from sandbox.shopify.scopes import REQUIRED_SCOPES
 
 from .conftest import tap_config
 from .test_bulk import ORDERS, UnlimitedRunner, by_id, operations
@@ -136,3 +137,12 @@ def test_without_fulfillment_orders_every_fulfillment_is_followed_up_and_nothing
 @pytest.fixture
 def shop(sandbox_factory):
     return sandbox_factory(shopify_orders=ORDERS, time_scale=500)
+
+
+def test_a_token_without_fulfillment_order_scopes_reads_every_fulfillment_by_follow_ups(sandbox_factory):
+    granted = tuple(sorted(set(REQUIRED_SCOPES.values()) - {"read_merchant_managed_fulfillment_orders"}))
+    sandbox, url = sandbox_factory(shopify_orders=40, time_scale=500, shopify_scopes=granted)
+    bulk, asked = spied_sync(tap_config(url, bulk_mode="always"))
+    assert [op.error_code for op in operations(sandbox, "fulfillmentOrders")] == ["ACCESS_DENIED"]
+    assert bulk.records["fulfillments"]
+    assert sorted(asked) == sorted(r["id"] for r in bulk.records["fulfillments"])
