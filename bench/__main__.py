@@ -47,6 +47,9 @@ UNPACED_TIME_SCALE = 1_000.0
 # Shopify load runs at this scale until the bulk result's download starts (the bulk read waits on the
 # sandbox's generation, not the clock), then at UNPACED_TIME_SCALE: one run gives both figures.
 PACED_TIME_SCALE = 20.0
+# The backfill stage's scale until its bulk results are read: slow enough that the sandbox building
+# 100,000 orders' results (two operations, on a shared 2-core machine) keeps up with its bulk rate.
+BACKFILL_TIME_SCALE = 2.0
 # Calls the orders backfill makes after the bulk result, for refunds and fulfillments whose
 # connections a bulk query cannot nest; their API time is what the cost bucket imposes on them.
 ORDER_FOLLOW_UPS = ("RefundNodes", "FulfillmentNodes")
@@ -54,6 +57,9 @@ BULK_RESULT = "shopify-bulk-result"
 # Shopify's documented standard-plan limits, the sandbox's defaults: bucket size and restore per second.
 BUCKET_SIZE = 2000.0
 RESTORE_RATE = 100.0
+# Shopify Plus: ten times both.
+PLUS_BUCKET_SIZE = 20_000.0
+PLUS_RESTORE_RATE = 1_000.0
 # A shop of 100,000 orders over 90 days changes about this many orders an hour (new ones and updates).
 CHANGED_PER_HOUR = 100
 WATCH = ("tap-shopify", "tap-amazon-spapi", LOADER)
@@ -210,9 +216,12 @@ def bucket_seconds(
 
 
 def _unpace_after_bulk_result(world: Sandbox, done: threading.Event) -> None:
-    """Switch the clock to the throughput scale once the bulk result's download starts."""
+    """Switch the clock to the throughput scale once the download of every bulk operation started
+    (the orders' and the fulfillment orders' beside it) has begun."""
     while not done.wait(0.2):
-        if any(e.get("api") == BULK_RESULT for e in world.requests()):
+        log = world.requests()
+        started = sum(1 for e in log if e.get("operation") == "BulkOperationRunQuery")
+        if started and sum(1 for e in log if e.get("api") == BULK_RESULT) >= started:
             world.clock.set_scale(UNPACED_TIME_SCALE)
             return
 
@@ -225,6 +234,13 @@ def _bulk_wait_real_s(log: list[dict[str, Any]], time_scale: float) -> float:
     if not started or not downloads:
         return 0.0
     return float(min(downloads) - min(started)) / time_scale
+
+
+def _bulk_ends(world: Sandbox) -> list[tuple[float, float]]:
+    """Each finished bulk operation of the bench's shop: when it completed, and when it would have at
+    the sandbox's bulk rate alone."""
+    bulk = world.shopify.bulk
+    return [end for op in bulk.operations(SHOP) if (end := bulk.ends(op)) is not None]
 
 
 def _calls_by_operation(log: list[dict[str, Any]]) -> dict[str, int]:
@@ -277,9 +293,17 @@ def _dbt_node_seconds(resource_type: str) -> float:
 
 
 class Bench:
-    def __init__(self, orders_1x: int, amazon_orders: int, scratch: Path, hourly_rounds: int = HOURLY_ROUNDS) -> None:
+    def __init__(
+        self,
+        orders_1x: int,
+        amazon_orders: int,
+        scratch: Path,
+        hourly_rounds: int = HOURLY_ROUNDS,
+        backfill_orders: int = 100_000,
+    ) -> None:
         self.orders_1x = orders_1x
         self.hourly_rounds = hourly_rounds
+        self.backfill_orders = backfill_orders
         self.amazon_orders = amazon_orders
         self.scratch = scratch
         self.results: dict[str, Any] = {
@@ -365,6 +389,26 @@ class Bench:
                 "bulk_wait_s": round(bulk_wait, 1),
             }
 
+    def backfill(self) -> None:
+        """The Shopify backfill alone: tap-shopify > /dev/null on a fresh world of `backfill_orders`
+        orders, paced (BACKFILL_TIME_SCALE) until every bulk result's download began; its API time as
+        ten_x reports it."""
+        orders = self.backfill_orders
+        with self.stage("backfill", self._shopify(orders, BACKFILL_TIME_SCALE)) as stage:
+            tap = [str(BIN / "tap-shopify"), "--config", str(self.plugin_config(stage, "tap-shopify"))]
+            self.log(f"backfill: tap-shopify > /dev/null ({orders:,} orders)")
+            done = threading.Event()
+            unpace = threading.Thread(target=_unpace_after_bulk_result, args=(stage.world, done))
+            unpace.start()
+            try:
+                run = procs.run(tap, watch=WATCH)
+            finally:
+                done.set()
+                unpace.join()
+            self.backfill_api_time(
+                stage.world.requests(), orders, run.seconds, _bulk_ends(stage.world), BACKFILL_TIME_SCALE
+            )
+
     def ten_x(self) -> None:
         """At 10×: tap | tee | target (memory, throughput, the backfill's API time, the rows for the COPY
         ceiling), dbt full build, then an hour's changes: incremental calls and dbt incremental run."""
@@ -397,7 +441,7 @@ class Bench:
                     "end_to_end_records_per_s": round(records / load.seconds),
                 }
             )
-            self.backfill_api_time(stage.world.requests(), orders, load.seconds)
+            self.backfill_api_time(stage.world.requests(), orders, load.seconds, _bulk_ends(stage.world))
             # Throughput scale (if no bulk result set it): the hours of changes lie past the backfill.
             stage.world.clock.set_scale(UNPACED_TIME_SCALE)
 
@@ -542,24 +586,51 @@ class Bench:
             dbt["incremental_models_node_s_10x"] = dbt["hourly_models_node_s_10x"]
             dbt["incremental_tests_node_s_10x"] = dbt["hourly_tests_node_s_10x"]
 
-    def backfill_api_time(self, log: list[dict[str, Any]], orders: int, real_s: float) -> None:
+    def backfill_api_time(
+        self,
+        log: list[dict[str, Any]],
+        orders: int,
+        real_s: float,
+        ends: list[tuple[float, float]] | None = None,
+        time_scale: float = PACED_TIME_SCALE,
+    ) -> None:
         """The Shopify backfill's simulated API time and calls, and what the rate limit alone imposes.
 
-        With a bulk read: simulated seconds until the result's download starts, plus what the cost
-        bucket imposes on the follow-up calls for refunds and fulfillments (made at the unpaced scale).
-        Without one (a paged read, all at the paced scale): first call to last answer."""
+        With a bulk read: simulated seconds until the last bulk operation completed (the orders' and the
+        fulfillment orders' run side by side; `ends`: each one's completion, and what it would have been
+        at the sandbox's bulk rate alone, not slowed by the sandbox building the result on a busy
+        machine), plus what the cost bucket imposes on the follow-up calls for refunds and fulfillments
+        (made at the unpaced scale), on a Standard plan and on Plus. Reading the results is the tap's
+        time, as it always was here. Without one (a paged read, all at the paced scale): first call to
+        last answer."""
         api = self.results["api_time"]
         starts = [e["sim_start"] for e in log if e.get("api") == BULK_RESULT]
         follow_ups = [e for e in log if e.get("operation") in ORDER_FOLLOW_UPS]
         if starts:
-            bulk_s = min(starts) - min(e["sim_start"] for e in log)
+            first = min(e["sim_start"] for e in log)
+            bulk_s = (max(end for end, _ in ends) if ends else min(starts)) - first
             follow_up_s = bucket_seconds(follow_ups)
+            plus_s = bucket_seconds(follow_ups, PLUS_BUCKET_SIZE, PLUS_RESTORE_RATE)
             seconds = round(bulk_s + follow_up_s)
+            by_query = {
+                name: {
+                    "calls": sum(1 for e in follow_ups if e.get("operation") == name),
+                    "points": sum(e.get("actual_cost") or 0 for e in follow_ups if e.get("operation") == name),
+                    "requested": sum(e.get("requested_cost") or 0 for e in follow_ups if e.get("operation") == name),
+                }
+                for name in ORDER_FOLLOW_UPS
+            }
             api["shopify_backfill_parts"] = {
-                "bulk_until_download_s": round(bulk_s),
+                "bulk_operations": sum(1 for e in log if e.get("operation") == "BulkOperationRunQuery"),
+                "bulk_s": round(bulk_s),
+                "bulk_at_sandbox_rate_s": round(max(model for _, model in ends) - first) if ends else None,
+                "bulk_until_last_download_s": round(max(starts) - first),
                 "follow_up_calls": len(follow_ups),
                 "follow_up_points": sum(e.get("actual_cost") or 0 for e in follow_ups),
                 "follow_up_rate_limit_s": round(follow_up_s),
+                "follow_ups_by_query": by_query,
+                "plus_follow_up_rate_limit_s": round(plus_s),
+                "plus_backfill_s": round(bulk_s + plus_s),
             }
         else:
             seconds = round(_api_seconds(log))
@@ -575,7 +646,7 @@ class Bench:
             "api_s": seconds,
             "calls": _calls_by_operation(log),
             "real_s": round(real_s, 1),
-            "time_scale": PACED_TIME_SCALE,
+            "time_scale": time_scale,
         }
 
     def _shopify(self, orders: int, time_scale: float) -> SandboxOptions:
@@ -675,7 +746,9 @@ class Bench:
         api["amazon_incremental_api_s"] = round(span)
 
 
-STAGES = ("one_x", "ten_x", "amazon", "hourly")
+STAGES = ("one_x", "ten_x", "amazon", "hourly", "backfill")
+# The backfill stage measures alone what ten_x also measures: run it when that is all you need.
+DEFAULT_STAGES = ("one_x", "ten_x", "amazon", "hourly")
 
 
 def main() -> None:
@@ -684,14 +757,18 @@ def main() -> None:
     parser.add_argument("--amazon-orders", type=int, default=10_000, help="Amazon orders of the two-year backfill")
     parser.add_argument(
         "--stages",
-        default=",".join(STAGES),
-        help=f"comma-separated stages to run ({', '.join(STAGES)}); keys of skipped stages stay empty",
+        default=",".join(DEFAULT_STAGES),
+        help=f"comma-separated stages to run ({', '.join(STAGES)}; backfill: the Shopify backfill's API time "
+        "alone, as ten_x also measures it); keys of skipped stages stay empty",
     )
     parser.add_argument(
         "--hourly-rounds",
         type=int,
         default=HOURLY_ROUNDS,
         help="measured hourly cycles at each scale (median reported)",
+    )
+    parser.add_argument(
+        "--backfill-orders", type=int, default=100_000, help="Shopify orders of the backfill stage's shop"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where latest.{json,md} go")
     args = parser.parse_args()
@@ -704,7 +781,7 @@ def main() -> None:
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="stratus-bench-"))
     try:
-        bench = Bench(args.orders, args.amazon_orders, scratch, args.hourly_rounds)
+        bench = Bench(args.orders, args.amazon_orders, scratch, args.hourly_rounds, args.backfill_orders)
         for name in stages:
             getattr(bench, name)()
     finally:

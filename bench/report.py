@@ -104,8 +104,10 @@ TARGETS = [
     Target(
         "api_time.shopify_backfill_100k_orders_s",
         "Shopify backfill of 100,000 orders, simulated s",
-        "≤ 600",
-        _at_most("api_time.shopify_backfill_100k_orders_s", 600),
+        # Standard plan (100 points/s): the refunds' and fulfillments' follow-up points alone bound
+        # it near 5,100 s under Shopify's rules, so the target is issue 17's, not the old 600.
+        "≤ 6,500 (Standard plan)",
+        _at_most("api_time.shopify_backfill_100k_orders_s", 6_500),
     ),
     Target(
         "api_time.shopify_incremental_calls",

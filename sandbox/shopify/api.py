@@ -37,7 +37,11 @@ from sandbox.shopify.search import Term, matches, parse_query
 from sandbox.urls import client_base_url
 
 #: What Shopify can be made to do wrong, beyond the common faults (see sandbox.faults).
-FAULTS = FaultKinds("shopify", kinds=BULK_FAULT_KINDS, filters={"shop": "the shop's domain"})
+FAULTS = FaultKinds(
+    "shopify",
+    kinds=BULK_FAULT_KINDS,
+    filters={"shop": "the shop's domain", "root": "a bulk query's top-level field (bulk faults only)"},
+)
 DEFAULT_TOKEN = "shpat_sandbox"  # noqa: S105 - the sandbox's published demo token
 ORDER_DATE_FIELDS = {"created_at", "updated_at", "processed_at"}
 

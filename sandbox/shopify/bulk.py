@@ -20,8 +20,9 @@ that none is ever later than the moment it is reported. Simulated time runs fast
 time, so stamping simulated seconds onto the wall clock would put them in the future.
 
 Faults (`FAULT_KINDS`, armed in the sandbox's fault registry) apply to the next operations
-created: failures with an error code (a partial file, as Shopify's `partialDataUrl`, unless
-ACCESS_DENIED), cancellation and expiry.
+created (or the next whose top-level field is in `where: {"root": [...]}`): failures with an
+error code (a partial file, as Shopify's `partialDataUrl`, unless ACCESS_DENIED), cancellation
+and expiry.
 """
 
 from __future__ import annotations
@@ -340,6 +341,12 @@ class BulkOperations:
             return "FAILED"
         return "EXPIRED" if now > ends + self._ttl(op) else "COMPLETED"
 
+    def ends(self, op: BulkOperation) -> tuple[float, float] | None:
+        """When the operation completed (simulated seconds), and when it would have at `objects_per_second`
+        alone: later when the sandbox's own work of building the result took longer. None while it runs."""
+        ends = self._ends_at(op)
+        return None if ends is None else (ends, op.starts_at + op.written / self.objects_per_second)
+
     def _ends_at(self, op: BulkOperation) -> float | None:
         if op.finished_at is None:
             return None
@@ -382,7 +389,8 @@ class BulkOperations:
                     "Please try again later.",
                     "LIMIT_REACHED",
                 )
-            armed = self.faults.take("shopify", FAULT_KINDS, shop=shop)
+            # `root` lets a fault aim at one of several operations running at once (where: {"root": [...]}).
+            armed = self.faults.take("shopify", FAULT_KINDS, shop=shop, root=root.ast.name.value)
             fault = armed.kind if armed else None
             # CREATED lasts startup_s simulated seconds, and startup_real_s real ones at today's scale.
             startup = max(self.startup_s, self.startup_real_s * self.clock.time_scale)
@@ -460,6 +468,10 @@ class BulkOperations:
         kind, _, number = gid.removeprefix("gid://shopify/").partition("/")
         op = self._ops.get(int(number)) if kind == "BulkOperation" and number.isdigit() else None
         return op if op is not None and op.shop == shop else None
+
+    def operations(self, shop: str) -> list[BulkOperation]:
+        """The shop's operations, oldest first."""
+        return [o for o in self._ops.values() if o.shop == shop]
 
     def current(self, shop: str) -> BulkOperation | None:
         mine = [o for o in self._ops.values() if o.shop == shop]

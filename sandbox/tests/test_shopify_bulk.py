@@ -377,3 +377,49 @@ def test_result_urls_are_pre_signed_storage_urls(shop):
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(base + "/_sandbox/bulk-operation-outputs/nothing-final?" + url.query)
     assert missing.value.code == 404
+
+
+FULFILLMENT_ORDERS = (
+    "{ fulfillmentOrders(includeClosed: true) { edges { node { id orderId status"
+    " lineItems { edges { node { id totalQuantity remainingQuantity lineItem { id } } } }"
+    " fulfillments { edges { node { id totalQuantity } } } } } } }"
+)
+ORDERS_WITH_FULFILLMENTS = "{ orders { edges { node { id lineItems { edges { node { id quantity } } } fulfillments { id totalQuantity } } } } }"
+
+
+def test_a_fault_aimed_at_one_root_spares_the_operation_beside_it(sandbox_factory):
+    _, base = sandbox_factory(
+        shopify_orders=60,
+        time_scale=500,
+        faults=(Fault("bulk_failed", "shopify", where={"root": ("fulfillmentOrders",)}),),
+    )
+    orders = run(base, ORDERS_WITH_LINES)["bulkOperation"]["id"]
+    held = run(base, FULFILLMENT_ORDERS)["bulkOperation"]["id"]  # two at once: 2026-10 allows five
+    assert wait(base, orders)[0]["status"] == "COMPLETED"
+    assert wait(base, held)[0]["status"] == "FAILED"
+
+
+def test_fulfillment_orders_in_bulk_agree_with_the_orders_fulfillments(sandbox_factory):
+    _, base = sandbox_factory(shopify_orders=60, time_scale=500)
+    held_op = run(base, FULFILLMENT_ORDERS)["bulkOperation"]["id"]
+    orders_op = run(base, ORDERS_WITH_FULFILLMENTS)["bulkOperation"]["id"]
+    held_lines = download(wait(base, held_op)[0]["url"])
+    order_lines = download(wait(base, orders_op)[0]["url"])
+    orders = {line["id"]: line for line in order_lines if "__parentId" not in line}
+    held = {line["id"]: line for line in held_lines if "__parentId" not in line}
+    assert {h["orderId"] for h in held.values()} == set(orders)  # every order fulfilled or cancelled: one each
+    several = 0
+    for fo_id, fo in held.items():
+        order = orders[fo["orderId"]]
+        ordered = {li["id"]: li["quantity"] for li in order_lines if li.get("__parentId") == order["id"]}
+        lines = [
+            li for li in held_lines if li.get("__parentId") == fo_id and "totalQuantity" in li and "lineItem" in li
+        ]
+        fulfillments = [f for f in held_lines if f.get("__parentId") == fo_id and "lineItem" not in f]
+        assert {li["lineItem"]["id"]: li["totalQuantity"] for li in lines} == ordered
+        assert sorted(f["id"] for f in fulfillments) == sorted(f["id"] for f in order["fulfillments"])
+        if fo["status"] != "CANCELLED":  # a cancelled order's lines were never shipped
+            shipped = sum(li["totalQuantity"] - li["remainingQuantity"] for li in lines)
+            assert shipped == sum(f["totalQuantity"] for f in order["fulfillments"])
+        several += len(fulfillments) > 1
+    assert several  # some fulfillment orders hold several fulfillments

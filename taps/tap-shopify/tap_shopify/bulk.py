@@ -18,7 +18,10 @@ whose search filter is the literal "__SEARCH__"), the child connections its node
   stream falls back to its paged reads; ACCESS_DENIED stops with one line;
 - where the API version allows several bulk queries at once (five since 2026-01), the first
   bulk stream to sync also starts the operations of the bulk streams still to come, so
-  Shopify runs them side by side while this one is read.
+  Shopify runs them side by side while this one is read;
+- a stream may also run companion bulk queries beside its own (`bulk_companions`): results that
+  only spare it calls. A companion that cannot be started or does not complete is logged and
+  left out, and the stream reads what it would have given with its ordinary calls.
 """
 
 from __future__ import annotations
@@ -90,6 +93,16 @@ BULK_SETTINGS: dict[str, Parser] = {
     "bulk_mode": settings.choice(*BULK_MODES),
     "bulk_threshold": settings.integer(minimum=0, unit="records"),
 }
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A bulk query run beside a stream's own, whose result only spares calls."""
+
+    key: str  # its operation id is kept under this key of the stream's bulk_operation state
+    query_name: str  # a `.graphql` file; "__SEARCH__" is replaced by the companion's search filter
+    search: str  # Shopify search syntax selecting what it reads
+    children: dict[str, dict[str, str]]  # as BulkStream.bulk_children
 
 
 class BulkUnavailableError(Exception):
@@ -235,6 +248,14 @@ class BulkStream(ShopifyStream):
         """Records built from one batch of nodes, as the paged path builds them from one page."""
         raise NotImplementedError
 
+    def bulk_companions(self, context: Context | None) -> list[Companion]:  # noqa: ARG002
+        """Bulk queries to run beside this stream's own (none by default)."""
+        return []
+
+    def use_companion(self, companion: Companion, store: NodeStore | None) -> None:
+        """Take a companion's result (None: it gave none, so read without it); called before the
+        stream's own batches, and again with None once they are all read."""
+
     #: Set once this stream's sync has begun, so no other stream starts an operation for it.
     bulk_handled = False
 
@@ -261,7 +282,7 @@ class BulkStream(ShopifyStream):
 
     def start_sibling_operations(self) -> None:
         """Start the bulk operations of streams still to sync, up to the version's concurrency limit."""
-        limit = concurrency_limit(str(self.config.get("api_version") or "2026-10"))
+        limit = concurrency_limit(str(self.config.get("api_version") or "2026-10")) - len(self.bulk_companions(None))
         for stream in self._tap.streams.values():
             if limit <= 1:
                 return
@@ -341,6 +362,7 @@ class BulkStream(ShopifyStream):
             self.logger.info("%s: resuming bulk operation %s from state", self.name, operation_id)
         else:
             operation_id = self.start_operation(context)
+        companions = self.start_companions(context)
         finished = self.wait_for(operation_id)
         if finished.status != "COMPLETED":
             raise BulkUnavailableError(self._not_completed(finished))
@@ -356,6 +378,7 @@ class BulkStream(ShopifyStream):
             try:
                 if finished.url:  # no url: the query matched nothing
                     self.download_into(store, finished)
+                self.read_companions(directory, companions)
                 for number, batch in enumerate(self.new_batches(context, store.roots())):
                     if number:
                         # The previous batch and its children are out: a safe point to resume from.
@@ -363,7 +386,58 @@ class BulkStream(ShopifyStream):
                     yield from self.records_from_nodes(batch)
             finally:
                 store.close()
+                for companion, _ in companions:
+                    self.use_companion(companion, None)
         self._forget_operation(context)
+
+    # -- companions ----------------------------------------------------------------
+
+    def start_companions(self, context: Context | None) -> list[tuple[Companion, str]]:
+        """Start (or find in state) the companions' operations; one that Shopify refuses is left out."""
+        job = self.get_context_state(context).get(STATE_KEY)
+        if job is None:
+            return []
+        started: list[tuple[Companion, str]] = []
+        for companion in self.bulk_companions(context):
+            if job.get(companion.key):
+                started.append((companion, str(job[companion.key])))
+                continue
+            query = load_query(companion.query_name).replace(SEARCH_PLACEHOLDER, json.dumps(companion.search))
+            payload = self.post_request_json("bulk_operation_run_query", {"query": query})
+            result = dig(payload, ("data", "bulkOperationRunQuery")) or {}
+            operation_id = dig(result, ("bulkOperation", "id"))
+            if result.get("userErrors") or not operation_id:
+                message = next((e.get("message") for e in result.get("userErrors") or []), "no operation returned")
+                self.logger.info("%s: %s not started (%s); reading without it", self.name, companion.key, message)
+                continue
+            job[companion.key] = str(operation_id)
+            started.append((companion, str(operation_id)))
+            self.state_manager.is_flushed = False
+            self._write_state_message()
+            self.logger.info("%s: started bulk operation %s for %s", self.name, operation_id, companion.key)
+        return started
+
+    def read_companions(self, directory: str, companions: list[tuple[Companion, str]]) -> None:
+        """Wait for each companion, then hand its result over; one that failed is logged and skipped."""
+        for number, (companion, operation_id) in enumerate(companions):
+            place = Path(directory) / f"companion-{number}"
+            place.mkdir()
+            store = NodeStore(str(place), companion.children, None)
+            try:
+                finished = self.wait_for(operation_id)
+                if finished.status != "COMPLETED":
+                    raise BulkUnavailableError(self._companion_not_completed(finished))
+                if finished.url:
+                    self.download_into(store, finished)
+                self.use_companion(companion, store)
+            except (BulkUnavailableError, ShopifyError) as exc:
+                self.logger.warning("%s: %s: %s; reading without it", self.name, companion.key, exc)
+                self.use_companion(companion, None)
+            finally:
+                store.close()
+
+    def _companion_not_completed(self, op: BulkOperationStatus) -> str:
+        return f"bulk operation {op.id} ended {op.status}" + (f" ({op.error_code})" if op.error_code else "")
 
     def new_batches(self, context: Context | None, nodes: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         """Nodes in batches, without those an interrupted run already emitted from this same result:

@@ -31,8 +31,8 @@ ORDERS = 150
 class UnlimitedRunner(TapTestRunner):
     """Reads every record (the SDK's test runner stops at 150 per stream by default), amounts as Decimal."""
 
-    def __init__(self, config, state=None) -> None:
-        super().__init__(TapShopify, config=config, state=state, suite_config=SuiteConfig(max_records_limit=None))
+    def __init__(self, config, state=None, tap_class=TapShopify) -> None:
+        super().__init__(tap_class, config=config, state=state, suite_config=SuiteConfig(max_records_limit=None))
 
     @staticmethod
     def _clean_sync_output(raw_records: str) -> list[dict]:
@@ -57,6 +57,11 @@ def calls(sandbox, field):
     return [e for e in sandbox.requests() if field in (e.get("fields") or [])]
 
 
+def operations(sandbox, root="orders"):
+    """The shop's bulk operations whose query's top-level field is `root` (orders, fulfillmentOrders)."""
+    return [o for o in sandbox.shopify.bulk.operations(SHOP) if o.query.split("{", 2)[1].split("(")[0].strip() == root]
+
+
 def expected_line_count(served):
     data = served.shopify.shops[SHOP].data
     return sum(len(render_order(data, fact)["lineItems"]) for fact in data.live_orders())
@@ -70,14 +75,16 @@ def shop(sandbox_factory):
 def test_bulk_and_paged_syncs_emit_identical_records(shop):
     sandbox, url = shop
     bulk = sync(tap_config(url, bulk_mode="always"))
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert len(operations(sandbox)) == 1
+    # Beside it, fulfillment orders: the lines of fulfillments whose fulfillment order has no other.
+    assert len(operations(sandbox, "fulfillmentOrders")) == 1
     assert not calls(sandbox, "orders")  # no paged reads
     # Refunds' and fulfillments' connections, which a bulk query cannot nest in a list, come
     # many objects a request (a refund's overflow past one page aside).
     assert not calls(sandbox, "fulfillment")
     assert 0 < len(calls(sandbox, "nodes")) <= len(bulk.records["fulfillments"]) / 10
     paged = sync(tap_config(url, bulk_mode="never"))
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert len(operations(sandbox)) == 1
     for stream in ("orders", "order_line_items", "refunds", "transactions", "fulfillments"):
         assert by_id(bulk.records[stream]) == by_id(paged.records[stream]), stream
     assert bulk.records["refunds"] and bulk.records["fulfillments"]
@@ -113,7 +120,7 @@ def test_deselected_refunds_and_fulfillments_cost_no_follow_up_calls(shop, tmp_p
     for message in map(deserialize_json, out.splitlines()):
         if message["type"] == "RECORD":
             records.setdefault(message["stream"], []).append(message["record"])
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1  # no fulfillment orders: fulfillments are not read
     assert not calls(sandbox, "nodes"), sorted({e.get("operation") for e in calls(sandbox, "nodes")})
     assert set(records) == {"orders", "order_line_items"}
     for stream in ("orders", "order_line_items"):
@@ -123,7 +130,8 @@ def test_deselected_refunds_and_fulfillments_cost_no_follow_up_calls(shop, tmp_p
 def test_out_of_order_jsonl_is_reassembled(shop):
     sandbox, url = shop
     runner = sync(tap_config(url, bulk_mode="always"))
-    [download] = [e for e in sandbox.requests() if e["api"] == "shopify-bulk-result"]
+    # The orders' result is read first, then the fulfillment orders'.
+    download, _ = [e for e in sandbox.requests() if e["api"] == "shopify-bulk-result"]
     with urllib.request.urlopen(url + download["path"]) as response:
         lines = [json.loads(line) for line in response]
     position = {line["id"]: n for n, line in enumerate(lines)}
@@ -167,7 +175,7 @@ def test_auto_mode_uses_bulk_only_above_the_threshold(shop):
     small = sync(tap_config(url, bulk_mode="auto", bulk_threshold=to_read))
     assert not calls(sandbox, "bulkOperationRunQuery") and calls(sandbox, "ordersCount")
     large = sync(tap_config(url, bulk_mode="auto", bulk_threshold=to_read - 1))
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert len(operations(sandbox)) == 1
     assert by_id(small.records["order_line_items"]) == by_id(large.records["order_line_items"])
 
 
@@ -175,7 +183,7 @@ def test_auto_mode_uses_bulk_only_above_the_threshold(shop):
 def test_a_failed_canceled_or_expired_operation_is_run_again(sandbox_factory, fault):
     sandbox, url = sandbox_factory(shopify_orders=ORDERS, time_scale=500, faults=(Fault(fault, "shopify"),))
     runner = sync(tap_config(url, bulk_mode="always"))
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 2
+    assert len(operations(sandbox)) == 2
     assert not calls(sandbox, "orders")
     assert len(runner.records["orders"]) == ORDERS
     assert len(runner.records["order_line_items"]) == expected_line_count(sandbox)
@@ -186,10 +194,13 @@ def test_repeated_failures_fall_back_to_paged_reads(sandbox_factory):
     sandbox, url = sandbox_factory(
         shopify_orders=ORDERS,
         time_scale=500,
-        faults=(Fault("bulk_timeout", "shopify"), Fault("bulk_failed", "shopify")),
+        faults=(
+            Fault("bulk_timeout", "shopify", where={"root": ("orders",)}),
+            Fault("bulk_failed", "shopify", where={"root": ("orders",)}),
+        ),
     )
     runner = sync(tap_config(url, bulk_mode="always"))
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 2
+    assert len(operations(sandbox)) == 2
     assert calls(sandbox, "orders")
     assert len(runner.records["orders"]) == ORDERS
     assert len(runner.records["order_line_items"]) == expected_line_count(sandbox)
@@ -227,7 +238,7 @@ def test_an_interrupted_bulk_sync_resumes_the_same_operation(sandbox_factory, tm
         tap.wait()
     assert state is not None
     operation = state["bookmarks"]["orders"]["bulk_operation"]["id"]
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1
+    assert len(operations(sandbox)) == 1
     job = state["bookmarks"]["orders"]["bulk_operation"]
     # As if the run had started earlier (yet after the last change): the new run's window ends later.
     last_change = max(f.updated_at for f in sandbox.shopify.shops[SHOP].data.live_orders())
@@ -236,7 +247,7 @@ def test_an_interrupted_bulk_sync_resumes_the_same_operation(sandbox_factory, tm
     resumed = sync(tap_config(url, bulk_mode="always"), state=state)
     # The bookmark stops where the resumed operation's query stopped: later changes are the next run's.
     assert resumed.state_messages[-1]["value"]["bookmarks"]["orders"]["replication_key_value"] == job["window_end"]
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 1  # the same operation, not a new one
+    assert len(operations(sandbox)) == 1  # the same operation, not a new one
     assert calls(sandbox, "bulkOperation")  # it polled the operation from state
     assert len(live(resumed.records["orders"])) == len(sandbox.shopify.shops[SHOP].data.live_orders())
     assert len(resumed.records["order_line_items"]) == expected_line_count(sandbox)
@@ -289,7 +300,7 @@ def test_a_resumed_operation_skips_what_was_emitted_before_the_interruption(shop
     state = {"bookmarks": {"orders": {"replication_key": "updated_at", "replication_key_value": bookmark}}}
     state["bookmarks"]["orders"]["bulk_operation"] = {"id": operation}
     resumed = sync(tap_config(url, bulk_mode="always"), state=state)
-    assert len(calls(sandbox, "bulkOperationRunQuery")) == 2  # the first sync's and ours; none by the resumed run
+    assert len(operations(sandbox)) == 2  # the first sync's and ours; none by the resumed run
     assert sorted(r["updated_at"] for r in resumed.records["orders"]) == sorted(
         r["updated_at"] for r in orders if r["updated_at"] >= bookmark
     )
@@ -313,6 +324,9 @@ class OrdersAgain(OrdersStream):
 
     name = "orders_again"
 
+    def bulk_companions(self, context):  # noqa: ARG002
+        return []  # the orders stream's fulfillment orders serve both
+
 
 class TapWithTwoBulkStreams(TapShopify):
     def discover_streams(self):
@@ -330,7 +344,7 @@ def test_bulk_operations_of_several_streams_run_at_once(shop):
     log = sandbox.requests()
     started = [n for n, e in enumerate(log) if "bulkOperationRunQuery" in (e.get("fields") or [])]
     downloads = [n for n, e in enumerate(log) if e["api"] == "shopify-bulk-result"]
-    assert len(started) == 2 and len(downloads) == 2
+    assert len(started) == 3 and len(downloads) == 3  # orders_again's, then orders' and its fulfillment orders'
     assert started[1] < downloads[0]  # the second operation was running before the first result was read
     assert len(runner.records["orders_again"]) == len(runner.records["orders"]) == ORDERS
 

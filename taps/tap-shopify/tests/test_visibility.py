@@ -58,14 +58,14 @@ def test_a_bulk_operation_says_its_status_and_objects_every_30_seconds(sandbox_f
     _, said = run_with_clock(tap_config(url, bulk_mode="always"), clock, "orders")
     assert len(said) >= 2, said
     pattern = re.compile(
-        r"^orders: bulk operation gid://shopify/BulkOperation/\d+ (CREATED|RUNNING), (\d+) objects so far"
+        r"^orders: bulk operation (gid://shopify/BulkOperation/\d+) (CREATED|RUNNING), (\d+) objects so far"
     )
-    objects = []
+    objects: dict[str, list[int]] = {}  # per operation: the orders' own, then the fulfillment orders'
     for _, line in said:
         match = pattern.match(line)
         assert match, line
-        objects.append(int(match[2]))
-    assert objects == sorted(objects)
+        objects.setdefault(match[1], []).append(int(match[3]))
+    assert all(counts == sorted(counts) for counts in objects.values()), objects
     gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(said)]
     assert all(30 <= gap < 31 for gap in gaps), gaps
 

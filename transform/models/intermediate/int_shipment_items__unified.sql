@@ -7,7 +7,9 @@ with shopify as (
         'shopify'                                                 as source,
         fulfillments.account_id,
         fulfillments.fulfillment_id                               as shipment_id,
-        split_part(item ->> 'id', '/', 5)                         as shipment_item_id,
+        -- A shipped line is keyed by its fulfillment and line item (tap-shopify's README): rows loaded
+        -- before that carry line_item_id as well, so they take the same key.
+        split_part(item ->> 'line_item_id', '/', 5)               as shipment_item_id,
         fulfillments.order_id,
         item ->> 'sku'                                            as sku,
         cast(item ->> 'quantity' as integer)                      as qty,

@@ -120,8 +120,7 @@ FULFILLMENT_SCHEMA = th.PropertiesList(
         "fulfillment_line_items",
         th.ArrayType(
             th.ObjectType(
-                th.Property("id", th.StringType),
-                th.Property("line_item_id", th.StringType),
+                th.Property("line_item_id", th.StringType, description="With the fulfillment id, the key"),
                 th.Property("sku", th.StringType),
                 th.Property("quantity", th.IntegerType),
             )
@@ -233,16 +232,33 @@ def fulfillment_record(stream: ShopifyStream, node: dict[str, Any], order: dict[
         "updated_at": node.get("updatedAt"),
         "in_transit_at": node.get("inTransitAt"),
         "delivered_at": node.get("deliveredAt"),
-        "fulfillment_line_items": [
-            {
-                "id": li.get("id"),
-                "line_item_id": dig(li, ("lineItem", "id")),
-                "sku": dig(li, ("lineItem", "sku")),
-                "quantity": li.get("quantity"),
-            }
-            for li in lines
-        ],
+        "fulfillment_line_items": shipped_lines(lines),
     }
+
+
+def shipped_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A fulfillment's lines, one per line item (keyed so with the fulfillment), in line item order:
+    the bulk path reads them from fulfillment orders, which know line items but not the
+    fulfillment's own line ids, in no set order. Should a fulfillment ever list one line item
+    twice, its quantities are added up."""
+    out: dict[str | None, dict[str, Any]] = {}
+    for li in lines:
+        line_item_id = dig(li, ("lineItem", "id"))
+        if line_item_id in out:
+            out[line_item_id]["quantity"] = (out[line_item_id]["quantity"] or 0) + (li.get("quantity") or 0)
+            continue
+        out[line_item_id] = {
+            "line_item_id": line_item_id,
+            "sku": dig(li, ("lineItem", "sku")),
+            "quantity": li.get("quantity"),
+        }
+    return sorted(out.values(), key=lambda line: _gid_order(line["line_item_id"]))
+
+
+def _gid_order(value: str | None) -> tuple[int, str]:
+    """Global ids of one type in their numbers' order (a longer number is a larger one)."""
+    text = value or ""
+    return (len(text), text)
 
 
 REFUND_CONNECTIONS = ("refundLineItems", "refundShippingLines", "orderAdjustments")

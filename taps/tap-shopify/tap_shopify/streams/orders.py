@@ -16,11 +16,13 @@ import requests
 from singer_sdk import typing as th
 from singer_sdk.helpers.types import Context
 
-from tap_shopify.bulk import BulkStream
+from tap_shopify import fulfillment_lines
+from tap_shopify.bulk import BulkStream, Companion, NodeStore, concurrency_limit
 from tap_shopify.client import deleted_at_property, legacy_id, money, to_decimal
 from tap_shopify.pagination import dig
 from tap_shopify.streams.buffered import BufferedChildStream, PageBuffers
-from tap_shopify.streams.order_activity import buffer_order_children, fill_unread_children
+from tap_shopify.streams.order_activity import FULFILLMENTS, buffer_order_children, fill_unread_children
+from tap_shopify.window import shopify_time
 
 LINE_ITEMS_PER_ORDER = 5  # inline in the orders query (cost grows with it); more are fetched per order
 LINE_ITEMS_PAGE = 50
@@ -114,6 +116,7 @@ class OrdersStream(BulkStream):
         self.child_buffers = PageBuffers(self._tap)  # refunds, transactions, fulfillments
         self._page_done = False
         self._page_number = 0
+        self._shipped: fulfillment_lines.ShippedLines | None = None  # from a bulk read of fulfillment orders
 
     def variables(self, context: Context | None, next_page_token: str | None) -> dict[str, Any]:
         variables = super().variables(context, next_page_token)
@@ -124,8 +127,37 @@ class OrdersStream(BulkStream):
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
         yield from self.records_from_nodes(list(self.nodes(response)))
 
+    def bulk_companions(self, context: Context | None) -> list[Companion]:
+        """Fulfillment orders beside the orders, for the lines of orders with a single fulfillment: where
+        the API version runs two bulk queries at once and fulfillments are selected. The window's start
+        bounds them (one updated before it that an order in the window needs is not read, and that
+        order keeps its follow-up)."""
+        version = str(self.config.get("api_version") or "2026-10")
+        if concurrency_limit(version) < 2 or not self.child_buffers.wants(FULFILLMENTS):
+            return []
+        start = self.window(context).start
+        return [
+            Companion(
+                key=fulfillment_lines.COMPANION_KEY,
+                query_name=fulfillment_lines.QUERY_NAME,
+                search=f"updated_at:>='{shopify_time(start)}'" if start else "",
+                children=fulfillment_lines.CHILDREN,
+            )
+        ]
+
+    def use_companion(self, companion: Companion, store: NodeStore | None) -> None:
+        if companion.key != fulfillment_lines.COMPANION_KEY:
+            return
+        self._shipped = None
+        if store is not None:
+            self._shipped = fulfillment_lines.ShippedLines()
+            self._shipped.load(store.roots())
+            self.logger.info("%s: fulfillment orders read for %d orders", self.name, len(self._shipped))
+
     def records_from_nodes(self, nodes: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Orders of one page (or bulk batch); their line items are buffered for the child stream."""
+        if self._shipped is not None:
+            self._shipped.fill(nodes)  # bulk batches: the fulfillments' lines that fulfillment orders make exact
         fill_unread_children(self, self.child_buffers, nodes)  # bulk batches: refunds' and fulfillments' connections
         for index, node in enumerate(nodes):
             order = self.order_record(node)
