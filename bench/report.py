@@ -129,6 +129,20 @@ TARGETS = [
         "api_time.amazon_incremental_busiest",
     ),
     Target(
+        "api_time.shipbob_full_sync.api_s",
+        "ShipBob full sync of every stream (the 3PL of the 1× shop), simulated s (calls)",
+        "(context: 150 calls a sliding minute)",
+        lambda _r: None,
+        "api_time.shipbob_full_sync.calls",
+    ),
+    Target(
+        "api_time.shipbob_incremental_sync.api_s",
+        "ShipBob incremental sync a simulated hour later, simulated s (calls)",
+        "(context)",
+        lambda _r: None,
+        "api_time.shipbob_incremental_sync.calls",
+    ),
+    Target(
         "dbt.incremental_s_10x",
         "dbt incremental run at 10×, s",
         "≤ full build ÷ 5",

@@ -1,6 +1,7 @@
-{#- An incremental run recomputes the days touched by order items loaded within the lookback
-    window, and today (whose stock snapshot changes run after run); the post-hook removes
-    rows that no longer exist (their orders deleted or cancelled), as a full build would. -#}
+{#- An incremental run recomputes the days touched by order items or fulfilment fee lines
+    loaded within the lookback window, and today (whose stock snapshot changes run after run);
+    the post-hook removes rows that no longer exist (their orders deleted or cancelled), as a
+    full build would. -#}
 {{
     config(
         materialized='incremental',
@@ -17,6 +18,7 @@
 }}
 -- depends_on: {{ ref('order_items') }}
 -- depends_on: {{ ref('orders') }}
+-- depends_on: {{ ref('int_fulfillment_costs__allocated') }}
 
 select *
 from {{ ref('int_sku_daily__aggregated') }}
@@ -27,6 +29,15 @@ where sales_date >= cast(now() at time zone 'UTC' as date) - 1
         from {{ ref('order_items') }} as items
         join {{ ref('orders') }} as orders on orders.order_key = items.order_key
         where greatest(items._loaded_at, orders._loaded_at) > (
+            select coalesce(max(_loaded_at), timestamptz '1900-01-01') from {{ this }}
+        ) - interval '{{ var("lookback_hours") }} hours'
+   )
+   -- and the days charged by fulfilment fee lines loaded in the window (an invoice comes days
+   -- after its shipments).
+   or sales_date in (
+        select charge_date
+        from {{ ref('int_fulfillment_costs__allocated') }}
+        where _loaded_at > (
             select coalesce(max(_loaded_at), timestamptz '1900-01-01') from {{ this }}
         ) - interval '{{ var("lookback_hours") }} hours'
    )
