@@ -171,11 +171,11 @@ def test_sku_daily_spreads_each_shipments_cost_over_its_skus_to_the_cent(built, 
     # Per shipment, the SKU shares add back to its fee lines exactly, multi-SKU shipments included.
     rows = query(
         warehouse,
-        "select s.shipment_id, count(distinct s.sku), sum(s.amount),"
+        "select s.reference_id, count(distinct s.sku), sum(s.amount),"
         " (select sum(c.amount) from warehouse.fulfillment_costs c"
-        "   where c.reference_type = 'Shipment' and c.reference_id = cast(s.shipment_id as text))"
+        "   where c.reference_type = 'Shipment' and c.reference_id = s.reference_id)"
         " from intermediate.int_fulfillment_costs__allocated s where s.reference_type = 'Shipment'"
-        " group by s.shipment_id",
+        " group by s.reference_id",
     )
     assert rows and any(skus > 1 for _, skus, _, _ in rows)
     assert [(shipment, shares) for shipment, _, shares, lines in rows if shares != lines] == []

@@ -4,18 +4,19 @@
 -- go to one line, the SKU with the most units (ties: the first SKU in order). The shares of a
 -- fee line therefore add up to its amount exactly. Storage and receiving fees, and lines whose
 -- shipment or return has no items loaded, name no SKU and are not spread.
+-- The lines are read from staging (as fulfillment_costs reads them, one row per line), not from
+-- that table: a view on a table is dropped with it when a build replaces the table alone.
 with lines as (
     select
-        fulfillment_cost_key,
+        {{ surrogate_key(['account_id', 'invoice_id', 'transaction_id']) }} as fulfillment_cost_key,
         account_id,
         reference_type,
         reference_id,
-        shipment_id,
         cast(charge_date as date)                   as charge_date,
         amount,
         coalesce(currency_code, 'XXX')              as currency,
         _loaded_at
-    from {{ ref('fulfillment_costs') }}
+    from {{ ref('stg_shipbob__invoice_transactions') }}
     where reference_type in ('Shipment', 'Return')
 ),
 
@@ -58,7 +59,6 @@ select
     account_id,
     reference_type,
     reference_id,
-    shipment_id,
     charge_date,
     sku,
     qty,
