@@ -20,6 +20,9 @@ export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 # Channel payouts matched, missing and ambiguous in the bank, per channel and currency (make demo).
 export PAYOUTS_TO_BANK := select source as channel, currency, count(*) filter (where status = 'matched') as matched, count(*) filter (where status = 'missing') as missing, count(*) filter (where status = 'ambiguous') as ambiguous, count(*) filter (where status = 'in_transit') as in_transit, count(*) filter (where status = 'unexplained') as unexplained_deposits from warehouse.payout_deposits group by source, currency order by source, currency
 
+# What fulfilment cost, per ShipBob billing currency: fee lines by invoice type, and per order (make demo).
+export FULFILLMENT_COST := select c.currency_code as currency, count(distinct c.invoice_id) as invoices, sum(c.amount) filter (where c.invoice_type = 'Shipping') as shipping, sum(c.amount) filter (where c.invoice_type = 'Return') as returns, sum(c.amount) filter (where c.invoice_type = 'Inbound Fee') as receiving, sum(c.amount) filter (where c.invoice_type = 'WarehouseStorage') as storage, sum(c.amount) as total, o.orders, o.per_order from warehouse.fulfillment_costs as c left join (select fulfillment_cost_currency, count(*) as orders, round(avg(fulfillment_cost), 2) as per_order from warehouse.orders where fulfillment_cost is not null group by 1) as o on o.fulfillment_cost_currency = c.currency_code group by c.currency_code, o.orders, o.per_order order by 1
+
 .PHONY: install demo up test bench lint sql stop clean
 
 $(UV):
@@ -46,6 +49,8 @@ demo: up  ## run the whole pipeline against the sandbox and print a summary
 	$(MELTANO) invoke stratus-metrics summary
 	@echo "Payouts reconciled to the bank (warehouse.payout_deposits):"
 	@$(BIN)/stratus-warehouse sql "$$PAYOUTS_TO_BANK"
+	@echo "Fulfillment cost (warehouse.fulfillment_costs; per order: warehouse.orders.fulfillment_cost):"
+	@$(BIN)/stratus-warehouse sql "$$FULFILLMENT_COST"
 
 # Test files run in parallel workers (pytest-xdist), each file whole in one worker so its module
 # fixtures (sandbox, warehouse, Meltano runs) are built once; files in testpaths order, the

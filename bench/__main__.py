@@ -28,7 +28,7 @@ import psycopg
 from psycopg import sql
 from stratus_warehouse import Warehouse
 
-from bench import amazon, ceiling, procs, report
+from bench import amazon, api_log, ceiling, procs, report, shipbob
 from sandbox.server import Sandbox, SandboxOptions, running
 from sandbox.shopify.data import ORDER_NUMBER_BASE
 
@@ -745,10 +745,58 @@ class Bench:
         api["amazon_incremental_calls_by_operation"] = dict(calls)
         api["amazon_incremental_api_s"] = round(span)
 
+    def shipbob(self) -> None:
+        """ShipBob: a full sync of every stream of the 3PL fulfilling the 1× shop's orders, then, a
+        simulated hour later, the incremental sync from its state; the clock at the paced scale and
+        the tap's sliding window at the real seconds a simulated minute lasts, so the calls and the
+        simulated API time (first request to last answer) come from the request log as for Amazon."""
+        orders = self.orders_1x
+        options = SandboxOptions(shopify_orders=orders, shops=(SHOP,), amazon_orders=1, time_scale=PACED_TIME_SCALE)
+        with self.stage("shipbob", options, shipbob.RAW_SCHEMA) as stage:
+            directory = self.scratch / "shipbob"
+            settings = directory / "tap-shipbob.json"
+            settings.write_text(json.dumps(shipbob.config(stage.url, options.days, PACED_TIME_SCALE)))
+            tap = [str(BIN / "tap-shipbob"), "--config", str(settings)]
+            api = self.results["api_time"]
+            self.log(f"ShipBob: full sync of the 3PL of {orders:,} Shopify orders, clock at {PACED_TIME_SCALE:g}×")
+            stage.world.clear_log()
+            full_file = directory / "full.singer.jsonl"
+            full = procs.run(tap, ["tee", str(full_file)])
+            span, calls, refused = api_log.api_summary(stage.world, "shipbob")
+            api["shipbob_full_sync"] = {
+                "orders": orders,
+                "api_s": round(span),
+                "calls": sum(calls.values()),
+                "calls_by_operation": dict(calls),
+                "refused_429": refused,
+                "real_s": round(full.seconds, 1),
+                "time_scale": PACED_TIME_SCALE,
+            }
+            state = directory / "state.json"
+            state.write_text(json.dumps(_last_state(full_file)))
 
-STAGES = ("one_x", "ten_x", "amazon", "hourly", "backfill")
+            self.log("ShipBob: one simulated hour passes; incremental sync")
+            clock = stage.world.clock
+            clock.set_scale(UNPACED_TIME_SCALE)
+            hour_from = clock.now()
+            while clock.now() - hour_from < 3600:
+                time.sleep(0.2)
+            clock.set_scale(PACED_TIME_SCALE)
+            stage.world.clear_log()
+            incremental = procs.run([*tap, "--state", str(state)])
+            span, calls, refused = api_log.api_summary(stage.world, "shipbob")
+            api["shipbob_incremental_sync"] = {
+                "api_s": round(span),
+                "calls": sum(calls.values()),
+                "calls_by_operation": dict(calls),
+                "refused_429": refused,
+                "real_s": round(incremental.seconds, 1),
+            }
+
+
+STAGES = ("one_x", "ten_x", "amazon", "hourly", "shipbob", "backfill")
 # The backfill stage measures alone what ten_x also measures: run it when that is all you need.
-DEFAULT_STAGES = ("one_x", "ten_x", "amazon", "hourly")
+DEFAULT_STAGES = ("one_x", "ten_x", "amazon", "hourly", "shipbob")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import api_log
 from sandbox.server import Sandbox
 
 # Orders with their items and the settlement lines (with their summaries): what `load.amazon` counts.
@@ -49,6 +50,4 @@ def write_catalog(discovered: str, streams: tuple[str, ...], path: Path) -> Path
 
 def api_summary(sandbox: Sandbox) -> tuple[float, Counter[str], int]:
     """Simulated seconds from the first Amazon request to the last answer, calls per operation, and 429s."""
-    log = [e for e in sandbox.requests() if e.get("api") == "amazon"]
-    span = max(e["sim_end"] for e in log) - min(e["sim_start"] for e in log) if log else 0.0
-    return span, Counter(str(e.get("operation")) for e in log), sum(1 for e in log if e["status"] == 429)
+    return api_log.api_summary(sandbox, "amazon")

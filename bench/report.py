@@ -145,6 +145,20 @@ TARGETS = [
     ),
     Target("dbt.hourly_s_1x", "Hourly dbt run at 1× the history, s", "(context)", lambda _r: None),
     Target(
+        "api_time.shipbob_full_sync.api_s",
+        "ShipBob full sync of every stream (the 3PL of the 1× shop), simulated s (calls)",
+        "(context: 150 calls a sliding minute)",
+        lambda _r: None,
+        "api_time.shipbob_full_sync.calls",
+    ),
+    Target(
+        "api_time.shipbob_incremental_sync.api_s",
+        "ShipBob incremental sync a simulated hour later, simulated s (calls)",
+        "(context)",
+        lambda _r: None,
+        "api_time.shipbob_incremental_sync.calls",
+    ),
+    Target(
         "dbt.incremental_s_10x",
         "dbt incremental run at 10×, s",
         "≤ full build ÷ 5",

@@ -74,7 +74,7 @@ class ShipBobAPI:
         self.faults = ShipBobFaults(self.billing)
         self.tokens = Tokens(scopes)
         self.window = SlidingWindow(clock, rate_limit)
-        orders = OrdersAPI(self.world, self.stock)
+        orders = OrdersAPI(self.world, self.stock, self.faults)
         catalog = CatalogAPI(self.world, self.stock)
         warehouse = WarehouseAPI(self.world, self.stock)
         returns = ReturnsAPI(self.world, self.stock)
@@ -177,7 +177,14 @@ class ShipBobAPI:
 
     def declare_faults(self, plan: FaultPlan) -> None:
         """ShipBob's own kinds in the sandbox's fault registry."""
-        plan.declare(FAULTS, {"unbalanced_invoices": self.faults.unbalance, "unreadable_amounts": self.faults.garble})
+        plan.declare(
+            FAULTS,
+            {
+                "unbalanced_invoices": self.faults.unbalance,
+                "miscounted_shipments": self.faults.miscount,
+                "unreadable_amounts": self.faults.garble,
+            },
+        )
 
     def injected_error(self, kind: str, status: int, method: str, target: str) -> Response:
         """An error armed through the sandbox-wide faults, in this API's shape."""

@@ -52,7 +52,7 @@ class BillingAPI:
         balances = self._running_balances()
         invoices = [
             inv
-            for inv in self.billing.invoices().values()
+            for inv in self.billing.issued().values()
             if start <= inv.date <= end and (types is None or inv.invoice_type in types)
         ]
         if descending:
@@ -61,7 +61,7 @@ class BillingAPI:
 
     def _running_balances(self) -> dict[int, Decimal]:
         balance, out = Decimal("0.00"), {}
-        for invoice in self.billing.invoices().values():
+        for invoice in self.billing.issued().values():
             balance += self.faults.amount(invoice)
             out[invoice.id] = balance
         return out
@@ -77,7 +77,7 @@ class BillingAPI:
         }
 
     def transactions(self, call: Call) -> Any:
-        invoice = self.billing.invoices().get(call.id(0, "invoiceId"))
+        invoice = self.billing.issued().get(call.id(0, "invoiceId"))
         if invoice is None:
             raise NotFoundError(f"Invoice {call.params[0]} not found")
         q, offset, size, link = cursor_walk(call.query, call.endpoint, "PageSize", default=100, maximum=1000)

@@ -10,6 +10,7 @@ from sandbox.amazon.wire import iso
 
 from .billing import charged, shipment_charges
 from .call import Call
+from .faults import ShipBobFaults
 from .pages import BadRequestError, NotFoundError, page_of
 from .stock import Stock
 from .world import CURRENCY, Order, OrderKey, OrderRef, Shipment, World, inventory_id, is_lot, variant_id
@@ -43,9 +44,10 @@ def _between(value: datetime | None, start: datetime | None, end: datetime | Non
 
 
 class OrdersAPI:
-    def __init__(self, world: World, stock: Stock) -> None:
+    def __init__(self, world: World, stock: Stock, faults: ShipBobFaults) -> None:
         self.world = world
         self.stock = stock
+        self.faults = faults  # a miscounted shipment says so wherever it is served
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -114,7 +116,7 @@ class OrdersAPI:
     def line_items(self, call: Call) -> Any:
         shipment = self._shipment(call, order_index=None, shipment_index=0)
         out = []
-        for item, quantity in shipment.lines:
+        for item, quantity in self.faults.lines(shipment):
             line: dict[str, Any] = {
                 "inventory_id": inventory_id(item),
                 "quantity": quantity,
@@ -215,7 +217,8 @@ class OrdersAPI:
         order = order or self.world.order(shipment.order_id)
         assert order is not None
         promised = shipment.created + timedelta(days=2)
-        weight = sum(q for _, q in shipment.lines) * 12
+        lines = self.faults.lines(shipment)
+        weight = sum(q for _, q in lines) * 12
         return {
             "id": shipment.id,
             "order_id": shipment.order_id,
@@ -266,7 +269,7 @@ class OrdersAPI:
                         }
                     ],
                 }
-                for item, quantity in shipment.lines
+                for item, quantity in lines
             ],
             "parent_cartons": [],
             "measurements": {"depth_in": 6, "length_in": 14, "width_in": 10, "total_weight_oz": weight},

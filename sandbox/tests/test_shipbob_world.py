@@ -5,8 +5,10 @@ invoice is exactly the sum of its transactions (unless a fault says otherwise)."
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -195,6 +197,56 @@ def test_an_unbalanced_invoice_is_a_cent_over_its_transactions(sandbox_factory):
     again = {i: a - s for i, (a, s) in _invoice_sums(client).items() if a != s}
     assert len(again) == 2 and set(off) < set(again)
     assert http("POST", base + "/_sandbox/faults", b'{"api": "shipbob", "kind": "unbalanced"}').status == 400
+
+
+def _units(lines: Iterable[tuple[str, int]]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for sku, quantity in lines:
+        out[sku] += quantity
+    return out
+
+
+def test_a_miscounted_shipment_says_a_unit_more_wherever_it_is_served(sandbox_factory):
+    sandbox, base = sandbox_factory(
+        shopify_orders=40, days=30, anchor=ANCHOR, amazon_orders=5, faults=(Fault("miscounted_shipments", "shipbob"),)
+    )
+    client = ShipBob(base)
+    assert sandbox.shipbob is not None
+    [shipment_id] = sandbox.shipbob.faults.status()["miscounted_shipment_ids"]
+    shipment = sandbox.shipbob.world.shipment(shipment_id)
+    assert shipment is not None
+    newest = max((s for k in sandbox.shipbob.world.order_keys() for s in k.shipments), key=lambda s: (s.shipped, s.id))
+    assert shipment == newest
+    shipped = _units((item.sku, quantity) for item, quantity in shipment.lines)
+
+    def said(products: list[dict[str, Any]]) -> Counter[str]:
+        return _units((p["sku"], i["quantity"]) for p in products for i in p["inventory_items"])
+
+    served = said(client.ok(f"/shipment/{shipment_id}", "get-shipment")["products"])
+    shipments = client.ok(f"/order/{shipment.order_id}", "get-order")["shipments"]
+    in_order = said(next(s for s in shipments if s["id"] == shipment_id)["products"])
+    lines = client.ok(f"/shipment/{shipment_id}:getLineItems", "get-shipment-line-items")
+    as_lines = _units((line["product_variant"]["sku"], line["quantity"]) for line in lines)
+    assert served == in_order == as_lines
+    assert sum(served.values()) == sum(shipped.values()) + 1 and set(served) == set(shipped)
+    # every other shipment as shipped
+    other = next(s for k in sandbox.shipbob.world.order_keys() for s in k.shipments if s.id != shipment_id)
+    assert said(client.ok(f"/shipment/{other.id}", "get-shipment")["products"]) == _units(
+        (item.sku, quantity) for item, quantity in other.lines
+    )
+
+
+def test_a_held_invoice_is_served_once_released(sandbox_factory):
+    sandbox, base = sandbox_factory(shopify_orders=40, days=30, anchor=ANCHOR, amazon_orders=5)
+    client = ShipBob(base)
+    assert sandbox.shipbob is not None
+    billing = sandbox.shipbob.billing
+    newest = max(billing.invoices())
+    billing.held.add(newest)
+    assert newest not in set(_invoice_sums(client))
+    assert client.get(f"/invoices/{newest}/transactions").status == 404
+    billing.held.clear()
+    assert newest in set(_invoice_sums(client))
 
 
 def test_the_world_is_the_same_for_the_same_seed(sandbox_factory):

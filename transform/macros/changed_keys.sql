@@ -20,6 +20,17 @@
     select 'amazon', account_id, order_id from {{ ref('stg_amazon__financial_events') }} where _loaded_at > {{ amazon }}
 {%- endmacro %}
 
+{#- The orders whose fulfilment cost changed: those with a ShipBob fee line (fulfillment_costs,
+    one row per line, its `_loaded_at` the newest load of the line and its links to the order)
+    loaded within the lookback window of the order's source in the mart. -#}
+{% macro changed_fulfilled_orders() -%}
+    {%- for source_name in ['shopify', 'amazon'] %}
+    {{ 'union' if not loop.first }}
+    select order_source, order_account_id, order_id from {{ ref('fulfillment_costs') }}
+    where order_source = '{{ source_name }}' and _loaded_at > {{ lookback_start(source_name) }}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- A filter to the orders listed in `orders` (source, account_id, order_id) for one source,
     or nothing when `orders` is none (every order). -#}
 {% macro of_orders(orders, source_name, account_id='account_id', order_id='order_id', where=false) -%}

@@ -8,19 +8,19 @@ with transactions as (
 ),
 
 shipments as (
-    select account_id, shipment_id, order_id from {{ ref('stg_shipbob__shipments') }}
+    select account_id, shipment_id, order_id, _loaded_at from {{ ref('stg_shipbob__shipments') }}
 ),
 
 returns as (
-    select account_id, return_id, original_shipment_id from {{ ref('stg_shipbob__returns') }}
+    select account_id, return_id, original_shipment_id, _loaded_at from {{ ref('stg_shipbob__returns') }}
 ),
 
 orders as (
-    select account_id, order_id, channel_id, reference_id from {{ ref('stg_shipbob__orders') }}
+    select account_id, order_id, channel_id, reference_id, _loaded_at from {{ ref('stg_shipbob__orders') }}
 ),
 
 channels as (
-    select account_id, channel_id, name, application_name from {{ ref('stg_shipbob__channels') }}
+    select account_id, channel_id, name, application_name, _loaded_at from {{ ref('stg_shipbob__channels') }}
 ),
 
 single_skus as (
@@ -38,7 +38,8 @@ single_skus as (
 linked as (
     select
         transactions.*,
-        coalesce(shipments.shipment_id, returns.original_shipment_id) as shipment_id
+        coalesce(shipments.shipment_id, returns.original_shipment_id) as shipment_id,
+        returns._loaded_at                          as return_loaded_at
     from transactions
     left join shipments
         on transactions.reference_type = 'Shipment'
@@ -75,7 +76,9 @@ select
         then {{ surrogate_key(["'shopify'", 'channels.name', 'orders.reference_id']) }}
     end                                             as order_key,
     single_skus.sku,
-    linked._loaded_at
+    -- The newest load of the line and of what links it to its order, so that an incremental
+    -- mart reading the lines loaded in its window (orders, sku_daily) sees a link made late.
+    greatest(linked._loaded_at, linked.return_loaded_at, shipments._loaded_at, orders._loaded_at, channels._loaded_at) as _loaded_at
 from linked
 left join shipments
     on shipments.account_id = linked.account_id and shipments.shipment_id = linked.shipment_id

@@ -1,0 +1,16 @@
+-- Reconciliation, to the cent: an order's fulfillment cost is the sum of the ShipBob fee lines
+-- linked to it (fulfillment_costs), in their one currency, and null when none is; an
+-- incremental run that missed a late invoice fails here.
+with lines as (
+    select order_key, sum(amount) as total, count(distinct currency_code) as currencies, min(currency_code) as currency
+    from {{ ref('fulfillment_costs') }}
+    where order_key is not null
+    group by order_key
+)
+
+select orders.order_key, orders.fulfillment_cost, orders.fulfillment_cost_currency, lines.total, lines.currencies
+from {{ ref('orders') }} as orders
+left join lines on lines.order_key = orders.order_key
+where orders.fulfillment_cost is distinct from lines.total
+   or orders.fulfillment_cost_currency is distinct from lines.currency
+   or lines.currencies > 1

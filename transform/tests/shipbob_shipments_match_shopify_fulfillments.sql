@@ -1,0 +1,53 @@
+-- Reconciliation: every ShipBob shipment of a Shopify order the warehouse holds matches a
+-- Shopify fulfillment of that order, the same SKUs in the same quantities (ShipBob's Shopify
+-- integration writes each shipment back as a fulfillment). A shipment is checked once the
+-- order as loaded from Shopify changed after it shipped, so its fulfillment is in that load: a
+-- shipment made since Shopify was last read is not yet a failure.
+with items as (
+    select source, account_id, shipment_id, order_account_id, order_id, status,
+           coalesce(sku, '(no sku)') as sku, sum(qty) as qty, min(shipped_at) as shipped_at
+    from {{ ref('shipments') }}
+    where order_source = 'shopify' and source in ('shipbob', 'shopify')
+    group by 1, 2, 3, 4, 5, 6, 7
+),
+
+contents as (
+    select
+        source,
+        account_id,
+        shipment_id,
+        order_account_id,
+        order_id,
+        min(status)                                               as status,
+        min(shipped_at)                                           as shipped_at,
+        string_agg(sku || ' x ' || qty, ', ' order by sku)        as contents
+    from items
+    group by 1, 2, 3, 4, 5
+)
+
+select
+    shipbob.account_id,
+    shipbob.shipment_id,
+    shipbob.order_account_id,
+    shipbob.order_id,
+    shipbob.contents,
+    (
+        select string_agg(fulfillment.contents, ' | ')
+        from contents as fulfillment
+        where fulfillment.source = 'shopify'
+          and fulfillment.order_account_id = shipbob.order_account_id
+          and fulfillment.order_id = shipbob.order_id
+    )                                                             as shopify_fulfillments
+from contents as shipbob
+inner join {{ ref('stg_shopify__orders') }} as orders
+    on orders.account_id = shipbob.order_account_id and orders.order_id = shipbob.order_id
+where shipbob.source = 'shipbob'
+  and orders.updated_at >= shipbob.shipped_at
+  and not exists (
+    select 1 from contents as fulfillment
+    where fulfillment.source = 'shopify'
+      and fulfillment.status not in ('CANCELLED', 'ERROR', 'FAILURE')
+      and fulfillment.order_account_id = shipbob.order_account_id
+      and fulfillment.order_id = shipbob.order_id
+      and fulfillment.contents = shipbob.contents
+  )
