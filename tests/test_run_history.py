@@ -49,7 +49,7 @@ def pipeline(meltano_env, sandbox):
 def latest_dbt_run(warehouse, command):
     columns = (
         "run_id, command, args, outcome, error, exit_code, models_ok, models_error, models_skipped, tests_pass,"
-        " tests_warn, tests_fail, tests_error, tests_skipped, duration_s"
+        " tests_warn, tests_fail, tests_error, tests_skipped, hooks_ok, hooks_error, duration_s"
     )
     rows = query(
         warehouse,
@@ -66,10 +66,10 @@ def test_dbt_build_recorded_as_dbt_counted_it(pipeline, warehouse):
     passed, warned, errored, skipped = map(int, DONE.findall(output)[-1])
     run = latest_dbt_run(warehouse, "build")
     assert run["outcome"] == "succeeded" and run["exit_code"] == 0 and run["error"] is None
-    assert run["models_ok"] + run["tests_pass"] == passed
-    assert run["models_ok"] > 0 and run["tests_pass"] > 0
+    assert run["models_ok"] + run["tests_pass"] + run["hooks_ok"] == passed
+    assert run["models_ok"] > 0 and run["tests_pass"] > 0 and run["hooks_ok"] > 0
     assert run["tests_warn"] == warned
-    assert run["models_error"] + run["tests_fail"] + run["tests_error"] == errored == 0
+    assert run["models_error"] + run["tests_fail"] + run["tests_error"] + run["hooks_error"] == errored == 0
     assert run["models_skipped"] + run["tests_skipped"] == skipped
     # The wrapper's closing line says the same, and dbt's lines reach Meltano's log without colour codes.
     assert f"models {run['models_ok']} built" in output

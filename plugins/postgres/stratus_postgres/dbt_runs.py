@@ -46,9 +46,14 @@ create table if not exists raw_stratus.dbt_runs (
     seeds_error     integer not null default 0,
     snapshots_ok    integer not null default 0,
     snapshots_error integer not null default 0,
+    hooks_ok        integer not null default 0,
+    hooks_error     integer not null default 0,
     rows_affected   bigint,
     recorded_at     timestamptz not null default now()
-)
+);
+-- Added after the first release: a table made before gains them.
+alter table raw_stratus.dbt_runs add column if not exists hooks_ok integer not null default 0;
+alter table raw_stratus.dbt_runs add column if not exists hooks_error integer not null default 0;
 """
 
 # Flags whose value may carry a secret (vars can hold anything); recorded as "<hidden>".
@@ -85,6 +90,9 @@ class DbtRun:
     seeds_error: int = 0
     snapshots_ok: int = 0
     snapshots_error: int = 0
+    # The project's on-run-start/-end hooks (dbt counts them in its PASS and ERROR).
+    hooks_ok: int = 0
+    hooks_error: int = 0
     rows_affected: int | None = None
 
 
@@ -175,6 +183,8 @@ def counts(results: Sequence[dict[str, Any]]) -> dict[str, int]:
         "seeds_error": tally["seed:error"],
         "snapshots_ok": tally["snapshot:success"],
         "snapshots_error": tally["snapshot:error"],
+        "hooks_ok": tally["operation:success"],
+        "hooks_error": tally["operation:error"],
         "rows_affected": rows,
     }
 
@@ -259,6 +269,8 @@ def summary_line(run: DbtRun) -> str:
         parts.append(f"seeds {run.seeds_ok} loaded, {run.seeds_error} errored")
     if run.snapshots_ok or run.snapshots_error:
         parts.append(f"snapshots {run.snapshots_ok} taken, {run.snapshots_error} errored")
+    if run.hooks_error:
+        parts.append(f"hooks {run.hooks_error} errored")
     if run.error:
         parts.append(f"error: {run.error}")
     return "; ".join(parts)

@@ -24,6 +24,8 @@ select
     seeds_error,
     snapshots_ok,
     snapshots_error,
+    hooks_ok,
+    hooks_error,
     rows_affected,
     recorded_at                                     as _loaded_at
 from {{ raw_source('stratus', 'dbt_runs') }}
