@@ -5,7 +5,7 @@ import json
 import pytest
 from spapi_sandbox import catalog_for, tap_config
 from tap_amazon_spapi.tap import check_config, config_problems
-from tap_common.testing import WRONG_START_DATES, told
+from tap_common.testing import WRONG_START_DATES, setting_line, told
 from tap_common.testing import run_tap as tap_cli
 
 
@@ -82,7 +82,7 @@ def test_each_wrong_or_missing_setting_stops_with_one_line_naming_it(tmp_path, s
         del config[setting]
     result = run_tap(tmp_path, config)
     assert result.returncode == 1
-    assert told(result.stderr) == [f"tap-amazon-spapi: {line}"]
+    assert told(result.stderr) == [setting_line("tap-amazon-spapi", line)]
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     for secret in ("stratus-sandbox-secret", "Atzr|stratus-sandbox", "not-a-token", "my-client"):

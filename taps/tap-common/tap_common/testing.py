@@ -24,8 +24,8 @@ from singer_sdk.singerlib.json import deserialize_json
 QUIET_LOG = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| (DEBUG|INFO) ")
 
 
-TODAY = datetime.now(UTC).date()
-#: Wrong start dates and the line either tap prints for them (both use settings.start_date).
+#: Wrong start dates and the line every tap prints for them (all use settings.start_date); pass each
+#: line through `setting_line` when asserting, which dates it at that moment (a suite can cross midnight).
 WRONG_START_DATES = [
     (
         "start_date",
@@ -35,10 +35,15 @@ WRONG_START_DATES = [
     (
         "start_date",
         "2999-01-01T00:00:00Z",
-        f"start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({TODAY}), "
+        "start_date: '2999-01-01T00:00:00Z' is in the future; expected a date on or before today ({today}), "
         "from which the first run reads",
     ),
 ]
+
+
+def setting_line(tap: str, line: str) -> str:
+    """The one line `tap` prints for a wrong setting, as `told` reads it; `{today}` is today's UTC date."""
+    return f"{tap}: " + line.replace("{today}", datetime.now(UTC).date().isoformat())
 
 
 def run_tap(

@@ -2,7 +2,7 @@
 
 import pytest
 from freeagent_sandbox import tap_config
-from tap_common.testing import WRONG_START_DATES, told
+from tap_common.testing import WRONG_START_DATES, setting_line, told
 from tap_common.testing import run_tap as tap_cli
 from tap_freeagent.tap import config_problems
 
@@ -53,7 +53,7 @@ def test_each_wrong_or_missing_setting_stops_with_one_line_naming_it(tmp_path, s
         del config[setting]
     result = tap_cli("tap_freeagent.tap", tmp_path, config)
     assert result.returncode == 1
-    assert told(result.stderr) == [f"tap-freeagent: {line}"]
+    assert told(result.stderr) == [setting_line("tap-freeagent", line)]
     assert "stratus-freeagent-secret" not in result.stderr
     assert result.stdout == ""
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from shipbob_sandbox import catalog_for, tap_config
-from tap_common.testing import WRONG_START_DATES, closed_port, told
+from tap_common.testing import WRONG_START_DATES, closed_port, setting_line, told
 from tap_common.testing import run_tap as tap_cli
 from tap_shipbob.tap import check_config
 
@@ -62,7 +62,7 @@ def test_a_wrong_setting_is_one_line_naming_it(tmp_path, name, value, line):
         config[name] = value
     result = run_tap(tmp_path, config)
     assert result.returncode == 1
-    assert told(result.stderr) == [f"tap-shipbob: {line}"]
+    assert told(result.stderr) == [setting_line("tap-shipbob", line)]
     assert result.stdout == ""
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from tap_common.testing import WRONG_START_DATES, told
+from tap_common.testing import WRONG_START_DATES, setting_line, told
 from tap_common.testing import run_tap as tap_cli
 from tap_shopify.tap import check_config, config_problems, version_age_warning
 
@@ -60,7 +60,7 @@ def test_each_wrong_or_missing_setting_stops_with_one_line_naming_it(tmp_path, s
         del config[setting]
     result = run_tap(tmp_path, config)
     assert result.returncode == 1
-    assert told(result.stderr) == [f"tap-shopify: {line}"]
+    assert told(result.stderr) == [setting_line("tap-shopify", line)]
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
