@@ -8,6 +8,14 @@ with shopify_refunds as (
     group by account_id, line_id
 ),
 
+-- The orders of these lines, each read once: joined to the lines as the staging view itself, the
+-- view's de-duplication can run again for every line when the planner expects few lines.
+shopify_orders as materialized (
+    select account_id, order_id, is_test
+    from {{ ref('stg_shopify__orders') }}
+    {{ of_orders(orders, 'shopify', where=true) }}
+),
+
 shopify_items as (
     select
         'shopify'                                           as source,
@@ -35,7 +43,7 @@ shopify_items as (
     from {{ ref('stg_shopify__order_line_items') }} as items
     left join shopify_refunds as refunds
         on refunds.account_id = items.account_id and refunds.line_id = items.line_id
-    left join {{ ref('stg_shopify__orders') }} as orders
+    left join shopify_orders as orders
         on orders.account_id = items.account_id and orders.order_id = items.order_id
     {{ of_orders(orders, 'shopify', 'items.account_id', 'items.order_id', where=true) }}
 ),
@@ -77,6 +85,12 @@ amazon_priced as (
     {{ of_orders(orders, 'amazon', where=true) }}
 ),
 
+amazon_orders as materialized (
+    select account_id, order_id, currency, _loaded_at
+    from {{ ref('stg_amazon__orders') }}
+    {{ of_orders(orders, 'amazon', where=true) }}
+),
+
 amazon_items as (
     select
         'amazon'                                            as source,
@@ -108,7 +122,7 @@ amazon_items as (
         false                                               as is_test,
         greatest(items._loaded_at, orders._loaded_at, refunds._loaded_at) as _loaded_at
     from amazon_priced as items
-    left join {{ ref('stg_amazon__orders') }} as orders
+    left join amazon_orders as orders
         on orders.account_id = items.account_id and orders.order_id = items.order_id
     left join {{ ref('stg_amazon__marketplace_participations') }} as markets
         on markets.account_id = items.account_id
