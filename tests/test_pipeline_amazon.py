@@ -90,3 +90,45 @@ def test_discovery_lists_the_streams(meltano_env):
     # the run records (test_run_records).
     streams = {entry["tap_stream_id"] for entry in json.loads(result.stdout)["streams"]}
     assert streams == {*TABLES, "load_issues", "sync_runs", "sync_streams"}
+
+
+def test_a_shipment_carrying_two_orders_keeps_each_orders_items(loaded, meltano_env, warehouse):
+    """Amazon's shipments report promises one row per (order, shipment, shipment item) and no more:
+    a shipment can carry several orders. The shipments mart keeps every such row under its own key."""
+    [(order_id, shipment_id, item_id)] = query(
+        warehouse,
+        "select amazon_order_id, shipment_id, shipment_item_id from raw_amazon.fba_shipments"
+        " order by amazon_order_id, shipment_id, shipment_item_id limit 1",
+    )
+    [(other_order,)] = query(
+        warehouse, "select min(amazon_order_id) from raw_amazon.orders where amazon_order_id <> %s", (order_id,)
+    )
+    # The same shipment and shipment item id, delivered for another order (as the loader would add it).
+    columns = [
+        name
+        for (name,) in query(
+            warehouse,
+            "select column_name from information_schema.columns"
+            " where table_schema = 'raw_amazon' and table_name = 'fba_shipments' order by ordinal_position",
+        )
+    ]
+    listed = ", ".join(f'"{name}"' for name in columns)
+    chosen = ", ".join("%s" if name == "amazon_order_id" else f'"{name}"' for name in columns)
+    query(
+        warehouse,
+        f"insert into raw_amazon.fba_shipments ({listed}) select {chosen} from raw_amazon.fba_shipments"
+        " where amazon_order_id = %s and shipment_id = %s and shipment_item_id = %s",
+        (other_order, order_id, shipment_id, item_id),
+    )
+    meltano(meltano_env, "invoke", "dbt-postgres", "build")
+    rows = query(
+        warehouse,
+        "select order_id, count(distinct shipment_item_key) from warehouse.shipments"
+        " where source = 'amazon' and shipment_id = %s and shipment_item_id = %s group by order_id order by 1",
+        (shipment_id, item_id),
+    )
+    assert rows == sorted([(order_id, 1), (other_order, 1)])
+    [(keys, rows_total)] = query(
+        warehouse, "select count(distinct shipment_item_key), count(*) from warehouse.shipments"
+    )
+    assert keys == rows_total
