@@ -32,10 +32,16 @@
 {%- endmacro %}
 
 {#- A filter to the orders listed in `orders` (source, account_id, order_id) for one source,
-    or nothing when `orders` is none (every order). -#}
+    or nothing when `orders` is none (every order). The order ids come first as an array, read
+    once: a plain condition on one column, which the planner pushes into the views below (through
+    a window partitioned by order, to the raw tables' rows), where a join to the list would be
+    applied only after each view had been computed whole, and again for each row joined to it. -#}
 {% macro of_orders(orders, source_name, account_id='account_id', order_id='order_id', where=false) -%}
     {%- if orders is not none -%}
-    {{ 'where' if where else 'and' }} ({{ account_id }}, {{ order_id }}) in (
+    {{ 'where' if where else 'and' }} {{ order_id }} = any(array(
+        select order_id from {{ orders }} where source = '{{ source_name }}'
+    ))
+    and ({{ account_id }}, {{ order_id }}) in (
         select account_id, order_id from {{ orders }} where source = '{{ source_name }}'
     )
     {%- endif -%}

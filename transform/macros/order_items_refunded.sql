@@ -1,15 +1,15 @@
 {#- The body of int_order_items__refunded; given `orders` (a relation of source, account_id,
     order_id), only the lines of those orders, each input read for them alone. -#}
 {% macro order_items_refunded(orders=none) -%}
-with shopify_refunds as (
+with shopify_refunds as materialized (
     select account_id, line_id, sum(quantity) as refunded_qty, sum(subtotal + tax) as refunded_amount, max(_loaded_at) as _loaded_at
     from {{ ref('int_shopify_refund_items__unnested') }}
     {{ of_orders(orders, 'shopify', where=true) }}
     group by account_id, line_id
 ),
 
--- The orders of these lines, each read once: joined to the lines as the staging view itself, the
--- view's de-duplication can run again for every line when the planner expects few lines.
+-- Each input below is read once (materialized): a view joined to the lines can otherwise be
+-- computed again for every line, when the planner expects few lines.
 shopify_orders as materialized (
     select account_id, order_id, is_test
     from {{ ref('stg_shopify__orders') }}
@@ -50,7 +50,7 @@ shopify_items as (
 
 -- Refunded: the charges given back less the promotions clawed back, as a positive amount.
 -- Fees: what Amazon charged for the shipped item, as a positive amount.
-amazon_events as (
+amazon_events as materialized (
     select
         account_id,
         order_id,
@@ -69,7 +69,7 @@ amazon_events as (
 -- item subtotal is net of promotions: the discount is what the proceeds leave out. Proceeds
 -- are optional in searchOrders: an item without them is priced at unit price x quantity, with
 -- no discount, shipping or tax invented, and says so (total_derived).
-amazon_priced as (
+amazon_priced as materialized (
     select
         *,
         extracted_by = 'api' and proceeds_total is null     as total_derived,

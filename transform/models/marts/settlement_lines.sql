@@ -20,7 +20,7 @@ with lines as (
 )
 
 select
-    {{ surrogate_key(['source', 'account_id', 'line_id']) }}      as settlement_line_key,
+    {{ surrogate_key(['lines.source', 'lines.account_id', 'lines.line_id']) }} as settlement_line_key,
     {{ surrogate_key(['source', 'account_id', 'settlement_id']) }} as settlement_key,
     case when order_id is not null then {{ surrogate_key(['source', 'account_id', 'order_id']) }} end as order_key,
     source,
@@ -38,3 +38,15 @@ select
     posted_date,
     _loaded_at
 from lines
+{%- if is_incremental() %}
+-- A line the mart already holds as this very load of its row is left out: it would be written
+-- again unchanged. The window re-reads every row loaded in the lookback before the source's newest
+-- (a settlement comes every two weeks: until the next, a whole backfill shares one load time), so
+-- without this the hourly run would rewrite them all each hour.
+where not exists (
+    select 1
+    from {{ this }} as held
+    where held.settlement_line_key = {{ surrogate_key(['lines.source', 'lines.account_id', 'lines.line_id']) }}
+      and held._loaded_at = lines._loaded_at
+)
+{%- endif %}
