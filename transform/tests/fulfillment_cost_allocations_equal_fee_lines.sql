@@ -2,11 +2,18 @@
 -- (int_fulfillment_costs__allocated) add up to the line's amount, so each shipment's and
 -- return's cost is whole in sku_daily; and sku_daily's fulfillment cost per day, SKU and
 -- currency is the sum of those shares.
+-- Hourly run: the fee lines loaded within the lookback window, each with all its shares, and the
+-- days touched in it (charged by such a line, or a day of sku_daily it wrote), each day whole:
+-- all its shares and all its rows; the daily build checks every line and day.
+{%- set lines_touched = [(ref('fulfillment_costs'), 'fulfillment_cost_key')] %}
+{%- set days_touched = [(ref('fulfillment_costs'), 'cast(charge_date as date)'), (ref('sku_daily'), 'sales_date')] %}
 with lines as (
     select costs.fulfillment_cost_key, costs.amount, sum(shares.amount) as shares_total
     from {{ ref('fulfillment_costs') }} as costs
     inner join {{ ref('int_fulfillment_costs__allocated') }} as shares
         on shares.fulfillment_cost_key = costs.fulfillment_cost_key
+    where {{ hourly_touched('costs.fulfillment_cost_key', lines_touched) }}
+      and {{ hourly_touched('shares.fulfillment_cost_key', lines_touched) }}
     group by costs.fulfillment_cost_key, costs.amount
 ),
 
@@ -14,6 +21,7 @@ days as (
     select charge_date as sales_date, sku, currency, sum(amount) as shares_total
     from {{ ref('int_fulfillment_costs__allocated') }}
     where sku is not null
+      and {{ hourly_touched('charge_date', days_touched) }}
     group by 1, 2, 3
 )
 
@@ -30,6 +38,7 @@ union all
 select 'sku_daily', concat_ws('|', sku_daily.sales_date, sku_daily.sku, sku_daily.currency), null, sku_daily.fulfillment_cost
 from {{ ref('sku_daily') }} as sku_daily
 where sku_daily.fulfillment_cost is not null
+  and {{ hourly_touched('sku_daily.sales_date', days_touched) }}
   and not exists (
     select 1 from days
     where days.sales_date = sku_daily.sales_date and days.sku = sku_daily.sku and days.currency = sku_daily.currency
