@@ -2,26 +2,29 @@
 -- (int_fulfillment_costs__allocated) add up to the line's amount, so each shipment's and
 -- return's cost is whole in sku_daily; and sku_daily's fulfillment cost per day, SKU and
 -- currency is the sum of those shares.
--- Hourly run: the fee lines loaded within the lookback window, each with all its shares, and the
--- days touched in it (charged by such a line, or a day of sku_daily it wrote), each day whole:
--- all its shares and all its rows; the daily build checks every line and day.
-{%- set lines_touched = [(ref('fulfillment_costs'), 'fulfillment_cost_key')] %}
+-- Hourly run: the days touched within the lookback window (charged by a fee line loaded in it,
+-- or a day of sku_daily it wrote), each day whole: every fee line charged on it with all its
+-- shares (a line's shares are all dated on its charge date), and all its sku_daily rows; the
+-- daily build checks every line and day.
 {%- set days_touched = [(ref('fulfillment_costs'), 'cast(charge_date as date)'), (ref('sku_daily'), 'sales_date')] %}
-with lines as (
+-- The view of shares computes every line's shares (window functions over all lines): read once.
+with shares as materialized (
+    select *
+    from {{ ref('int_fulfillment_costs__allocated') }}
+    where {{ hourly_touched('charge_date', days_touched) }}
+),
+
+lines as (
     select costs.fulfillment_cost_key, costs.amount, sum(shares.amount) as shares_total
     from {{ ref('fulfillment_costs') }} as costs
-    inner join {{ ref('int_fulfillment_costs__allocated') }} as shares
-        on shares.fulfillment_cost_key = costs.fulfillment_cost_key
-    where {{ hourly_touched('costs.fulfillment_cost_key', lines_touched) }}
-      and {{ hourly_touched('shares.fulfillment_cost_key', lines_touched) }}
+    inner join shares on shares.fulfillment_cost_key = costs.fulfillment_cost_key
     group by costs.fulfillment_cost_key, costs.amount
 ),
 
 days as (
     select charge_date as sales_date, sku, currency, sum(amount) as shares_total
-    from {{ ref('int_fulfillment_costs__allocated') }}
+    from shares
     where sku is not null
-      and {{ hourly_touched('charge_date', days_touched) }}
     group by 1, 2, 3
 )
 
