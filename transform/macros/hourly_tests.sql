@@ -48,27 +48,13 @@
 {%- endmacro %}
 
 {#- A condition on the rows of `relation`: in the hourly run, `column` within the lookback window
-    of its newest value (`lookback_hours` before it); elsewhere `true`, every row. The bound is
-    read when the test is compiled, after the models it reads were built, and written in as a
-    literal, so the planner sees how few rows it selects and reads them by index (a bound in a
-    subquery is an unknown to it, guessed at a third of the table). A relation not built yet
-    (a compile alone) gets the bound as a subquery. -#}
+    of its newest value (`lookback_hours` before it); elsewhere `true`, every row. -#}
 {% macro hourly_window(relation, column='_loaded_at') -%}
     {%- if not in_hourly_run() -%}
         {%- do return('true') -%}
     {%- endif -%}
-    {%- set lookback = "interval '" ~ var('lookback_hours') ~ " hours'" -%}
-    {%- if load_relation(relation) is none -%}
-        {%- do return(column ~ " > (select max(" ~ column ~ ") from " ~ relation ~ ") - " ~ lookback) -%}
-    {%- endif -%}
-    {%- set bound -%}
-        select cast(max({{ column }}) - {{ lookback }} as text), pg_typeof(max({{ column }}))::text from {{ relation }}
-    {%- endset -%}
-    {%- set row = run_query(bound).rows[0] -%}
-    {%- if row[0] is none -%}
-        {%- do return('true') -%}
-    {%- endif -%}
-    {%- do return(column ~ " > cast('" ~ row[0] ~ "' as " ~ row[1] ~ ")") -%}
+    {%- do return(column ~ " > (select max(" ~ column ~ ") from " ~ relation ~ ") - interval '"
+                  ~ var('lookback_hours') ~ " hours'") -%}
 {%- endmacro %}
 
 {#- A condition that `key` names an entity touched within the hourly run's window: one with a
