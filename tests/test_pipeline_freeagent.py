@@ -191,11 +191,30 @@ def test_an_incremental_run_reads_only_the_window(built, sandbox, meltano_env, w
     assert not [e for e in incremental if e.get("status") != 200]
 
 
-def test_a_deposit_a_cent_off_fails_the_reconciliation_test(built, sandbox, meltano_env):
+def test_a_deposit_a_cent_off_fails_the_reconciliation_test(built, sandbox, meltano_env, warehouse):
+    """Every payout and deposit loaded days ago, past the lookback; a deposit a cent off its payout
+    is read now: the hourly run checks that payout (its deposit loaded in the window) and fails,
+    as the full build does."""
     world, url = sandbox
+    for schema in ("raw_shopify", "raw_amazon", "raw_freeagent"):
+        for (table,) in query(
+            warehouse, "select table_name from information_schema.tables where table_schema = %s", (schema,)
+        ):
+            query(warehouse, f"update {schema}.{table} set _sdc_batched_at = _sdc_batched_at - interval '4 days'")
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
     world.faults.arm("cent_off_deposits", "freeagent")
     [moved] = world.freeagent.cent_off_ids()
     meltano(meltano_env, "run", "tap-freeagent", "target-postgres")
+    hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+    assert hourly.returncode != 0
+    assert "Failure in test payout_deposits_agree_to_the_cent" in hourly.stdout, hourly.stdout[-3000:]
+    # Only that payout was within the window: every other payout was loaded days before it.
+    [(in_window, payouts)] = query(
+        warehouse,
+        "select count(*) filter (where _loaded_at > (select max(_loaded_at) from warehouse.payout_deposits)"
+        " - interval '72 hours'), count(*) from warehouse.payout_deposits where row_type = 'payout'",
+    )
+    assert 1 <= in_window < payouts
     result = meltano(meltano_env, "invoke", "dbt-postgres", "build", "--select", "+payout_deposits+", check=False)
     assert result.returncode != 0
     failures = [line for line in result.stdout.splitlines() if "FAIL" in line]

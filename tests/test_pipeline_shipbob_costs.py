@@ -279,6 +279,10 @@ def test_a_shipment_a_unit_off_its_shopify_fulfillment_fails_the_reconciliation(
     world, url = sandbox
     post_faults(url, Fault("miscounted_shipments", "shipbob"))
     meltano(meltano_env, "run", "--full-refresh", "tap-shipbob", "target-postgres")
+    # The hourly run checks the orders whose shipments were loaded in its window: this one.
+    hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+    assert hourly.returncode != 0
+    assert "Failure in test shipbob_shipments_match_shopify_fulfillments" in hourly.stdout, hourly.stdout[-3000:]
     failed = meltano(meltano_env, *reconcile, check=False)
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0

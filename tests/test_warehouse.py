@@ -4,7 +4,9 @@ settlement that does not add up; incremental runs giving the same marts as a ful
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -180,6 +182,10 @@ def test_a_settlement_that_does_not_add_up_fails_the_reconciliation_test(built, 
     world.faults.arm("unbalanced_settlements", "amazon")
     meltano(meltano_env, "run", "--full-refresh", "tap-amazon-spapi", "target-postgres")
     assert world.faults.fired("amazon", "unbalanced_settlements") == 1
+    # The hourly run checks the settlements loaded in its window: this one, the hour it is loaded.
+    hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+    assert hourly.returncode != 0
+    assert "Failure in test settlement_total_equals_lines" in hourly.stdout, hourly.stdout[-3000:]
     result = meltano(meltano_env, "invoke", "dbt-postgres", "build", check=False)
     assert result.returncode != 0
     failures = [line for line in result.stdout.splitlines() if "FAIL" in line]
@@ -311,3 +317,83 @@ def test_the_hourly_run_tests_the_rows_of_its_window_and_the_daily_build_every_r
         assert daily.returncode != 0 and failure in daily.stdout + daily.stderr
     finally:
         query(warehouse, "delete from warehouse.orders where order_key = 'bad-row'")
+
+
+def ran_test(meltano_env, test: str) -> dict:
+    """dbt's result for a singular test in its last command (run_results.json): status, compiled SQL."""
+    results = json.loads((Path(meltano_env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
+    [result] = [r for r in results if r["unique_id"] == f"test.stratus.{test}"]
+    return result
+
+
+def test_the_hourly_reconciliations_check_the_orders_of_their_window_and_the_daily_build_every_order(
+    built, meltano_env, warehouse
+):
+    """An order a cent off its items + shipping + tax - discounts: loaded now, the hourly run's
+    order_total_reconciles fails on it; loaded days before the window, the hourly run does not
+    read it (the test passes, its SQL filtered to the window) and the daily build fails on it."""
+    failure = "Failure in test order_total_reconciles"
+    try:
+        for loaded_at in ("now()", "now() - interval '10 days'"):
+            query(
+                warehouse,
+                "create temp table bad as select * from warehouse.orders where source = 'shopify' limit 1;"
+                " update bad set order_key = 'bad-total', order_id = 'bad-total',"
+                f" total = shipping + tax - discounts + 0.01, _loaded_at = {loaded_at};"
+                " delete from warehouse.orders where order_key = 'bad-total';"
+                " insert into warehouse.orders select * from bad",
+            )
+            hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+            ran = ran_test(meltano_env, "order_total_reconciles")
+            # The hourly SQL reads the orders touched in the window of each mart it compares.
+            for mart in ("orders", "order_items"):
+                window = rf"_loaded_at > \(select max\(_loaded_at\) from \S+\.\"{mart}\"\) - interval '72 hours'"
+                assert re.search(window, ran["compiled_code"]), ran["compiled_code"]
+            if loaded_at == "now()":
+                assert hourly.returncode != 0 and failure in hourly.stdout, hourly.stdout[-3000:]
+            else:
+                assert ran["status"] == "pass", hourly.stdout[-3000:]
+        daily = meltano(meltano_env, "invoke", "dbt-postgres:build", check=False)
+        assert daily.returncode != 0 and failure in daily.stdout, daily.stdout[-3000:]
+        assert "_loaded_at >" not in ran_test(meltano_env, "order_total_reconciles")["compiled_code"]
+    finally:
+        query(warehouse, "delete from warehouse.orders where order_key = 'bad-total'")
+
+
+def test_a_settlement_loaded_before_the_window_is_left_to_the_daily_build(built, meltano_env, warehouse):
+    """A settlement whose header and lines were all loaded days before the window, one line a cent
+    off: the hourly run's settlement_total_equals_lines does not read it, the daily build fails on it.
+    A settlement is compared whole: while any of it is in the window, every line of it is read."""
+    [(settlement_id, key)] = query(
+        warehouse,
+        "select settlement_id, settlement_key from warehouse.settlements where source = 'amazon'"
+        " order by settlement_id limit 1",
+    )
+    failure = "Failure in test settlement_total_equals_lines"
+    aged = "_sdc_batched_at = _sdc_batched_at - interval '10 days' where settlement_id = %s"
+    query(warehouse, f"update raw_amazon.settlements set {aged}", (settlement_id,))
+    query(warehouse, f"update raw_amazon.settlement_lines set {aged}", (settlement_id,))
+    query(
+        warehouse,
+        "update warehouse.settlement_lines set _loaded_at = _loaded_at - interval '10 days' where settlement_key = %s",
+        (key,),
+    )
+    off_a_cent = "update warehouse.settlement_lines set amount = amount + %s where settlement_line_key ="
+    off_a_cent += " (select min(settlement_line_key) from warehouse.settlement_lines where settlement_key = %s)"
+    try:
+        query(warehouse, off_a_cent, (Decimal("0.01"), key))
+        hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+        assert ran_test(meltano_env, "settlement_total_equals_lines")["status"] == "pass", hourly.stdout[-3000:]
+        daily = meltano(meltano_env, "invoke", "dbt-postgres:build", check=False)
+        assert daily.returncode != 0 and failure in daily.stdout, daily.stdout[-3000:]
+        # One of its lines loaded now (re-delivered): the hourly run reads the whole settlement.
+        query(
+            warehouse,
+            "update warehouse.settlement_lines set _loaded_at = now() where settlement_line_key ="
+            " (select max(settlement_line_key) from warehouse.settlement_lines where settlement_key = %s)",
+            (key,),
+        )
+        hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
+        assert hourly.returncode != 0 and failure in hourly.stdout, hourly.stdout[-3000:]
+    finally:
+        query(warehouse, off_a_cent, (Decimal("-0.01"), key))

@@ -25,19 +25,50 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The hourly run's filter for a test of `relation`, or none. -#}
+{#- The hourly run's filter for a generic test of `relation` (an incremental mart naming its
+    load-time column in `meta.hourly_test_window`), or none. -#}
 {% macro hourly_test_window(relation) -%}
-    {%- if not execute or invocation_args_dict.get('selector') != 'hourly' -%}
+    {%- if not in_hourly_run() -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.alias == relation.identifier and node.schema == relation.schema -%}
             {%- set column = node.config.meta.get('hourly_test_window') -%}
             {%- if column -%}
-                {%- do return(column ~ " > (select max(" ~ column ~ ") from " ~ relation ~ ") - interval '"
-                              ~ var('lookback_hours') ~ " hours'") -%}
+                {%- do return(hourly_window(relation, column)) -%}
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do return(none) -%}
+{%- endmacro %}
+
+{#- Whether this is the hourly run (`--selector hourly`), whose tests read the lookback window. -#}
+{% macro in_hourly_run() -%}
+    {%- do return(execute and invocation_args_dict.get('selector') == 'hourly') -%}
+{%- endmacro %}
+
+{#- A condition on the rows of `relation`: in the hourly run, `column` within the lookback window
+    of its newest value (`lookback_hours` before it); elsewhere `true`, every row. -#}
+{% macro hourly_window(relation, column='_loaded_at') -%}
+    {%- if not in_hourly_run() -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- do return(column ~ " > (select max(" ~ column ~ ") from " ~ relation ~ ") - interval '"
+                  ~ var('lookback_hours') ~ " hours'") -%}
+{%- endmacro %}
+
+{#- A condition that `key` names an entity touched within the hourly run's window: one with a
+    row of any of `sources` (pairs of a relation and the expression naming the entity in it,
+    e.g. `(ref('order_items'), 'order_key')`) loaded within that relation's window; elsewhere
+    `true`, every entity. A reconciliation filtered by it compares whole entities (an order
+    with all its lines), never the part of one that happened to load. -#}
+{% macro hourly_touched(key, sources) -%}
+    {%- if not in_hourly_run() -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set selects = [] -%}
+    {%- for relation, expression in sources -%}
+        {%- do selects.append('select ' ~ expression ~ ' from ' ~ relation ~ ' where ' ~ hourly_window(relation)) -%}
+    {%- endfor -%}
+    {%- do return(key ~ ' in (' ~ selects | join(' union ') ~ ')') -%}
 {%- endmacro %}

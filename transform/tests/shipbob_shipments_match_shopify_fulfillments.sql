@@ -3,11 +3,17 @@
 -- integration writes each shipment back as a fulfillment). A shipment is checked once the
 -- order as loaded from Shopify changed after it shipped, so its fulfillment is in that load: a
 -- shipment made since Shopify was last read is not yet a failure.
+-- Hourly run: the Shopify orders touched within the lookback window (a shipment of the order, or
+-- the order, loaded in it), each with all its ShipBob shipments and Shopify fulfillments; the
+-- daily build checks every order.
 with items as (
     select source, account_id, shipment_id, order_account_id, order_id, status,
            coalesce(sku, '(no sku)') as sku, sum(qty) as qty, min(shipped_at) as shipped_at
     from {{ ref('shipments') }}
     where order_source = 'shopify' and source in ('shipbob', 'shopify')
+      and {{ hourly_touched('(order_account_id, order_id)', [
+          (ref('shipments'), 'order_account_id, order_id'), (ref('orders'), 'account_id, order_id')
+      ]) }}
     group by 1, 2, 3, 4, 5, 6, 7
 ),
 

@@ -1,4 +1,9 @@
 -- Reconciliation, to the cent: a Shopify payout equals the sum of its balance transactions.
+-- Daily build only: it reads the staging views whole (every raw version of every payout and
+-- balance transaction, de-duplicated). The hourly run checks the same sum on the marts, for the
+-- payouts touched in its window: settlement_total_equals_lines (a payout's net against its
+-- settlement lines, which are its balance transactions and their fees).
+{{ config(tags=['daily_only']) }}
 select
     payouts.account_id,
     payouts.payout_id,

@@ -12,7 +12,8 @@ with payouts as (
         settlement_id,
         currency,
         net                                                             as payout_amount,
-        cast(deposit_date at time zone 'UTC' as date)                   as sent_on
+        cast(deposit_date at time zone 'UTC' as date)                   as sent_on,
+        _loaded_at
     from {{ ref('settlements') }}
 ),
 
@@ -59,7 +60,8 @@ deposit_totals as (
     select
         per_payout.source, per_payout.account_id, per_payout.settlement_id,
         sum(t.amount)                                                   as deposit_amount,
-        max(t.dated_on)                                                 as deposited_on
+        max(t.dated_on)                                                 as deposited_on,
+        max(t._loaded_at)                                               as deposits_loaded_at
     from per_payout
     join {{ ref('stg_freeagent__bank_transactions') }} as t
         on t.account_id = per_payout.company_id
@@ -126,7 +128,8 @@ payout_rows as (
             when decided.status <> 'matched' then null
             when decided.match_rule = 'combined' then deposit_totals.deposit_amount - combined_totals.payouts_total
             else deposit_totals.deposit_amount - decided.payout_amount
-        end                                                             as difference
+        end                                                             as difference,
+        greatest(decided._loaded_at, deposit_totals.deposits_loaded_at) as _loaded_at
     from decided
     left join deposit_totals using (source, account_id, settlement_id)
     left join combined_totals
@@ -153,7 +156,8 @@ unexplained as (
         'unexplained'                                                   as status,
         t.amount                                                        as deposit_amount,
         t.dated_on                                                      as deposited_on,
-        cast(null as numeric)                                           as difference
+        cast(null as numeric)                                           as difference,
+        t._loaded_at
     from {{ ref('int_bank_transactions__classified') }} as t
     where t.amount > 0
       and not t.is_reversed and not t.is_reversal and not t.pays_invoice

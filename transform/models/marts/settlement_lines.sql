@@ -5,7 +5,7 @@
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
         meta={'hourly_test_window': '_loaded_at'},
-        post_hook="{{ index_incremental_mart('settlement_line_key') }}",
+        post_hook="{{ index_incremental_mart('settlement_line_key', also=[['settlement_key']]) }}",
     )
 }}
 
