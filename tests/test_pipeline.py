@@ -182,8 +182,11 @@ def test_a_deleted_order_is_marked_in_raw_and_leaves_the_marts(built, sandbox, m
     assert query(warehouse, f"select count(*) from warehouse.orders where order_id = '{victim.legacy_id}'") == [(1,)]
     data.delete("ORDER", victim_id, datetime.now(UTC))
     meltano(meltano_env, "run", "tap-shopify", "target-postgres", "dbt-postgres:build")
-    [(deleted_at,)] = query(warehouse, f"select _sdc_deleted_at from raw_shopify.orders where id = '{victim_id}'")
-    assert deleted_at is not None
+    [(deleted_at, created_at, total)] = query(
+        warehouse, "select _sdc_deleted_at, created_at, total_price from raw_shopify.orders where id = %s", (victim_id,)
+    )
+    # Marked deleted, and the raw row keeps the order's last version.
+    assert deleted_at is not None and created_at is not None and total is not None
     for mart in ("orders", "order_items"):
         assert query(warehouse, f"select count(*) from warehouse.{mart} where order_id = '{victim.legacy_id}'") == [
             (0,)

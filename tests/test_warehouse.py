@@ -252,7 +252,8 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
 def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built, sandbox, meltano_env, warehouse):
     """Everything loaded days ago, past the marts' 72-hour lookback (as after a backfill): the
     first hourly run moves the marts' newest load to now, the second recomputes only the orders
-    changed since (an old order edited, a new order refunded), and the marts equal a full rebuild's."""
+    changed since (an old order edited, an old order deleted, a new order refunded), and the marts
+    equal a full rebuild's."""
     world, _ = sandbox
     shop = world.shopify.shops[SHOP].data
     for schema in ("raw_shopify", "raw_amazon"):
@@ -268,6 +269,14 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     now = datetime.now(UTC).replace(microsecond=0)
     old = shop.live_orders()[4]
     shop.touch_order(old.legacy_id, now)
+    # Its sales leave its day in daily_sales, a day no other change touches: the day is found from
+    # the raw row the deletion kept.
+    deleted = next(
+        o
+        for o in shop.live_orders()
+        if abs((o.created_at - old.created_at).days) > 2 and o.created_at < now - timedelta(days=3)
+    )
+    shop.delete("ORDER", gid("Order", deleted.legacy_id), now)
     new = refunded_order(shop, len(shop.orders) + 1, now)
     shop.orders.append(new)
     meltano(meltano_env, *HOURLY)
@@ -278,6 +287,9 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     assert updated_at == now
     [(refunded,)] = query(warehouse, "select refunded from warehouse.orders where order_id = %s", (str(new.legacy_id),))
     assert refunded > 0
+    assert query(warehouse, "select count(*) from warehouse.orders where order_id = %s", (str(deleted.legacy_id),)) == [
+        (0,)
+    ]
     # The second run's window started after every row loaded days ago: it read the changes alone.
     [(window_start, aged)] = query(
         warehouse,

@@ -19,8 +19,9 @@ import os
 from typing import Any
 
 from singer_sdk.metrics import METRICS_LOGGER_NAME
-from target_postgres.sinks import PostgresSink
 from target_postgres.target import TargetPostgres
+
+from stratus_postgres.deletions import DeletionMarkingSink
 
 #: The loader's format strings repeated per batch or per run with nothing to act on.
 CHATTER = frozenset({"Inserting with SQL: %s", "Skipping parse of env var settings..."})
@@ -41,7 +42,7 @@ class ShortLog(logging.Filter):
         return str(record.msg) not in CHATTER
 
 
-class QuietPostgresSink(PostgresSink):  # type: ignore[misc]
+class QuietPostgresSink(DeletionMarkingSink):
     def _after_process_record(self, context: dict[str, Any]) -> None:
         """Nothing to log per record; the SDK's metrics count records."""
 
