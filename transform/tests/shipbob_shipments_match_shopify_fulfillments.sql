@@ -29,6 +29,19 @@ contents as (
         string_agg(sku || ' x ' || qty, ', ' order by sku)        as contents
     from items
     group by 1, 2, 3, 4, 5
+),
+
+-- Each order's Shopify fulfillments, gathered once: a lookup per shipment would scan every
+-- fulfillment of the warehouse for each one.
+fulfillments as (
+    select
+        order_account_id,
+        order_id,
+        string_agg(contents, ' | ' order by shipment_id)          as shopify_fulfillments,
+        array_agg(contents) filter (where status not in ('CANCELLED', 'ERROR', 'FAILURE')) as live_contents
+    from contents
+    where source = 'shopify'
+    group by 1, 2
 )
 
 select
@@ -37,23 +50,12 @@ select
     shipbob.order_account_id,
     shipbob.order_id,
     shipbob.contents,
-    (
-        select string_agg(fulfillment.contents, ' | ')
-        from contents as fulfillment
-        where fulfillment.source = 'shopify'
-          and fulfillment.order_account_id = shipbob.order_account_id
-          and fulfillment.order_id = shipbob.order_id
-    )                                                             as shopify_fulfillments
+    fulfillments.shopify_fulfillments
 from contents as shipbob
 inner join {{ ref('stg_shopify__orders') }} as orders
     on orders.account_id = shipbob.order_account_id and orders.order_id = shipbob.order_id
+left join fulfillments
+    on fulfillments.order_account_id = shipbob.order_account_id and fulfillments.order_id = shipbob.order_id
 where shipbob.source = 'shipbob'
   and orders.updated_at >= shipbob.shipped_at
-  and not exists (
-    select 1 from contents as fulfillment
-    where fulfillment.source = 'shopify'
-      and fulfillment.status not in ('CANCELLED', 'ERROR', 'FAILURE')
-      and fulfillment.order_account_id = shipbob.order_account_id
-      and fulfillment.order_id = shipbob.order_id
-      and fulfillment.contents = shipbob.contents
-  )
+  and not coalesce(shipbob.contents = any(fulfillments.live_contents), false)
