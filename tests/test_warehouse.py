@@ -301,6 +301,19 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
     assert fingerprints(warehouse, REBUILT_MARTS) == hourly
 
+    # More orders changed than changed_orders_limit (as after a backfill): the incremental run
+    # recomputes every order and merges it, and gives the rows a full rebuild gives.
+    for schema in ("raw_shopify", "raw_amazon"):
+        query(warehouse, f"update {schema}.orders set _sdc_batched_at = now() at time zone 'UTC'")
+    order_marts = ("orders", "order_items")
+    meltano(
+        meltano_env, "invoke", "dbt-postgres", "run", "--select", *order_marts, "--vars", "{changed_orders_limit: 1}"
+    )
+    every_order = fingerprints(warehouse, order_marts)
+    assert every_order != {mart: hourly[mart] for mart in order_marts}  # the run did merge the new load times
+    meltano(meltano_env, "invoke", "dbt-postgres", "run", "--select", *order_marts, "--full-refresh")
+    assert fingerprints(warehouse, order_marts) == every_order
+
 
 def bad_order_row(warehouse, loaded_at: str) -> None:
     """A row in the orders mart with no order id, loaded at `loaded_at` (SQL)."""

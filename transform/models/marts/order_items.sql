@@ -19,7 +19,7 @@
 -- depends_on: {{ ref('stg_amazon__marketplace_participations') }}
 -- depends_on: {{ ref('stg_amazon__financial_events') }}
 
-{% if is_incremental() -%}
+{% if recompute_changed_orders_only() -%}
 -- The lines of the orders with an input loaded in the lookback window, from their inputs alone.
 with changed_orders as (
     {{ changed_orders() }}

@@ -20,7 +20,8 @@
 -- depends_on: {{ ref('int_shopify_refund_items__unnested') }}
 -- depends_on: {{ ref('int_amazon_event_items__unnested') }}
 
-{% if is_incremental() -%}
+{% set changed_only = recompute_changed_orders_only(with_fulfilled=true) -%}
+{% if changed_only -%}
 -- The orders with an input loaded in the lookback window (a ShipBob fee line among them: an
 -- invoice comes days after the shipment), computed from their inputs alone.
 with changed_orders as (
@@ -50,7 +51,7 @@ fulfillment as (
         max(_loaded_at)                                         as _loaded_at
     from {{ ref('fulfillment_costs') }}
     where order_key is not null
-    {%- if is_incremental() %}
+    {%- if changed_only %}
       and (order_source, order_account_id, order_id) in (select source, account_id, order_id from changed_orders)
     {%- endif %}
     group by order_source, order_account_id, order_id
