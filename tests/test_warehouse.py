@@ -310,6 +310,9 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
         meltano_env, "invoke", "dbt-postgres", "run", "--select", *order_marts, "--vars", "{changed_orders_limit: 1}"
     )
     every_order = fingerprints(warehouse, order_marts)
+    results = json.loads((Path(meltano_env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
+    for result in results:  # both took the path over every order, not the changed ids
+        assert "changed_orders" not in result["compiled_code"], result["unique_id"]
     assert every_order != {mart: hourly[mart] for mart in order_marts}  # the run did merge the new load times
     meltano(meltano_env, "invoke", "dbt-postgres", "run", "--select", *order_marts, "--full-refresh")
     assert fingerprints(warehouse, order_marts) == every_order

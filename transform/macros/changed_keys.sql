@@ -63,8 +63,8 @@
     recomputing every order took 10 s. Above the limit every order is recomputed, as a full build
     does, and merged. -#}
 {% macro recompute_changed_orders_only(with_fulfilled=false) -%}
-    {%- if not is_incremental() or not execute -%}
-        {{ return(is_incremental()) }}
+    {%- if not is_incremental() -%}
+        {{ return(false) }}
     {%- endif -%}
     {%- set query -%}
         select count(*) from (
