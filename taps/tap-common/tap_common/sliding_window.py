@@ -2,13 +2,14 @@
 
 Some APIs (ShipBob: 150 calls in any minute per user and application) say on every response
 how many calls the window still holds (`remaining`) and, once it is spent, how long to wait.
-The limiter keeps the moments its own calls were answered; the limit is what the API reports
-plus the calls still in the window. Before a call it waits, if the window is full, until the
-oldest call leaves it. A call is dated when its answer arrives (never earlier than the API
-counted it), so the wait is never short. Calls made by other clients of the same account show
-as fewer `remaining` than expected; the limiter then counts phantom calls in their place.
-The limit is learnt from the younger half of the window only, since the API's clock and ours
-disagree on when an old call leaves it.
+The API dates a call somewhere between the moment it was sent and the moment its answer
+arrived, so the limiter keeps both and uses each where it errs on the safe side:
+- pacing dates a call by its answer (never earlier than the API did), so a wait is never short;
+- the limit is what the API reports left plus our calls *sent* within the window, which the API
+  surely still holds, so it is never overstated, however long an answer took to arrive (a
+  stalled process once turned "the younger half of the window" into a limit one too high).
+Calls made by other clients of the same account show as fewer `remaining` than expected; the
+limiter then counts phantom calls in their place.
 The clock and the sleep are passed in, so tests can drive time.
 """
 
@@ -30,12 +31,15 @@ class SlidingWindowLimiter:
     sleep: Callable[[float], None] = time.sleep
     limit: int | None = None
     waited_s: float = 0.0
-    calls: deque[float] = field(default_factory=deque)
+    calls: deque[float] = field(default_factory=deque)  # answer moments of the calls in the window
+    sent: deque[float] = field(default_factory=deque)  # send moments of the answered calls in the window
+    pending: deque[float] = field(default_factory=deque)  # send moments of calls not answered yet
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _prune(self, now: float) -> None:
-        while self.calls and self.calls[0] <= now - self.window_s:
-            self.calls.popleft()
+        for moments in (self.calls, self.sent, self.pending):
+            while moments and moments[0] <= now - self.window_s:
+                moments.popleft()
 
     def wait_time(self) -> float:
         """Seconds until the window holds room for one more call."""
@@ -52,6 +56,7 @@ class SlidingWindowLimiter:
             with self._lock:
                 wait = self.wait_time()
                 if wait <= 0:
+                    self.pending.append(self.clock())
                     self.waited_s += waited
                     return waited
             self.sleep(wait)
@@ -62,6 +67,11 @@ class SlidingWindowLimiter:
         with self._lock:
             now = self.clock()
             self.calls.append(now)
+            # The oldest call in flight: this one, or one sent earlier (a call that never got an
+            # answer, another thread's), which only makes the limit below smaller. None left:
+            # it was sent before the window, and the API may no longer hold it.
+            if self.pending:
+                self.sent.append(self.pending.popleft())
             self._prune(now)
             try:
                 left = int(remaining) if remaining is not None else None
@@ -69,11 +79,7 @@ class SlidingWindowLimiter:
                 left = None
             if left is None or left < 0:
                 return
-            # The API dated our calls earlier than we did, so it may already have let out an old
-            # one we still hold: only calls from the younger half of the window (well clear of
-            # that skew) count towards the limit the answer implies, or it would be overstated.
-            young = sum(1 for moment in self.calls if moment > now - self.window_s / 2)
-            implied = left + young
+            implied = left + len(self.sent)
             if self.limit is None or implied > self.limit:
                 self.limit = implied
             # Fewer left than our own calls explain: others use the account too; count theirs.

@@ -49,3 +49,20 @@ def test_without_the_header_nothing_is_assumed():
         assert window.acquire() == 0
         window.observe(None)
     assert window.limit is None
+
+
+def test_a_slow_answer_does_not_raise_the_limit():
+    # The API dates a call when it arrives. An answer that took over half a window to come back (a
+    # stalled process) must not count as held once the API has let the call out.
+    clock = Clock()
+    window = limiter(clock)
+    window.acquire()
+    window.observe("2")  # at 0: the limit is 3
+    clock.now = 10
+    window.acquire()  # the API dates this call at 10 and lets it out at 70
+    clock.now = 45
+    window.observe("1")  # its answer arrives 35 s late
+    clock.now = 71
+    window.acquire()
+    window.observe("2")  # the API holds only this call now
+    assert window.limit == 3
