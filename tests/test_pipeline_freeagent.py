@@ -212,7 +212,7 @@ def test_a_deposit_a_cent_off_fails_the_reconciliation_test(built, sandbox, melt
     [(in_window, payouts)] = query(
         warehouse,
         "select count(*) filter (where _loaded_at > (select max(_loaded_at) from warehouse.payout_deposits)"
-        " - interval '72 hours'), count(*) from warehouse.payout_deposits where row_type = 'payout'",
+        " - interval '2 hours'), count(*) from warehouse.payout_deposits where row_type = 'payout'",
     )
     assert 1 <= in_window < payouts
     result = meltano(meltano_env, "invoke", "dbt-postgres", "build", "--select", "+payout_deposits+", check=False)

@@ -255,7 +255,7 @@ def test_an_invoice_issued_after_its_shipments_reaches_the_marts_in_an_increment
     # Those orders' own rows were loaded before the window: their fee lines alone brought them in.
     [(window_start, newest_order_load)] = query(
         warehouse,
-        "select (select max(_loaded_at) from warehouse.orders where source = 'shopify') - interval '72 hours',"
+        "select (select max(_loaded_at) from warehouse.orders where source = 'shopify') - interval '2 hours',"
         " (select max(_loaded_at) from staging.stg_shopify__orders where order_id = any(%s))",
         (sorted(waiting),),
     )

@@ -1,5 +1,6 @@
-"""The loader keeps a deleted row's last version: a tap's deletion record (key, deletion time, no
-other field) marks the raw row it deletes rather than writing nulls over it."""
+"""The loader's own sink: it keeps a deleted row's last version (a tap's deletion record, key and
+deletion time only, marks the raw row it deletes rather than writing nulls over it), and stamps a
+batch's `_sdc_batched_at` when it writes the batch."""
 
 from __future__ import annotations
 
@@ -85,3 +86,15 @@ def test_a_row_sent_again_after_its_deletion_is_live_with_its_new_fields(load, w
     load(tombstone("a", "2026-02-01T00:00:00Z"))
     load(record("a", created_at="2026-01-02T03:04:05Z", updated_at="2026-03-01T00:00:00Z", total="20.00"))
     assert rows(warehouse)["a"] == ("2026-01-02 03:04:05", "20.00", "2026-03-01 00:00:00", False)
+
+
+def test_a_batch_is_stamped_when_it_is_written_not_as_its_records_arrive(load, warehouse):
+    # `_sdc_batched_at` is the moment the batch is written, after every record of it arrived: a
+    # record held while the tap waits cannot commit with a stamp older than the marts' lookback.
+    load(*(record(str(n), total=str(n)) for n in range(50)))
+    [(stamps, first_batched, last_received)] = query(
+        warehouse,
+        "select count(distinct _sdc_batched_at), min(_sdc_batched_at), max(_sdc_received_at) from raw_deletions.parcels",
+    )
+    assert stamps == 1
+    assert first_batched >= last_received

@@ -293,7 +293,7 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     # The second run's window started after every row loaded days ago: it read the changes alone.
     [(window_start, aged)] = query(
         warehouse,
-        "select max(_loaded_at) - interval '72 hours', max(_loaded_at) filter "
+        "select max(_loaded_at) - interval '2 hours', max(_loaded_at) filter "
         "(where _loaded_at < now() at time zone 'UTC' - interval '3 days') from warehouse.orders where source = 'shopify'",
     )
     assert aged is not None and window_start > aged
@@ -375,7 +375,7 @@ def test_the_hourly_reconciliations_check_the_orders_of_their_window_and_the_dai
             ran = ran_test(meltano_env, "order_total_reconciles")
             # The hourly SQL reads the orders touched in the window of each mart it compares.
             for mart in ("orders", "order_items"):
-                window = rf"_loaded_at > \(select max\(_loaded_at\) from \S+\.\"{mart}\"\) - interval '72 hours'"
+                window = rf"_loaded_at > \(select max\(_loaded_at\) from \S+\.\"{mart}\"\) - interval '2 hours'"
                 assert re.search(window, ran["compiled_code"]), ran["compiled_code"]
             if loaded_at == "now()":
                 assert hourly.returncode != 0 and failure in hourly.stdout, hourly.stdout[-3000:]

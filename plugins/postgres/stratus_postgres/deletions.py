@@ -18,14 +18,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy
-from target_postgres.sinks import PostgresSink
+
+from stratus_postgres.load_time import DrainTimeSink
 
 DELETED_AT = "_sdc_deleted_at"
 #: The loader's own columns (add_record_metadata): the only ones a tombstone writes onto a kept row.
 METADATA_PREFIX = "_sdc_"
 
 
-class DeletionMarkingSink(PostgresSink):  # type: ignore[misc]
+class DeletionMarkingSink(DrainTimeSink):
     def upsert(
         self,
         from_table: sqlalchemy.Table,
