@@ -250,7 +250,7 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
 
 
 def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built, sandbox, meltano_env, warehouse):
-    """Everything loaded days ago, past the marts' 72-hour lookback (as after a backfill): the
+    """Everything loaded days ago, past the marts' 2-hour lookback (as after a backfill): the
     first hourly run moves the marts' newest load to now, the second recomputes only the orders
     changed since (an old order edited, an old order deleted, a new order refunded), and the marts
     equal a full rebuild's."""

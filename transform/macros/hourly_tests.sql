@@ -70,5 +70,11 @@
     {%- for relation, expression in sources -%}
         {%- do selects.append('select ' ~ expression ~ ' from ' ~ relation ~ ' where ' ~ hourly_window(relation)) -%}
     {%- endfor -%}
-    {%- do return(key ~ ' in (' ~ selects | join(' union ') ~ ')') -%}
+    {%- if ',' in key -%}
+        {%- do return(key ~ ' in (' ~ selects | join(' union ') ~ ')') -%}
+    {%- endif -%}
+    {#- One column: the entities as an array, read once, a condition the planner pushes into the
+        views below (as sales_days_recomputed does), where `in (subquery)` is applied only after
+        the whole view is computed. -#}
+    {%- do return(key ~ ' = any(array(' ~ selects | join(' union ') ~ '))') -%}
 {%- endmacro %}

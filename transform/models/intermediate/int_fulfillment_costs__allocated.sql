@@ -43,14 +43,16 @@ shares as (
         items.qty,
         items._loaded_at                            as items_loaded_at,
         trunc(lines.amount * items.qty / sum(items.qty) over line, 2) as share,
-        row_number() over (partition by lines.fulfillment_cost_key order by items.qty desc, items.sku) as rank
+        row_number() over (partition by lines.fulfillment_cost_key, lines.charge_date order by items.qty desc, items.sku) as rank
     from lines
     inner join items
         on items.account_id = lines.account_id
        and items.reference_type = lines.reference_type
        and items.reference_id = lines.reference_id
     where items.qty > 0
-    window line as (partition by lines.fulfillment_cost_key)
+    -- A fee line has one charge date: naming it in every partition changes no window, and lets a
+    -- filter on the day (sku_daily's incremental run) reach the lines before they are spread.
+    window line as (partition by lines.fulfillment_cost_key, lines.charge_date)
 )
 
 select
@@ -62,7 +64,8 @@ select
     charge_date,
     sku,
     qty,
-    share + case when rank = 1 then amount - sum(share) over (partition by fulfillment_cost_key) else 0 end as amount,
+    share + case when rank = 1 then amount - sum(share) over line else 0 end as amount,
     currency,
-    greatest(_loaded_at, max(items_loaded_at) over (partition by fulfillment_cost_key)) as _loaded_at
+    greatest(_loaded_at, max(items_loaded_at) over line) as _loaded_at
 from shares
+window line as (partition by fulfillment_cost_key, charge_date)

@@ -1,27 +1,22 @@
 {#- Sales per day (UTC purchase date), channel, account and currency, from the orders mart
     (cancelled, test and replacement orders left out); each order counts on the day it was placed,
-    refunds included. An incremental run recomputes the days sku_daily does (sales_days_recomputed)
-    and the post-hook removes those days' rows that no longer exist, as a full build would. -#}
+    refunds included. An incremental run recomputes the days the pre-hook collects, as sku_daily
+    does (macros/sales_days_recomputed.sql), and the post-hook removes those days' rows that no
+    longer exist, as a full build would. -#}
 {{
     config(
         materialized='incremental',
         unique_key='daily_sales_key',
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
+        pre_hook="{{ collect_sales_days_recomputed() }}",
         post_hook=[
             "{{ index_incremental_mart('daily_sales_key') }}",
-            "delete from {{ this }} as mart
-            where {{ sales_days_recomputed('mart.sales_date') }}
-              and not exists (
-                select 1 from {{ ref('orders') }} as orders
-                where not orders.is_cancelled and not orders.is_test and not orders.is_replacement
-                  and cast(orders.purchase_date at time zone 'UTC' as date) = mart.sales_date
-                  and orders.source = mart.source and orders.account_id = mart.account_id
-                  and orders.currency is not distinct from mart.currency
-            )",
+            "{{ remove_rows_of_days_recomputed_not_merged() }}",
         ],
     )
 }}
+-- The pre-hook's read of deletions:
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}
 with orders as (
     select * from {{ ref('orders') }}

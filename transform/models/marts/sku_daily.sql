@@ -1,42 +1,32 @@
 {#- An incremental run recomputes the days touched by orders or order items loaded within the
     lookback window, and today (whose stock snapshot changes run after run), and the days charged
-    by fulfilment fee lines loaded within it; the post-hook removes those days' rows that no longer
-    exist (their orders deleted or cancelled), as a full build would. Only those days can have lost
-    a row: a deleted or cancelled order is loaded anew. -#}
+    by fulfilment fee lines whose allocation changed within it (collected by the pre-hook,
+    macros/sales_days_recomputed.sql); the post-hook removes those days' rows that no longer
+    exist (their orders deleted or cancelled), as a full build would. Only those days can have
+    lost a row: a deleted or cancelled order is loaded anew. -#}
 {{
     config(
         materialized='incremental',
         unique_key='sku_day_key',
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
+        pre_hook="{{ collect_sales_days_recomputed(fee_days=true) }}",
         post_hook=[
             "{{ index_incremental_mart('sku_day_key') }}",
-            "delete from {{ this }} as mart
-            where {{ sales_days_recomputed('mart.sales_date') }}
-              and not exists (
-                select 1 from {{ ref('int_sku_daily__aggregated') }} as current_days
-                where {{ sales_days_recomputed('current_days.sales_date') }}
-                  and current_days.sku_day_key = mart.sku_day_key
-            )",
+            "{{ remove_rows_of_days_recomputed_not_merged() }}",
         ],
     )
 }}
+-- The pre-hook's reads:
 -- depends_on: {{ ref('order_items') }}
 -- depends_on: {{ ref('orders') }}
 -- depends_on: {{ ref('stg_shopify__order_deletions') }}
--- depends_on: {{ ref('int_fulfillment_costs__allocated') }}
+-- depends_on: {{ ref('stg_shipbob__invoice_transactions') }}
+-- depends_on: {{ ref('stg_shipbob__shipment_products') }}
+-- depends_on: {{ ref('stg_shipbob__return_items') }}
 
 select *
 from {{ ref('int_sku_daily__aggregated') }}
 {%- if is_incremental() %}
 where {{ sales_days_recomputed('sales_date') }}
-    -- and the days charged by fulfilment fee lines loaded in the window (an invoice comes days
-    -- after its shipments).
-    or sales_date in (
-         select charge_date
-         from {{ ref('int_fulfillment_costs__allocated') }}
-         where _loaded_at > (
-             select coalesce(max(_loaded_at), timestamptz '1900-01-01') from {{ this }}
-         ) - interval '{{ var("lookback_hours") }} hours'
-    )
 {%- endif %}
