@@ -18,15 +18,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy
-
-from stratus_postgres.load_time import DrainTimeSink
+from target_postgres.sinks import PostgresSink
 
 DELETED_AT = "_sdc_deleted_at"
 #: The loader's own columns (add_record_metadata): the only ones a tombstone writes onto a kept row.
 METADATA_PREFIX = "_sdc_"
 
 
-class DeletionMarkingSink(DrainTimeSink):
+class DeletionMarkingSink(PostgresSink):  # type: ignore[misc]
     def upsert(
         self,
         from_table: sqlalchemy.Table,

@@ -22,6 +22,7 @@ from singer_sdk.metrics import METRICS_LOGGER_NAME
 from target_postgres.target import TargetPostgres
 
 from stratus_postgres.deletions import DeletionMarkingSink
+from stratus_postgres.load_time import DrainTimeSink
 
 #: The loader's format strings repeated per batch or per run with nothing to act on.
 CHATTER = frozenset({"Inserting with SQL: %s", "Skipping parse of env var settings..."})
@@ -42,7 +43,9 @@ class ShortLog(logging.Filter):
         return str(record.msg) not in CHATTER
 
 
-class QuietPostgresSink(DeletionMarkingSink):
+# The loader's own sinks, each one job: tombstones mark rows (upsert), batches are stamped when
+# written (process_batch).
+class QuietPostgresSink(DeletionMarkingSink, DrainTimeSink):
     def _after_process_record(self, context: dict[str, Any]) -> None:
         """Nothing to log per record; the SDK's metrics count records."""
 
