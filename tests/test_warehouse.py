@@ -222,8 +222,26 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
         shop.orders.append(
             replace(shop.orders[-1], number=1000 + number, legacy_id=LEGACY_ID_BASE + number, seed=number)
         )
-    edited, victim = shop.live_orders()[1], shop.live_orders()[2]
+    edited = shop.live_orders()[1]
     shop.touch_order(edited.legacy_id, now)
+    # The order deleted is shipped and the only Shopify sale of its day: its shipment rows and its
+    # day's daily_sales row must go, as a rebuild would not give them.
+    [(victim_id, victim_day)] = query(
+        warehouse,
+        "select min(o.order_id), o.sales_date from (select order_id, cast(purchase_date at time zone 'UTC' as date)"
+        " as sales_date from warehouse.orders where source = 'shopify' and order_id <> %s"
+        " and not is_cancelled and not is_test and not is_replacement) as o"
+        " where exists (select 1 from warehouse.shipments as s where s.source = 'shopify' and s.order_id = o.order_id)"
+        " group by o.sales_date having count(*) = 1 order by o.sales_date limit 1",
+        (str(edited.legacy_id),),
+    )
+    victim_rows = (
+        "select (select count(*) from warehouse.shipments where source = 'shopify' and order_id = %s),"
+        " (select count(*) from warehouse.daily_sales where source = 'shopify' and sales_date = %s)"
+    )
+    [(shipped, day_rows)] = query(warehouse, victim_rows, (victim_id, victim_day))
+    assert shipped > 0 and day_rows == 1
+    victim = next(o for o in shop.live_orders() if str(o.legacy_id) == victim_id)
     shop.delete("ORDER", gid("Order", victim.legacy_id), now)
     before = fingerprints(warehouse, REBUILT_MARTS)
     [(snapshots,)] = query(warehouse, "select count(*) from warehouse.inventory_snapshots")
@@ -237,6 +255,7 @@ def test_an_incremental_run_gives_the_marts_a_full_rebuild_gives(built, sandbox,
     assert query(warehouse, "select count(*) from warehouse.orders where order_id = %s", (str(victim.legacy_id),)) == [
         (0,)
     ]
+    assert query(warehouse, victim_rows, (victim_id, victim_day)) == [(0, 0)]
     [(updated_at,)] = query(
         warehouse, "select updated_at from warehouse.orders where order_id = %s", (str(edited.legacy_id),)
     )
@@ -265,6 +284,11 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     now = datetime.now(UTC).replace(microsecond=0)
     shop.touch_order(shop.live_orders()[3].legacy_id, now)
     meltano(meltano_env, *HOURLY)
+    # The settlements loaded days ago are not read again: a mart's window starts from when it last
+    # read (the full build), not from its newest row, which no settlement since has moved on.
+    compiled = ran_model(meltano_env, "settlement_lines")["compiled_code"]
+    bounds = [datetime.fromisoformat(b) for b in re.findall(r"cast\('([0-9-]+ [0-9:.]+)' as timestamp\)", compiled)]
+    assert bounds and all(b > now.replace(tzinfo=None) - timedelta(hours=3) for b in bounds), compiled
 
     now = datetime.now(UTC).replace(microsecond=0)
     old = shop.live_orders()[4]
@@ -347,11 +371,19 @@ def test_the_hourly_run_tests_the_rows_of_its_window_and_the_daily_build_every_r
         query(warehouse, "delete from warehouse.orders where order_key = 'bad-row'")
 
 
-def ran_test(meltano_env, test: str) -> dict:
-    """dbt's result for a singular test in its last command (run_results.json): status, compiled SQL."""
+def ran_node(meltano_env, unique_id: str) -> dict:
+    """dbt's result for a node in its last command (run_results.json): status, compiled SQL."""
     results = json.loads((Path(meltano_env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
-    [result] = [r for r in results if r["unique_id"] == f"test.stratus.{test}"]
+    [result] = [r for r in results if r["unique_id"] == unique_id]
     return result
+
+
+def ran_test(meltano_env, test: str) -> dict:
+    return ran_node(meltano_env, f"test.stratus.{test}")
+
+
+def ran_model(meltano_env, model: str) -> dict:
+    return ran_node(meltano_env, f"model.stratus.{model}")
 
 
 def test_the_hourly_reconciliations_check_the_orders_of_their_window_and_the_daily_build_every_order(

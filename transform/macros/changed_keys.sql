@@ -77,3 +77,43 @@
     {%- endset -%}
     {{ return(run_query(query).columns[0].values()[0] <= var('changed_orders_limit')) }}
 {%- endmacro %}
+
+{#- The shipments an incremental run of the shipments mart recomputes (macros/recomputed_keys.sql),
+    by shipment id (a Shopify fulfillment's, an Amazon or ShipBob shipment's; the same id in two
+    channels only recomputes both): those with a row of any input loaded within the lookback
+    window (a ShipBob shipment's items, itself, its order), and the Shopify fulfillments of
+    orders whose deletion was, which the mart drops. -#}
+{% macro changed_shipments() -%}
+    {%- set loaded_after = lookback_start() -%}
+    select fulfillment_id as key from {{ ref('stg_shopify__fulfillments') }} where _loaded_at > {{ loaded_after }}
+    union
+    select shipment_id from {{ this }}
+    where source = 'shopify' and (account_id, order_id) in (
+        select account_id, order_id from {{ ref('stg_shopify__order_deletions') }} where _loaded_at > {{ loaded_after }}
+    )
+    union
+    select shipment_id from {{ ref('stg_amazon__fba_shipments') }} where _loaded_at > {{ loaded_after }}
+    union
+    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
+    union
+    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipments') }}
+    where _loaded_at > {{ loaded_after }}
+       or (account_id, order_id) in (
+        select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
+    )
+{%- endmacro %}
+
+{#- The settlements an incremental run of the settlements mart recomputes (macros/recomputed_keys.sql),
+    by settlement id (an Amazon settlement's, a Shopify payout's): those whose header or a line was
+    loaded within the lookback window. A settlement is summed whole from all its lines. -#}
+{% macro changed_settlements() -%}
+    {%- set loaded_after = lookback_start() -%}
+    select settlement_id as key from {{ ref('stg_amazon__settlements') }} where _loaded_at > {{ loaded_after }}
+    union
+    select settlement_id from {{ ref('stg_amazon__settlement_lines') }} where _loaded_at > {{ loaded_after }}
+    union
+    select payout_id from {{ ref('stg_shopify__payouts') }} where _loaded_at > {{ loaded_after }}
+    union
+    select payout_id from {{ ref('stg_shopify__balance_transactions') }}
+    where _loaded_at > {{ loaded_after }} and payout_id <> ''
+{%- endmacro %}

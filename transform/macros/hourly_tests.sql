@@ -74,7 +74,7 @@
         {%- do return(key ~ ' in (' ~ selects | join(' union ') ~ ')') -%}
     {%- endif -%}
     {#- One column: the entities as an array, read once, a condition the planner pushes into the
-        views below (as sales_days_recomputed does), where `in (subquery)` is applied only after
+        views below (as is_recomputed does), where `in (subquery)` is applied only after
         the whole view is computed. -#}
     {%- do return(key ~ ' = any(array(' ~ selects | join(' union ') ~ '))') -%}
 {%- endmacro %}

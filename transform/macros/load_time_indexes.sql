@@ -38,22 +38,53 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- Run-start hook of `dbt run` and `dbt build`: the load time of the raw tables the incremental
-    marts read by load time (each staging view passes its `_loaded_at` filter down to them),
-    those already loaded. Creating one takes a scan of its table, once. -#}
-{% macro index_raw_load_times() -%}
+{#- Run-start hook of `dbt run` and `dbt build`: indexes on the raw tables for the hourly run's
+    reads, on the tables already loaded. Each staging view passes a filter on its columns down to
+    them: the load time (the incremental marts' lookback window, the keys they recompute) and the
+    ids of what they recompute. Creating one takes a scan of its table, once. -#}
+{% macro index_raw_reads() -%}
     {%- if execute and flags.WHICH in ('run', 'build') -%}
         {%- for source_name, table_name in [
             ('shopify', 'orders'), ('shopify', 'order_line_items'), ('shopify', 'refunds'),
             ('shopify', 'balance_transactions'), ('amazon', 'orders'), ('amazon', 'order_items'),
             ('amazon', 'financial_events'), ('amazon', 'settlement_lines'),
+            ('shopify', 'fulfillments'), ('amazon', 'fba_shipments'), ('shipbob', 'orders'),
+            ('shipbob', 'shipments'), ('shipbob', 'shipment_products'), ('shipbob', 'invoice_transactions'),
+            ('shipbob', 'return_items'),
         ] -%}
-            {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
-                                                  | selectattr('name', 'equalto', table_name) | first -%}
-            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier) -%}
+            {%- set relation = raw_relation(source_name, table_name) -%}
             {%- if raw_loaded(relation) %}
     {{ ensure_index(relation, ['_sdc_batched_at']) }};
             {%- endif -%}
         {%- endfor -%}
+        {#- By id, as staging spells it, for the marts that recompute given orders, shipments or payouts
+            (an array of ids; a Shopify id is the number that ends its GID). Amazon's orders and
+            items lead their primary keys with the order id. -#}
+        {%- for source_name, table_name, expression, name in [
+            ('shopify', 'orders', "split_part(id, '/', 5)", 'order_id'),
+            ('shopify', 'order_line_items', "split_part(order_id, '/', 5)", 'order_id'),
+            ('shopify', 'refunds', "split_part(order_id, '/', 5)", 'order_id'),
+            ('amazon', 'financial_events', 'amazon_order_id', 'order_id'),
+            ('shopify', 'fulfillments', "split_part(id, '/', 5)", 'fulfillment_id'),
+            ('shopify', 'balance_transactions', "split_part(payout_id, '/', 5)", 'payout_id'),
+        ] -%}
+            {%- set relation = raw_relation(source_name, table_name) -%}
+            {%- if raw_loaded(relation) %}
+    {{ ensure_raw_expression_index(relation, expression, name) }};
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro raw_relation(source_name, table_name) -%}
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+                                          | selectattr('name', 'equalto', table_name) | first -%}
+    {{- return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.identifier)) -}}
+{%- endmacro %}
+
+{#- An index on an expression of a raw table, named for what it gives. The loader merges into a
+    raw table and never swaps it for a new one, so the name alone tells the index is there. -#}
+{% macro ensure_raw_expression_index(relation, expression, name) -%}
+    create index if not exists {{ relation.identifier }}__{{ name }}_idx
+        on {{ relation.include(database=false) }} (({{ expression }}))
 {%- endmacro %}

@@ -68,7 +68,9 @@ shipbob as (
         shipments.delivered_at,
         channels.order_source,
         channels.order_account_id,
-        items._loaded_at
+        -- The newest load of the item, its shipment and its order (not the channel's: every sync
+        -- reads the channels whole), so an hourly test reads every row an order's change rewrote.
+        greatest(items._loaded_at, shipments._loaded_at, orders._loaded_at)
     from {{ ref('stg_shipbob__shipment_products') }} as items
     inner join {{ ref('stg_shipbob__shipments') }} as shipments
         on shipments.account_id = items.account_id and shipments.shipment_id = items.shipment_id

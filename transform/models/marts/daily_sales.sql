@@ -2,27 +2,25 @@
     (cancelled, test and replacement orders left out); each order counts on the day it was placed,
     refunds included. An incremental run recomputes the days the pre-hook collects, as sku_daily
     does (macros/sales_days_recomputed.sql), and the post-hook removes those days' rows that no
-    longer exist, as a full build would. -#}
+    longer exist, as a full build would (macros/recomputed_keys.sql). -#}
 {{
     config(
         materialized='incremental',
         unique_key='daily_sales_key',
         incremental_strategy='merge',
         on_schema_change='append_new_columns',
-        pre_hook="{{ collect_sales_days_recomputed() }}",
+        pre_hook="{{ collect_recomputed('sales_days_changed', 'date') }}",
         post_hook=[
             "{{ index_incremental_mart('daily_sales_key') }}",
-            "{{ remove_rows_of_days_recomputed_not_merged() }}",
+            "{{ remove_recomputed_not_merged('sales_date') }}",
         ],
     )
 }}
--- The pre-hook's read of deletions:
--- depends_on: {{ ref('stg_shopify__order_deletions') }}
 with orders as (
     select * from {{ ref('orders') }}
     where not is_cancelled and not is_test and not is_replacement
     {%- if is_incremental() %}
-      and {{ sales_days_recomputed("cast(purchase_date at time zone 'UTC' as date)") }}
+      and {{ is_recomputed("cast(purchase_date at time zone 'UTC' as date)") }}
     {%- endif %}
 ),
 

@@ -20,7 +20,7 @@ orders as (
 ),
 
 channels as (
-    select account_id, channel_id, name, application_name, _loaded_at from {{ ref('stg_shipbob__channels') }}
+    select account_id, channel_id, name, application_name from {{ ref('stg_shipbob__channels') }}
 ),
 
 single_skus as (
@@ -78,7 +78,11 @@ select
     single_skus.sku,
     -- The newest load of the line and of what links it to its order, so that an incremental
     -- mart reading the lines loaded in its window (orders, sku_daily) sees a link made late.
-    greatest(linked._loaded_at, linked.return_loaded_at, shipments._loaded_at, orders._loaded_at, channels._loaded_at) as _loaded_at
+    -- Not the channel's: every sync reads the few channels whole, so their load time moves each
+    -- hour and would mark every line changed (the orders mart would recompute every fulfilled
+    -- order hourly). A channel renamed is caught by the daily build's
+    -- orders_fulfillment_cost_equals_fee_lines; a --full-refresh of orders mends it.
+    greatest(linked._loaded_at, linked.return_loaded_at, shipments._loaded_at, orders._loaded_at) as _loaded_at
 from linked
 left join shipments
     on shipments.account_id = linked.account_id and shipments.shipment_id = linked.shipment_id

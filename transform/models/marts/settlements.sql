@@ -1,3 +1,20 @@
+{#- An incremental run recomputes the settlements whose header or a line was loaded within the
+    lookback window (collected by the pre-hook, macros/changed_keys.sql), each summed whole from
+    all its lines; the post-hook removes their rows the model no longer gives, as a full build
+    would (macros/recomputed_keys.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='settlement_key',
+        incremental_strategy='merge',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ collect_recomputed('changed_settlements', 'text') }}",
+        post_hook=[
+            "{{ index_incremental_mart('settlement_key') }}",
+            "{{ remove_recomputed_not_merged('settlement_id') }}",
+        ],
+    )
+}}
 -- Amazon settlements and Shopify payouts: the deposit, and its split by line category
 -- (int_settlement_lines__unified): gross + refunds + fees + reserves + transfers + other = net.
 with totals as (
@@ -16,6 +33,9 @@ with totals as (
         min(posted_date)                                          as first_posted,
         max(posted_date)                                          as last_posted
     from {{ ref('int_settlement_lines__unified') }}
+    {%- if is_incremental() %}
+    where {{ is_recomputed('settlement_id') }}
+    {%- endif %}
     group by source, account_id, settlement_id
 ),
 
@@ -31,6 +51,9 @@ headers as (
         currency,
         _loaded_at
     from {{ ref('stg_amazon__settlements') }}
+    {%- if is_incremental() %}
+    where {{ is_recomputed('settlement_id') }}
+    {%- endif %}
 
     union all
 
@@ -47,6 +70,9 @@ headers as (
     from {{ ref('stg_shopify__payouts') }} as payouts
     left join totals
         on totals.source = 'shopify' and totals.account_id = payouts.account_id and totals.settlement_id = payouts.payout_id
+    {%- if is_incremental() %}
+    where {{ is_recomputed('payouts.payout_id') }}
+    {%- endif %}
 )
 
 select

@@ -1,8 +1,21 @@
--- Shipped items: Shopify fulfillments, Amazon-fulfilled shipments and ShipBob's shipments, each
--- linked to the channel order it ships (a ShipBob shipment to its Shopify order, through the channel).
--- The key: a Shopify fulfillment and a ShipBob shipment each ship one order, and name each item once.
--- Amazon's shipments report gives no such promise (one shipment can carry several orders), so an
--- Amazon item is keyed as tap-amazon-spapi keys it: by order, shipment and shipment item.
+{#- An incremental run recomputes the shipments with an input loaded within the lookback window
+    (collected by the pre-hook, macros/changed_keys.sql), whole, and the post-hook removes their
+    rows the model no longer gives (a deleted Shopify order's), as a full build would
+    (macros/recomputed_keys.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='shipment_item_key',
+        incremental_strategy='merge',
+        on_schema_change='append_new_columns',
+        meta={'hourly_test_window': '_loaded_at'},
+        pre_hook="{{ collect_recomputed('changed_shipments', 'text') }}",
+        post_hook=[
+            "{{ index_incremental_mart('shipment_item_key', also=[['account_id', 'order_id']]) }}",
+            "{{ remove_recomputed_not_merged('shipment_id') }}",
+        ],
+    )
+}}
 select
     {{ surrogate_key(['source', 'account_id', "case when source = 'amazon' then order_id end", 'shipment_id', 'shipment_item_id']) }} as shipment_item_key,
     case when order_source is not null
@@ -25,3 +38,6 @@ select
     order_account_id,
     _loaded_at
 from {{ ref('int_shipment_items__unified') }}
+{%- if is_incremental() %}
+where {{ is_recomputed('shipment_id') }}
+{%- endif %}
