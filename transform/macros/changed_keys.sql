@@ -117,3 +117,37 @@
     select payout_id from {{ ref('stg_shopify__balance_transactions') }}
     where _loaded_at > {{ loaded_after }} and payout_id <> ''
 {%- endmacro %}
+
+{#- The fee lines an incremental run of the fulfillment_costs mart recomputes (macros/recomputed_keys.sql),
+    by transaction id: those loaded within the lookback window, and those whose links to an
+    order or to a single SKU were: the shipment (a return's line: the return, and the shipment
+    returned), the shipment's order, the shipment's or return's items. -#}
+{% macro changed_fee_lines() -%}
+    {%- set loaded_after = lookback_start() -%}
+    with shipments_changed as (
+        select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }}
+        where _loaded_at > {{ loaded_after }}
+           or (account_id, order_id) in (
+            select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
+        )
+        union
+        select account_id, shipment_id from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
+    ),
+
+    references_changed as (
+        select account_id, 'Shipment' as reference_type, cast(shipment_id as text) as reference_id from shipments_changed
+        union
+        select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__returns') }}
+        where _loaded_at > {{ loaded_after }}
+           or (account_id, original_shipment_id) in (select account_id, shipment_id from shipments_changed)
+        union
+        select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__return_items') }}
+        where _loaded_at > {{ loaded_after }}
+    )
+
+    select transaction_id as key from {{ ref('stg_shipbob__invoice_transactions') }}
+    where _loaded_at > {{ loaded_after }}
+    union
+    select transaction_id from {{ ref('stg_shipbob__invoice_transactions') }}
+    where (account_id, reference_type, reference_id) in (select account_id, reference_type, reference_id from references_changed)
+{%- endmacro %}

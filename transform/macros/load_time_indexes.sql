@@ -50,7 +50,7 @@
             ('amazon', 'financial_events'), ('amazon', 'settlement_lines'),
             ('shopify', 'fulfillments'), ('amazon', 'fba_shipments'), ('shipbob', 'orders'),
             ('shipbob', 'shipments'), ('shipbob', 'shipment_products'), ('shipbob', 'invoice_transactions'),
-            ('shipbob', 'return_items'),
+            ('shipbob', 'returns'), ('shipbob', 'return_items'),
         ] -%}
             {%- set relation = raw_relation(source_name, table_name) -%}
             {%- if raw_loaded(relation) %}

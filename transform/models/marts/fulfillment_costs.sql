@@ -1,3 +1,20 @@
+{#- An incremental run recomputes the fee lines loaded within the lookback window, or whose links
+    to an order or a SKU were (collected by the pre-hook, macros/changed_keys.sql); the post-hook
+    removes their rows the model no longer gives, as a full build would
+    (macros/recomputed_keys.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='fulfillment_cost_key',
+        incremental_strategy='merge',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ collect_recomputed('changed_fee_lines', 'text') }}",
+        post_hook=[
+            "{{ index_incremental_mart('fulfillment_cost_key', also=[['order_id']]) }}",
+            "{{ remove_recomputed_not_merged('transaction_id') }}",
+        ],
+    )
+}}
 -- What fulfilment cost: one row per ShipBob invoice fee line (invoice transaction), linked to the
 -- shipment it charges for (a return's line to the shipment returned), to the channel order that
 -- shipment fulfils, and to the SKU when the shipment or return holds a single one.
@@ -5,6 +22,9 @@
 -- channel (a Shopify store, named by its shop domain) says whose order it is.
 with transactions as (
     select * from {{ ref('stg_shipbob__invoice_transactions') }}
+    {%- if is_incremental() %}
+    where {{ is_recomputed('transaction_id') }}
+    {%- endif %}
 ),
 
 shipments as (
@@ -23,14 +43,21 @@ channels as (
     select account_id, channel_id, name, application_name from {{ ref('stg_shipbob__channels') }}
 ),
 
+-- In an incremental run, the items of the recomputed lines' shipments and returns alone.
 single_skus as (
     select account_id, 'Shipment' as reference_type, cast(shipment_id as text) as reference_id, min(sku) as sku
     from {{ ref('stg_shipbob__shipment_products') }}
+    {%- if is_incremental() %}
+    where cast(shipment_id as text) = any(array(select reference_id from transactions where reference_type = 'Shipment'))
+    {%- endif %}
     group by account_id, shipment_id
     having count(distinct sku) = 1
     union all
     select account_id, 'Return', cast(return_id as text), min(sku)
     from {{ ref('stg_shipbob__return_items') }}
+    {%- if is_incremental() %}
+    where cast(return_id as text) = any(array(select reference_id from transactions where reference_type = 'Return'))
+    {%- endif %}
     group by account_id, return_id
     having count(distinct sku) = 1
 ),
