@@ -96,9 +96,10 @@
     union
     select cast(shipment_id as text) from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
     union
+    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipments') }} where _loaded_at > {{ loaded_after }}
+    union
     select cast(shipment_id as text) from {{ ref('stg_shipbob__shipments') }}
-    where _loaded_at > {{ loaded_after }}
-       or (account_id, order_id) in (
+    where (account_id, order_id) in (
         select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
     )
 {%- endmacro %}
@@ -125,9 +126,10 @@
 {% macro changed_fee_lines() -%}
     {%- set loaded_after = lookback_start() -%}
     with shipments_changed as (
+        select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }} where _loaded_at > {{ loaded_after }}
+        union
         select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }}
-        where _loaded_at > {{ loaded_after }}
-           or (account_id, order_id) in (
+        where (account_id, order_id) in (
             select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
         )
         union
@@ -139,7 +141,9 @@
         union
         select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__returns') }}
         where _loaded_at > {{ loaded_after }}
-           or (account_id, original_shipment_id) in (select account_id, shipment_id from shipments_changed)
+        union
+        select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__returns') }}
+        where (account_id, original_shipment_id) in (select account_id, shipment_id from shipments_changed)
         union
         select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__return_items') }}
         where _loaded_at > {{ loaded_after }}

@@ -57,9 +57,11 @@
     {{ ensure_index(relation, ['_sdc_batched_at']) }};
             {%- endif -%}
         {%- endfor -%}
-        {#- By id, as staging spells it, for the marts that recompute given orders, shipments or payouts
-            (an array of ids; a Shopify id is the number that ends its GID). Amazon's orders and
-            items lead their primary keys with the order id. -#}
+        {#- By id, as staging spells it, for the marts that recompute given orders, shipments, fee
+            lines or payouts (a Shopify id is the number that ends its GID). The ids come as an
+            array, which Postgres looks up in an index id by id but, on a table it scans, compares
+            with every row id by id: without these, an hour's few thousand ids against a large
+            history cost seconds. Amazon's orders and items lead their primary keys with the order id. -#}
         {%- for source_name, table_name, expression, name in [
             ('shopify', 'orders', "split_part(id, '/', 5)", 'order_id'),
             ('shopify', 'order_line_items', "split_part(order_id, '/', 5)", 'order_id'),
@@ -67,6 +69,10 @@
             ('amazon', 'financial_events', 'amazon_order_id', 'order_id'),
             ('shopify', 'fulfillments', "split_part(id, '/', 5)", 'fulfillment_id'),
             ('shopify', 'balance_transactions', "split_part(payout_id, '/', 5)", 'payout_id'),
+            ('amazon', 'fba_shipments', 'shipment_id', 'shipment_id'),
+            ('shipbob', 'shipment_products', 'cast(shipment_id as text)', 'shipment_id_text'),
+            ('shipbob', 'return_items', 'cast(return_id as text)', 'return_id_text'),
+            ('shipbob', 'invoice_transactions', 'transaction_id', 'transaction_id'),
         ] -%}
             {%- set relation = raw_relation(source_name, table_name) -%}
             {%- if raw_loaded(relation) %}

@@ -10,7 +10,7 @@
         on_schema_change='append_new_columns',
         pre_hook="{{ collect_recomputed('changed_fee_lines', 'text') }}",
         post_hook=[
-            "{{ index_incremental_mart('fulfillment_cost_key', also=[['order_id']]) }}",
+            "{{ index_incremental_mart('fulfillment_cost_key', also=[['order_id'], ['order_key']]) }}",
             "{{ remove_recomputed_not_merged('transaction_id') }}",
         ],
     )
