@@ -67,9 +67,12 @@ WATCH = ("tap-shopify", "tap-amazon-spapi", LOADER)
 AMAZON_LIVE_ORDERS_PER_DAY = 48.0
 # Longer than the marts' incremental lookback (lookback_hours in transform/dbt_project.yml).
 BACKFILL_AGE = timedelta(days=4)
-# The hourly cycle's worlds: every source over the sandbox's default 90 days; Amazon holds a tenth
-# as many orders as Shopify at each scale, so both histories grow tenfold from 1× to 10×.
-HOURLY_DAYS = 90
+# The hourly cycle's worlds: 10× the history is ten times the days at the same daily rate (the 10×
+# world spans the two years of the Amazon backfill). So an hour brings the same activity at both
+# scales (the shipments ShipBob delivers, the returns it completes, Amazon's live orders, the 100
+# changed orders) and the 10× cycle differs from the 1× one only in what is stored. Amazon holds a
+# tenth as many orders as Shopify at each scale, so both histories grow tenfold from 1× to 10×.
+HOURLY_DAYS_1X = 73
 HOURLY_AMAZON_SHARE = 10
 # What the four hourly jobs extract and load (meltano.yml), in one run; then dbt-postgres:hourly.
 RAW_SCHEMAS = {
@@ -181,9 +184,9 @@ class HourlyWorld:
         self.stage.world.clock.set_scale(PAUSED_TIME_SCALE)
 
 
-def _env(url: str, warehouse: Warehouse, scratch: Path) -> dict[str, str]:
+def _env(url: str, warehouse: Warehouse, scratch: Path, days: int) -> dict[str, str]:
     # Every source reads from before the sandbox's first day.
-    start = (datetime.now(UTC) - timedelta(days=HOURLY_DAYS + 5)).strftime("%Y-%m-%dT00:00:00Z")
+    start = (datetime.now(UTC) - timedelta(days=days + 5)).strftime("%Y-%m-%dT00:00:00Z")
     env = dict(os.environ)
     env.update(
         {
@@ -360,7 +363,7 @@ class Bench:
                 directory.mkdir()
                 warehouse = Warehouse(data_dir=directory / "warehouse", port=_free_port())
                 warehouse.start()
-                self._stage = Stage(world, url, warehouse, _env(url, warehouse, directory), schema)
+                self._stage = Stage(world, url, warehouse, _env(url, warehouse, directory, options.days), schema)
                 return self._stage
 
             def __exit__(self, *exc: object) -> None:
@@ -488,16 +491,18 @@ class Bench:
         (1×, 10×, 1×, ...) so that the machine's changing load weighs on both alike."""
         with ExitStack() as stack:
             cycles: dict[str, HourlyWorld] = {}
-            for scale, orders in (("1x", self.orders_1x), ("10x", 10 * self.orders_1x)):
+            for scale, factor in (("1x", 1), ("10x", 10)):
+                orders, days = factor * self.orders_1x, factor * HOURLY_DAYS_1X
                 amazon_orders = max(1, orders // HOURLY_AMAZON_SHARE)
-                stage = stack.enter_context(self.stage(f"hourly-{scale}", self._hourly_world(orders, amazon_orders)))
+                world_options = self._hourly_world(orders, amazon_orders, days)
+                stage = stack.enter_context(self.stage(f"hourly-{scale}", world_options))
                 # The sandbox's search index never trails its writes: a sync reads up to its start.
                 stage.env["TAP_SHOPIFY_SAFETY_LAG_MINUTES"] = "0"
                 # ShipBob's rate-limit minute on the sandbox's clock (the tap paces itself in real time).
                 stage.env["TAP_SHIPBOB_RATE_LIMIT_WINDOW_SECONDS"] = str(60 / UNPACED_TIME_SCALE)
                 self.log(
                     f"hourly {scale}: backfill of every source ({orders:,} Shopify orders, "
-                    f"{amazon_orders:,} Amazon orders, ShipBob and FreeAgent over {HOURLY_DAYS} days)"
+                    f"{amazon_orders:,} Amazon orders, ShipBob and FreeAgent over {days} days)"
                 )
                 cycles[scale] = HourlyWorld(stage, datetime.now(UTC))
                 for tap in RAW_SCHEMAS:
@@ -522,11 +527,11 @@ class Bench:
         for scale, world in cycles.items():
             self.record_hourly(scale, world.measured)
 
-    def _hourly_world(self, orders: int, amazon_orders: int) -> SandboxOptions:
+    def _hourly_world(self, orders: int, amazon_orders: int, days: int) -> SandboxOptions:
         return SandboxOptions(
             shopify_orders=orders,
             amazon_orders=amazon_orders,
-            days=HOURLY_DAYS,
+            days=days,
             time_scale=UNPACED_TIME_SCALE,
             shops=(SHOP,),
             amazon_live_orders_per_day=AMAZON_LIVE_ORDERS_PER_DAY,
