@@ -289,6 +289,13 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     compiled = ran_model(meltano_env, "settlement_lines")["compiled_code"]
     bounds = [datetime.fromisoformat(b) for b in re.findall(r"cast\('([0-9-]+ [0-9:.]+)' as timestamp\)", compiled)]
     assert bounds and all(b > now.replace(tzinfo=None) - timedelta(hours=3) for b in bounds), compiled
+    # Nor do its hourly tests: their window starts before the mart's previous read (the full
+    # build's), not before its newest row, which would take in every line loaded days ago.
+    tested = ran_test(meltano_env, "not_null_settlement_lines_account_id")["compiled_code"]
+    window = re.search(r"from \((select \* from .*?)\) dbt_subquery", tested, re.DOTALL)
+    assert window, tested
+    assert query(warehouse, "select count(*) from warehouse.settlement_lines")[0][0] > 0
+    assert query(warehouse, f"select count(*) from ({window.group(1)}) as tested")[0][0] == 0
 
     now = datetime.now(UTC).replace(microsecond=0)
     old = shop.live_orders()[4]

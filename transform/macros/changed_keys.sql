@@ -94,12 +94,22 @@
     union
     select shipment_id from {{ ref('stg_amazon__fba_shipments') }} where _loaded_at > {{ loaded_after }}
     union
-    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
+    select cast(shipment_id as text) from ({{ shipbob_shipments_changed(loaded_after) }}) as shipbob
+{%- endmacro %}
+
+{#- The ShipBob shipments (account_id, shipment_id) with a row loaded after `loaded_after`: the
+    shipment, its items or its order. Ids are matched as arrays first, which the raw tables'
+    indexes answer id by id (see of_orders), then as (account, id) pairs, for exactness. -#}
+{% macro shipbob_shipments_changed(loaded_after) -%}
+    select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }} where _loaded_at > {{ loaded_after }}
     union
-    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipments') }} where _loaded_at > {{ loaded_after }}
+    select account_id, shipment_id from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
     union
-    select cast(shipment_id as text) from {{ ref('stg_shipbob__shipments') }}
-    where (account_id, order_id) in (
+    select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }}
+    where order_id = any(array(
+        select order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
+    ))
+    and (account_id, order_id) in (
         select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
     )
 {%- endmacro %}
@@ -126,14 +136,7 @@
 {% macro changed_fee_lines() -%}
     {%- set loaded_after = lookback_start() -%}
     with shipments_changed as (
-        select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }} where _loaded_at > {{ loaded_after }}
-        union
-        select account_id, shipment_id from {{ ref('stg_shipbob__shipments') }}
-        where (account_id, order_id) in (
-            select account_id, order_id from {{ ref('stg_shipbob__orders') }} where _loaded_at > {{ loaded_after }}
-        )
-        union
-        select account_id, shipment_id from {{ ref('stg_shipbob__shipment_products') }} where _loaded_at > {{ loaded_after }}
+        {{ shipbob_shipments_changed(loaded_after) }}
     ),
 
     references_changed as (
@@ -143,7 +146,8 @@
         where _loaded_at > {{ loaded_after }}
         union
         select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__returns') }}
-        where (account_id, original_shipment_id) in (select account_id, shipment_id from shipments_changed)
+        where original_shipment_id = any(array(select shipment_id from shipments_changed))
+          and (account_id, original_shipment_id) in (select account_id, shipment_id from shipments_changed)
         union
         select account_id, 'Return', cast(return_id as text) from {{ ref('stg_shipbob__return_items') }}
         where _loaded_at > {{ loaded_after }}
@@ -153,5 +157,6 @@
     where _loaded_at > {{ loaded_after }}
     union
     select transaction_id from {{ ref('stg_shipbob__invoice_transactions') }}
-    where (account_id, reference_type, reference_id) in (select account_id, reference_type, reference_id from references_changed)
+    where reference_id = any(array(select reference_id from references_changed))
+      and (account_id, reference_type, reference_id) in (select account_id, reference_type, reference_id from references_changed)
 {%- endmacro %}

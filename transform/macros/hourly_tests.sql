@@ -48,13 +48,19 @@
 {%- endmacro %}
 
 {#- A condition on the rows of `relation`: in the hourly run, `column` within the lookback window
-    of its newest value (`lookback_hours` before it); elsewhere `true`, every row. -#}
+    (`lookback_hours`) before the read of the incremental mart's run before this one
+    (record_last_read), which is no later than where this run's window started, so it holds every
+    row this run wrote; for a model with no earlier read recorded (a table, a view, a first build),
+    the window before its newest value. Elsewhere `true`, every row. Bounded by the last read, the
+    window moves on each hour even when a source is quiet (between two Amazon settlements) where
+    the newest value would hold it on the last load. -#}
 {% macro hourly_window(relation, column='_loaded_at') -%}
     {%- if not in_hourly_run() -%}
         {%- do return('true') -%}
     {%- endif -%}
-    {%- do return(column ~ " > (select max(" ~ column ~ ") from " ~ relation ~ ") - interval '"
-                  ~ var('lookback_hours') ~ " hours'") -%}
+    {%- set lookback = "interval '" ~ var('lookback_hours') ~ " hours'" -%}
+    {%- do return(column ~ " > coalesce((" ~ previous_read(relation.identifier) ~ ") - " ~ lookback
+                  ~ ", (select max(" ~ column ~ ") from " ~ relation ~ ") - " ~ lookback ~ ")") -%}
 {%- endmacro %}
 
 {#- A condition that `key` names an entity touched within the hourly run's window: one with a

@@ -29,12 +29,19 @@
     select max(read_at) from {{ last_reads() }} where model = '{{ this.identifier }}'
 {%- endmacro %}
 
-{#- Post-hook of every mart (dbt_project.yml), for the incremental ones. -#}
+{#- When the run of this model before its last one read its inputs, or null: what the hourly tests'
+    window starts from (hourly_window). -#}
+{% macro previous_read(model_name) -%}
+    select previous_read_at from {{ last_reads() }} where model = '{{ model_name }}'
+{%- endmacro %}
+
+{#- Post-hook of every mart (dbt_project.yml), for the incremental ones: this run's read, and the
+    one before it kept beside it. -#}
 {% macro record_last_read() -%}
     {%- if model.config.materialized == 'incremental' -%}
-    insert into {{ last_reads() }} (model, read_at)
+    insert into {{ last_reads() }} as reads (model, read_at)
     values ('{{ this.identifier }}', now() at time zone 'UTC')
-    on conflict (model) do update set read_at = excluded.read_at
+    on conflict (model) do update set read_at = excluded.read_at, previous_read_at = reads.read_at
     {%- endif -%}
 {%- endmacro %}
 
@@ -44,12 +51,27 @@
     {{ generate_schema_name('dbt_state', none) }}.incremental_reads
 {%- endmacro %}
 
-{#- Run-start hook of `dbt run` and `dbt build` (one at a time: stratus_postgres.lock). -#}
+{#- Run-start hook (one writing dbt command at a time: stratus_postgres.lock). Also of the commands
+    that only compile (`compile`, `docs generate`): the marts' SQL reads this table, so a warehouse
+    upgraded from before it compiles without a run first. -#}
 {% macro create_last_reads() -%}
-    {%- if execute and flags.WHICH in ('run', 'build') -%}
+    {%- if execute and flags.WHICH in ('run', 'build', 'compile', 'generate', 'test') -%}
     create schema if not exists {{ generate_schema_name('dbt_state', none) }};
     create table if not exists {{ last_reads() }} (model text primary key, read_at timestamp not null);
+    {#- A warehouse made before previous_read_at: checked first, as `compile` runs beside a build
+        and an alter would wait for the build's transactions. #}
+    do $$
+    begin
+        if not exists (
+            select 1 from information_schema.columns
+            where table_schema = '{{ generate_schema_name('dbt_state', none) }}'
+              and table_name = 'incremental_reads' and column_name = 'previous_read_at'
+        ) then
+            alter table {{ last_reads() }} add column previous_read_at timestamp;
+        end if;
+    end
+    $$;
     comment on table {{ last_reads() }} is
-        'When each incremental mart''s last successful dbt run read its inputs (UTC): its lookback window starts lookback_hours before the later of this and its newest row.'
+        'When each incremental mart''s last successful dbt run read its inputs (read_at, UTC): its lookback window starts lookback_hours before the later of this and its newest row; and the read of the run before it (previous_read_at), where the hourly tests'' window starts.'
     {%- endif -%}
 {%- endmacro %}

@@ -73,6 +73,11 @@
             ('shipbob', 'shipment_products', 'cast(shipment_id as text)', 'shipment_id_text'),
             ('shipbob', 'return_items', 'cast(return_id as text)', 'return_id_text'),
             ('shipbob', 'invoice_transactions', 'transaction_id', 'transaction_id'),
+            ('shipbob', 'invoice_transactions', 'reference_id', 'reference_id'),
+            ('shipbob', 'shipments', 'cast(id as text)', 'shipment_id_text'),
+            ('shipbob', 'shipments', 'order_id', 'order_id'),
+            ('shipbob', 'returns', 'cast(id as text)', 'return_id_text'),
+            ('shipbob', 'returns', 'original_shipment_id', 'original_shipment_id'),
         ] -%}
             {%- set relation = raw_relation(source_name, table_name) -%}
             {%- if raw_loaded(relation) %}

@@ -27,16 +27,31 @@ with transactions as (
     {%- endif %}
 ),
 
-shipments as (
-    select account_id, shipment_id, order_id, _loaded_at from {{ ref('stg_shipbob__shipments') }}
-),
-
+-- In an incremental run, the returns, shipments and orders of the recomputed lines alone, each
+-- found by id through the one before it (their raw tables are indexed on these ids).
 returns as (
     select account_id, return_id, original_shipment_id, _loaded_at from {{ ref('stg_shipbob__returns') }}
+    {%- if is_incremental() %}
+    where cast(return_id as text) = any(array(select reference_id from transactions where reference_type = 'Return'))
+    {%- endif %}
+),
+
+shipments as (
+    select account_id, shipment_id, order_id, _loaded_at from {{ ref('stg_shipbob__shipments') }}
+    {%- if is_incremental() %}
+    where cast(shipment_id as text) = any(array(
+        select reference_id from transactions where reference_type = 'Shipment'
+        union all
+        select cast(original_shipment_id as text) from returns
+    ))
+    {%- endif %}
 ),
 
 orders as (
     select account_id, order_id, channel_id, reference_id, _loaded_at from {{ ref('stg_shipbob__orders') }}
+    {%- if is_incremental() %}
+    where order_id = any(array(select order_id from shipments))
+    {%- endif %}
 ),
 
 channels as (
