@@ -77,7 +77,7 @@ class ShipBobAPI:
         orders = OrdersAPI(self.world, self.stock, self.faults)
         catalog = CatalogAPI(self.world, self.stock)
         warehouse = WarehouseAPI(self.world, self.stock)
-        returns = ReturnsAPI(self.world, self.stock)
+        returns = ReturnsAPI(self.world, self.stock, self.now)
         billing = BillingAPI(self.billing, self.faults, self.now)
         none: frozenset[str] = frozenset()
         table: list[tuple[str, str, Callable[[Call], Any], frozenset[str], str, bool]] = [

@@ -71,6 +71,9 @@ def shipment_charges(shipment: Shipment) -> list[Charge]:
 
 
 def return_charges(ret: Return) -> list[Charge]:
+    """Processing a return is charged when it completes; a cancelled one costs nothing."""
+    if ret.completed is None:
+        return []
     fee = Decimal("3.00") + Decimal("0.50") * (ret.units - 1)
     return [
         Charge(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from sandbox.catalog import CATALOG, CatalogItem
 from sandbox.shopify.catalog_data import SHIPPING_LOCATIONS, variant_legacy_id
@@ -140,21 +141,56 @@ class Shipment:
         return sum(q for _, q in self.lines)
 
 
+#: A return's statuses, in the order it reaches them (the list filter's spelling).
+AWAITING, ARRIVED, PROCESSING = "AwaitingArrival", "Arrived", "Processing"
+COMPLETED, CANCELLED = "Completed", "Cancelled"
+CANCEL_SHARE = 0.08  # returns the customer never sends back: cancelled before they arrive
+
+
 @dataclass(frozen=True)
 class Return:
+    """A return and the moments it reaches each status; a step it never reaches is None (a
+    cancelled return never arrives; one that arrives is never cancelled)."""
+
     id: int
     order_id: int
     store_order_id: str
     reference_id: str  # the Shopify refund it was created for (the merchant's RMA)
     shipment: Shipment
     inserted: datetime
-    arrived: datetime
-    completed: datetime
+    arrived: datetime | None
+    processing: datetime | None
+    completed: datetime | None
+    cancelled: datetime | None
     lines: tuple[tuple[CatalogItem, int], ...]
 
     @property
     def units(self) -> int:
         return sum(q for _, q in self.lines)
+
+    @property
+    def steps(self) -> tuple[tuple[str, datetime], ...]:
+        """The statuses it goes through and when, in order."""
+        moments = (
+            (AWAITING, self.inserted),
+            (ARRIVED, self.arrived),
+            (PROCESSING, self.processing),
+            (COMPLETED, self.completed),
+            (CANCELLED, self.cancelled),
+        )
+        return tuple((status, at) for status, at in moments if at is not None)
+
+    def history(self, now: datetime) -> tuple[tuple[str, datetime], ...]:
+        """The statuses reached by `now` (empty: not created yet)."""
+        return tuple((status, at) for status, at in self.steps if at <= now)
+
+    def status(self, now: datetime) -> str | None:
+        reached = self.history(now)
+        return reached[-1][0] if reached else None
+
+    def reached(self, moment: datetime | None, now: datetime) -> datetime | None:
+        """`moment` if it has come by `now`."""
+        return moment if moment is not None and moment <= now else None
 
 
 @dataclass(frozen=True)
@@ -279,26 +315,12 @@ class World:
             if not restocked:
                 continue  # refunded without a return (damaged in transit): nothing comes back
             shipment = by_line[restocked[0]["lineItem"]["id"]]
-            completed = datetime.fromisoformat(refund["createdAt"])
-            inserted = max(shipment.shipped + timedelta(hours=6), completed - timedelta(days=rng.randint(4, 8)))
-            inserted = min(inserted, completed)
-            returns.append(
-                Return(
-                    id=RETURN_ID_BASE + (order_id - ORDER_ID_BASE) * 2 + index,
-                    order_id=order_id,
-                    store_order_id=reference,
-                    reference_id=refund["legacyResourceId"],
-                    shipment=shipment,
-                    inserted=inserted,
-                    arrived=inserted + (completed - inserted) * 0.6,
-                    completed=completed,
-                    lines=tuple(
-                        (BY_SKU[r["lineItem"]["sku"]], r["quantity"])
-                        for r in restocked
-                        if by_line[r["lineItem"]["id"]] is shipment
-                    ),
-                )
+            lines = tuple(
+                (BY_SKU[r["lineItem"]["sku"]], r["quantity"])
+                for r in restocked
+                if by_line[r["lineItem"]["id"]] is shipment
             )
+            returns.append(self._return(order_id, index, refund, shipment, lines))
         cancelled = activity["cancelledAt"] is not None
         updated = max(
             [created]
@@ -325,6 +347,30 @@ class World:
             updated=updated,
             recipient=(f"Customer {customer}", f"{rng.randint(10, 999)} Main Street", *city),
         )
+
+    def _return(
+        self,
+        order_id: int,
+        index: int,
+        refund: dict[str, Any],
+        shipment: Shipment,
+        lines: tuple[tuple[CatalogItem, int], ...],
+    ) -> Return:
+        """The merchant refunds (and restocks) when the customer asks to send goods back; the
+        customer ships them within two days (the return is created with the label), they arrive two
+        to six days later and are processed within the day; a few are never sent (cancelled)."""
+        return_id = RETURN_ID_BASE + (order_id - ORDER_ID_BASE) * 2 + index
+        rng = random.Random(f"{self.seed}:shipbob:return:{return_id}")
+        refunded = datetime.fromisoformat(refund["createdAt"])
+        inserted = max(shipment.shipped + timedelta(hours=6), refunded + timedelta(minutes=rng.randint(30, 48 * 60)))
+        common = (return_id, order_id, shipment.reference_id, refund["legacyResourceId"], shipment, inserted)
+        if rng.random() < CANCEL_SHARE:
+            cancelled = inserted + timedelta(days=rng.randint(1, 4), minutes=rng.randint(0, 600))
+            return Return(*common, None, None, None, cancelled, lines)
+        arrived = inserted + timedelta(days=rng.randint(2, 6), minutes=rng.randint(0, 600))
+        processing = arrived + timedelta(minutes=rng.randint(120, 20 * 60))
+        completed = processing + timedelta(minutes=rng.randint(30, 8 * 60))
+        return Return(*common, arrived, processing, completed, None, lines)
 
     def order_refs(self) -> list[OrderRef]:
         """Every imported order, ascending by id, from the Shopify facts alone; built once."""
