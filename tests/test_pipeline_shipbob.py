@@ -287,21 +287,33 @@ def test_inventory_holds_the_sandbox_stock_per_centre_and_sku(loaded, sandbox, w
 
 
 def test_returns_hold_the_sandbox_returns_linked_to_their_shopify_orders(loaded, sandbox, warehouse):
-    # Built by the whole-project build above.
+    # Built by the whole-project build above. The sandbox's clock ran on while the runs read, so
+    # each return is checked as it stood when last read (its status in the raw table): arrived
+    # once it arrived, its action once completed; every return created before the runs is there.
     world, _ = sandbox
-    shops = {channel.id: channel.name for channel in world.shipbob.world.channels}
+    api = world.shipbob
+    shops = {channel.id: channel.name for channel in api.world.channels}
+    read = dict(query(warehouse, "select id, status from raw_shipbob.returns"))
+    returns = {ret.id: ret for ret in api.world.returns()}
+    assert set(read) <= set(returns)
+    assert {i for i, ret in returns.items() if ret.inserted <= api.world.anchor} <= set(read)
+    assert {"Completed", "Cancelled"} <= set(read.values())
+
+    def reached(ret, moment, *statuses):
+        return moment.replace(microsecond=0) if read[ret.id] in statuses else None  # served to the second
+
     expected = sorted(
         (
             f"{ret.id}/{inventory_id(item)}/{[i for i, _ in ret.lines[:n]].count(item)}",
             ret.store_order_id,
-            shops[world.shipbob.world.order(ret.order_id).channel_id],
+            shops[api.world.order(ret.order_id).channel_id],
             item.sku,
             quantity,
-            ret.arrived.replace(microsecond=0),  # served to the second
+            reached(ret, ret.arrived, "Arrived", "Processing", "Completed"),
             ret.shipment.centre.name,
-            "Restock",
+            "Restock" if read[ret.id] == "Completed" else None,
         )
-        for ret in world.shipbob.world.returns()
+        for ret in (returns[i] for i in read)
         for n, (item, quantity) in enumerate(ret.lines, start=1)
     )
     rows = query(
