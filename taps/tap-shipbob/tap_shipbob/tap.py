@@ -104,7 +104,7 @@ class TapShipBob(GuardedTap):
             th.IntegerType,
             default=1,
             title="Lookback window (days)",
-            description="Days re-read before the orders' and invoices' bookmarks",
+            description="Days re-read before the orders', invoices' and returns' bookmarks",
         ),
         th.Property(
             "rate_limit_window_seconds",
