@@ -281,6 +281,17 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
             query(warehouse, f"update {schema}.{table} set _sdc_batched_at = _sdc_batched_at - interval '4 days'")
     meltano(meltano_env, "invoke", "dbt-postgres", "build", "--full-refresh")
 
+    # An hour with nothing loaded: the hourly tests read none of the rows loaded days ago. Their
+    # window starts before the mart's previous read (the build's), not before its newest row, which
+    # would take in the last load whole.
+    meltano(meltano_env, "invoke", "dbt-postgres", "build", "--selector", "hourly")
+    results = json.loads((Path(meltano_env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
+    [tested] = [r["compiled_code"] for r in results if ".not_null_settlement_lines_account_id." in r["unique_id"]]
+    window = re.search(r"from \((select \* from .*?)\) dbt_subquery", tested, re.DOTALL)
+    assert window, tested
+    assert query(warehouse, "select count(*) from warehouse.settlement_lines")[0][0] > 0
+    assert query(warehouse, f"select count(*) from ({window.group(1)}) as tested")[0][0] == 0
+
     now = datetime.now(UTC).replace(microsecond=0)
     shop.touch_order(shop.live_orders()[3].legacy_id, now)
     meltano(meltano_env, *HOURLY)
@@ -289,13 +300,6 @@ def test_hourly_runs_past_the_lookback_give_the_marts_a_full_rebuild_gives(built
     compiled = ran_model(meltano_env, "settlement_lines")["compiled_code"]
     bounds = [datetime.fromisoformat(b) for b in re.findall(r"cast\('([0-9-]+ [0-9:.]+)' as timestamp\)", compiled)]
     assert bounds and all(b > now.replace(tzinfo=None) - timedelta(hours=3) for b in bounds), compiled
-    # Nor do its hourly tests: their window starts before the mart's previous read (the full
-    # build's), not before its newest row, which would take in every line loaded days ago.
-    tested = ran_test(meltano_env, "not_null_settlement_lines_account_id")["compiled_code"]
-    window = re.search(r"from \((select \* from .*?)\) dbt_subquery", tested, re.DOTALL)
-    assert window, tested
-    assert query(warehouse, "select count(*) from warehouse.settlement_lines")[0][0] > 0
-    assert query(warehouse, f"select count(*) from ({window.group(1)}) as tested")[0][0] == 0
 
     now = datetime.now(UTC).replace(microsecond=0)
     old = shop.live_orders()[4]

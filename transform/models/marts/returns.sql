@@ -78,8 +78,10 @@ shipbob as (
         channels.order_account_id,
         items._loaded_at
     from {{ ref('stg_shipbob__return_items') }} as items
+    -- A return cancelled before it arrived brought nothing back.
     inner join {{ ref('stg_shipbob__returns') }} as returns
         on returns.account_id = items.account_id and returns.return_id = items.return_id
+       and returns.status is distinct from 'Cancelled'
     left join shipbob_actions as actions
         on actions.account_id = items.account_id
        and actions.return_id = items.return_id
