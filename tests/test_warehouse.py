@@ -416,9 +416,13 @@ def test_the_hourly_reconciliations_check_the_orders_of_their_window_and_the_dai
             )
             hourly = meltano(meltano_env, "invoke", "dbt-postgres:hourly", check=False)
             ran = ran_test(meltano_env, "order_total_reconciles")
-            # The hourly SQL reads the orders touched in the window of each mart it compares.
+            # The hourly SQL reads the orders touched in the window of each mart it compares: from
+            # the mart's previous read, or its newest row before it has one.
             for mart in ("orders", "order_items"):
-                window = rf"_loaded_at > \(select max\(_loaded_at\) from \S+\.\"{mart}\"\) - interval '2 hours'"
+                window = (
+                    rf"_loaded_at > coalesce\(\(select previous_read_at from \S+ where model = '{mart}'\)"
+                    rf" - interval '2 hours', \(select max\(_loaded_at\) from \S+\.\"{mart}\"\) - interval '2 hours'\)"
+                )
                 assert re.search(window, ran["compiled_code"]), ran["compiled_code"]
             if loaded_at == "now()":
                 assert hourly.returncode != 0 and failure in hourly.stdout, hourly.stdout[-3000:]
