@@ -27,6 +27,7 @@ whose search filter is the literal "__SEARCH__"), the child connections its node
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -58,6 +59,7 @@ STATE_KEY = "bulk_operation"
 SEARCH_PLACEHOLDER = '"__SEARCH__"'
 POLL_GROWTH = 1.5
 POLL_CAP_UNITS = 30  # at most ~30 s between polls against Shopify itself
+POLL_CAP_STEPS = math.ceil(math.log(POLL_CAP_UNITS, POLL_GROWTH))  # polls until the interval reaches the cap
 POLL_WAITED_SHARE = 0.1
 START_ATTEMPTS = 30  # tries to start an operation while the shop's bulk limit is reached
 DOWNLOAD_TIMEOUT_S = 300
@@ -503,7 +505,9 @@ class BulkStream(ShopifyStream):
         unit = 1.0
         if throttle.maximum and throttle.restore_rate:
             unit = throttle.maximum / throttle.restore_rate / 20
-        return float(min(unit * POLL_GROWTH**attempt, unit * POLL_CAP_UNITS))
+        # The exponent stops growing once past the cap: an operation polled for hours would
+        # otherwise overflow a float (1.5 ** 1751).
+        return float(unit * min(POLL_GROWTH ** min(attempt, POLL_CAP_STEPS), POLL_CAP_UNITS))
 
     def wait_for(self, operation_id: str) -> BulkOperationStatus:
         attempt = 0

@@ -14,6 +14,7 @@ from tap_common.progress import Progress, duration, time_left
 from tap_common.quiet import QuietFilter
 from tap_common.runs import scrub
 from tap_common.testing import FakeClock
+from tap_shopify.bulk import POLL_CAP_STEPS
 from tap_shopify.throttle import CostThrottle
 
 from .conftest import tap_config
@@ -106,3 +107,12 @@ def test_the_default_log_drops_the_sdks_chatter_and_keeps_metrics_only_when_aske
 def test_an_error_line_never_carries_a_secret_value():
     line = "stopped: HTTPError: 500 for https://x.test/?token=shpat_0123456789"
     assert scrub(line, ["shpat_0123456789", ""]) == "stopped: HTTPError: 500 for https://x.test/?token=***"
+
+
+def test_the_poll_interval_stops_at_its_cap_however_long_an_operation_runs():
+    # Hours of polling once overflowed the geometric growth (1.5 ** 1751) and stopped the sync.
+    tap = UnlimitedRunner(tap_config("http://127.0.0.1:9")).new_tap()
+    stream = tap.streams["orders"]
+    capped = stream.poll_interval(POLL_CAP_STEPS)
+    assert stream.poll_interval(0) < capped
+    assert stream.poll_interval(100_000) == capped == stream.poll_interval(POLL_CAP_STEPS + 1)
