@@ -17,7 +17,7 @@ from .billing import charged, return_charges
 from .call import Call
 from .pages import BadRequestError, NotFoundError, linked_page, url, within
 from .stock import Stock
-from .world import COMPLETED, CURRENCY, Return, World, inventory_id
+from .world import COMPLETED, CURRENCY, Return, World, inventory_id, reached
 
 RETURN_PARAMS = frozenset(
     {
@@ -83,7 +83,7 @@ class ReturnsAPI:
             and (stores is None or r.store_order_id in stores)
             and (call.channel_id is None or self._channel(r) == call.channel_id)
             and within(r.inserted, *inserted)
-            and within(r.reached(r.completed, now), *completed)
+            and within(reached(r.completed, now), *completed)
         ]
         found.sort(key=lambda r: (r.inserted, r.id), reverse=order == "Desc")
 
@@ -113,7 +113,7 @@ class ReturnsAPI:
         charges = return_charges(ret) if done else []
 
         def date(moment: datetime | None) -> str | None:
-            return iso(at) if (at := ret.reached(moment, now)) else None
+            return iso(at) if (at := reached(moment, now)) else None
 
         return {
             "id": ret.id,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from sandbox.catalog import CATALOG, CatalogItem
@@ -188,9 +188,10 @@ class Return:
         reached = self.history(now)
         return reached[-1][0] if reached else None
 
-    def reached(self, moment: datetime | None, now: datetime) -> datetime | None:
-        """`moment` if it has come by `now`."""
-        return moment if moment is not None and moment <= now else None
+
+def reached(moment: datetime | None, now: datetime) -> datetime | None:
+    """`moment` if it has come by `now`."""
+    return moment if moment is not None and moment <= now else None
 
 
 @dataclass(frozen=True)
@@ -363,14 +364,23 @@ class World:
         rng = random.Random(f"{self.seed}:shipbob:return:{return_id}")
         refunded = datetime.fromisoformat(refund["createdAt"])
         inserted = max(shipment.shipped + timedelta(hours=6), refunded + timedelta(minutes=rng.randint(30, 48 * 60)))
-        common = (return_id, order_id, shipment.reference_id, refund["legacyResourceId"], shipment, inserted)
+        made = partial(
+            Return,
+            id=return_id,
+            order_id=order_id,
+            store_order_id=shipment.reference_id,
+            reference_id=refund["legacyResourceId"],
+            shipment=shipment,
+            inserted=inserted,
+            lines=lines,
+        )
         if rng.random() < CANCEL_SHARE:
             cancelled = inserted + timedelta(days=rng.randint(1, 4), minutes=rng.randint(0, 600))
-            return Return(*common, None, None, None, cancelled, lines)
+            return made(arrived=None, processing=None, completed=None, cancelled=cancelled)
         arrived = inserted + timedelta(days=rng.randint(2, 6), minutes=rng.randint(0, 600))
         processing = arrived + timedelta(minutes=rng.randint(120, 20 * 60))
         completed = processing + timedelta(minutes=rng.randint(30, 8 * 60))
-        return Return(*common, arrived, processing, completed, None, lines)
+        return made(arrived=arrived, processing=processing, completed=completed, cancelled=None)
 
     def order_refs(self) -> list[OrderRef]:
         """Every imported order, ascending by id, from the Shopify facts alone; built once."""

@@ -82,12 +82,12 @@ class ReturnsStream(PagedParent):
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:  # noqa: ARG002
         state = self.stream_state
         window = self.incremental_window()
-        known: dict[str, str] = dict(state["open"]) if self.incremental() else {}
+        incremental = self.incremental()
+        known: dict[str, str] = dict(state["open"]) if incremental else {}
         seen: set[int] = set()
         still_open: dict[str, str] = {}
-        if not self.incremental():
-            reads: list[dict[str, Any]] = [{}]
-        else:
+        reads: list[dict[str, Any]] = [{}]
+        if incremental:
             since = api_time(window.start) if window.start else None
             reads = [{"Status": ",".join(OPEN)}, {"StartDate": since}, {"CompletedStartDate": since}]
         for params in reads:
